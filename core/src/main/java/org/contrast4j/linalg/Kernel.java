@@ -1,0 +1,26 @@
+package org.contrast4j.linalg;
+
+/**
+ * One implementation of the dense float32 primitives the losses and metrics are built from. Arrays are row-major
+ * with explicit offsets and leading dimensions, as in BLAS, so a caller can work on blocks of a larger matrix.
+ * Implementations are stateless and thread-safe.
+ */
+interface Kernel {
+
+    /** A short name for logs and benchmarks ("scalar", "vector", …). */
+    String name();
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, C m×n, op(A) m×k, op(B) k×n, op(X) = X or Xᵀ. When {@code beta == 0} the old
+     * content of C is ignored (NaN in C does not propagate), as in BLAS.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** Σ x[xOff + i]·y[yOff + i] for i &lt; len, accumulated at least in float and returned as double. */
+    double dot(float[] x, int xOff, float[] y, int yOff, int len);
+
+    /** y[yOff + i] += alpha·x[xOff + i] for i &lt; len. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
+}

@@ -1,0 +1,149 @@
+package org.contrast4j.linalg;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The facade every loss and metric calls for dense float32 products and row operations. It picks the fastest kernel
+ * available at run time, once, when the class is first used:
+ * <ol>
+ *   <li>{@code vector} — the Vector API ({@code jdk.incubator.vector}), when the JVM was started with
+ *       {@code --add-modules jdk.incubator.vector};</li>
+ *   <li>{@code scalar} — plain loops, always available. When the Vector API is missing the library says so once in
+ *       the log ({@link System.Logger}, logger {@code org.contrast4j.linalg}) and carries on.</li>
+ * </ol>
+ * The system property {@value #PROPERTY} ({@code auto} | {@code vector} | {@code scalar}, default {@code auto})
+ * forces one; forcing a kernel that is not available is an error.
+ *
+ * <p>All methods are thread-safe. Matrices are row-major ({@link Matrix}).
+ */
+public final class Kernels {
+    /** System property that forces a kernel: {@code auto}, {@code vector} or {@code scalar}. */
+    public static final String PROPERTY = "contrast4j.kernel";
+
+    private static final System.Logger LOG = System.getLogger("org.contrast4j.linalg");
+    private static final Kernel ACTIVE = select(System.getProperty(PROPERTY, "auto"));
+
+    private Kernels() {
+    }
+
+    /** The name of the kernel in use: {@code "vector"} or {@code "scalar"}. */
+    public static String name() {
+        return ACTIVE.name();
+    }
+
+    static Kernel active() {
+        return ACTIVE;
+    }
+
+    /** Every kernel this JVM can run, the scalar one first; tests run each against the same reference. */
+    static List<Kernel> available() {
+        List<Kernel> kernels = new ArrayList<>();
+        kernels.add(new ScalarKernel());
+        if (vectorApiPresent()) {
+            kernels.add(vectorKernel());
+        }
+        return kernels;
+    }
+
+    /** Loaded reflectively so that no Vector API class is touched unless the module is present. */
+    private static Kernel vectorKernel() {
+        try {
+            return (Kernel) Class.forName("org.contrast4j.linalg.VectorKernel").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create the Vector API kernel", e);
+        }
+    }
+
+    static boolean vectorApiPresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    static Kernel select(String requested) {
+        String choice = requested.trim().toLowerCase(Locale.ROOT);
+        switch (choice) {
+            case "scalar":
+                return new ScalarKernel();
+            case "vector":
+                if (!vectorApiPresent()) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=vector, but the Vector API is not available: "
+                            + "start the JVM with --add-modules jdk.incubator.vector");
+                }
+                return vectorKernel();
+            case "auto":
+                if (vectorApiPresent()) {
+                    return vectorKernel();
+                }
+                LOG.log(Level.INFO, "contrast4j: jdk.incubator.vector is not available (start the JVM with "
+                        + "--add-modules jdk.incubator.vector for the faster kernel); using the scalar kernel");
+                return new ScalarKernel();
+            default:
+                throw new IllegalArgumentException(
+                        "-D" + PROPERTY + " must be auto, vector or scalar, was '" + requested + "'");
+        }
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, op(X) = X or Xᵀ (BLAS sgemm on whole matrices).
+     *
+     * @throws IllegalArgumentException if the shapes do not agree (naming all three)
+     */
+    public static void gemm(boolean transA, boolean transB, float alpha, Matrix a, Matrix b, float beta, Matrix c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm shapes do not agree: op(A) is " + m + "×" + k + ", op(B) is "
+                    + kb + "×" + n + ", C is " + c.shape());
+        }
+        ACTIVE.gemm(transA, transB, m, n, k, alpha, a.data(), 0, a.cols(), b.data(), 0, b.cols(),
+                beta, c.data(), 0, c.cols());
+    }
+
+    /** A·Bᵀ (N×D times M×D gives N×M): all dot products between the rows of A and the rows of B. */
+    public static Matrix multiplyTransposed(Matrix a, Matrix b) {
+        if (a.cols() != b.cols()) {
+            throw new IllegalArgumentException(
+                    "A·Bᵀ needs rows of equal length: A is " + a.shape() + ", B is " + b.shape());
+        }
+        Matrix c = Matrix.zeros(a.rows(), b.rows());
+        gemm(false, true, 1f, a, b, 0f, c);
+        return c;
+    }
+
+    /** The Euclidean norm of each row, accumulated in double. */
+    public static double[] rowNorms(Matrix a) {
+        double[] norms = new double[a.rows()];
+        int d = a.cols();
+        for (int i = 0; i < norms.length; i++) {
+            norms[i] = Math.sqrt(ACTIVE.dot(a.data(), i * d, a.data(), i * d, d));
+        }
+        return norms;
+    }
+
+    /** ⟨a_i, b_i⟩ for each row i of two matrices of equal shape. */
+    public static double[] rowDots(Matrix a, Matrix b) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException("row dots need equal shapes: " + a.shape() + " vs " + b.shape());
+        }
+        double[] dots = new double[a.rows()];
+        int d = a.cols();
+        for (int i = 0; i < dots.length; i++) {
+            dots[i] = ACTIVE.dot(a.data(), i * d, b.data(), i * d, d);
+        }
+        return dots;
+    }
+
+    /** Σ x[xOff + i]·y[yOff + i], i &lt; len. */
+    public static double dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        return ACTIVE.dot(x, xOff, y, yOff, len);
+    }
+
+    /** y[yOff + i] += alpha·x[xOff + i], i &lt; len: adds a scaled row to another. */
+    public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        ACTIVE.axpy(alpha, x, xOff, y, yOff, len);
+    }
+}

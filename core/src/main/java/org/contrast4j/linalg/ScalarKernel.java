@@ -1,0 +1,86 @@
+package org.contrast4j.linalg;
+
+/** Plain Java loops: the portable fallback and the baseline every other kernel is tested against. */
+final class ScalarKernel implements Kernel {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] *= beta;
+                }
+            }
+        }
+        if (!transB) {
+            // C[i,:] += alpha * A(i,p) * B[p,:]  — row-major friendly for every op(A)
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+                    if (aip == 0f) {
+                        continue;
+                    }
+                    float s = alpha * aip;
+                    int bp = bOff + p * ldb;
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += s * b[bp + j];
+                    }
+                }
+            }
+        } else if (!transA) {
+            // C[i,j] += alpha * <A[i,:], B[j,:]>
+            for (int i = 0; i < m; i++) {
+                int ai = aOff + i * lda;
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] += alpha * (float) dot(a, ai, b, bOff + j * ldb, k);
+                }
+            }
+        } else {
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    float s = 0f;
+                    for (int p = 0; p < k; p++) {
+                        s += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
+                    }
+                    c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    @Override
+    public double dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            s0 += x[xOff + i] * y[yOff + i];
+            s1 += x[xOff + i + 1] * y[yOff + i + 1];
+            s2 += x[xOff + i + 2] * y[yOff + i + 2];
+            s3 += x[xOff + i + 3] * y[yOff + i + 3];
+        }
+        for (; i < len; i++) {
+            s0 += x[xOff + i] * y[yOff + i];
+        }
+        return (double) s0 + s1 + s2 + s3;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package org.contrast4j.loss;
+
+import java.util.Optional;
+import org.contrast4j.linalg.Matrix;
+
+/**
+ * The inputs of a contrastive loss, validated once: N anchors (N×D), and optionally N positives (N×D, row i is the
+ * positive of anchor i), explicit negatives and N labels.
+ *
+ * <p>Negatives are either <b>shared</b> (M×D: every anchor sees all M) or <b>paired</b> (an N×M×D array stored as an
+ * (N·M)×D {@link Matrix}: rows i·M … i·M+M−1 are anchor i's own M negatives). Labels are class ids; same-label
+ * in-batch candidates are treated as false negatives by the losses that support it.
+ *
+ * <p>{@link Builder#build()} rejects, with a message naming the sizes or the offending index and value: an empty
+ * batch, a dimension of 0, shapes that disagree, labels of the wrong length, and any NaN or infinite entry.
+ */
+public final class Batch {
+    private final Matrix anchors;
+    private final Matrix positives;
+    private final Matrix negatives;
+    private final int negativesPerAnchor;
+    private final long[] labels;
+
+    private Batch(Builder b) {
+        this.anchors = b.anchors;
+        this.positives = b.positives;
+        this.negatives = b.negatives;
+        this.negativesPerAnchor = b.negativesPerAnchor;
+        this.labels = b.labels == null ? null : b.labels.clone();
+    }
+
+    /** A batch of anchors and their positives, the input of most losses. */
+    public static Batch of(Matrix anchors, Matrix positives) {
+        return builder(anchors).positives(positives).build();
+    }
+
+    /** Starts a batch with N anchors (N×D). */
+    public static Builder builder(Matrix anchors) {
+        return new Builder(anchors);
+    }
+
+    /** The N×D anchors. */
+    public Matrix anchors() {
+        return anchors;
+    }
+
+    /** The N×D positives, if given. */
+    public Optional<Matrix> positives() {
+        return Optional.ofNullable(positives);
+    }
+
+    /** The explicit negatives, if given: M×D when shared, (N·M)×D when paired. */
+    public Optional<Matrix> negatives() {
+        return Optional.ofNullable(negatives);
+    }
+
+    /** M for paired negatives; 0 when the negatives are shared or absent. */
+    public int negativesPerAnchor() {
+        return negativesPerAnchor;
+    }
+
+    /** Whether the negatives are paired (each anchor its own M). */
+    public boolean pairedNegatives() {
+        return negativesPerAnchor > 0;
+    }
+
+    /** A copy of the N labels, if given. */
+    public Optional<long[]> labels() {
+        return Optional.ofNullable(labels).map(long[]::clone);
+    }
+
+    /** N. */
+    public int size() {
+        return anchors.rows();
+    }
+
+    /** D. */
+    public int dimension() {
+        return anchors.cols();
+    }
+
+    // package-private views for the losses (no copies)
+    Matrix positivesOrNull() {
+        return positives;
+    }
+
+    Matrix negativesOrNull() {
+        return negatives;
+    }
+
+    long[] labelsOrNull() {
+        return labels;
+    }
+
+    @Override
+    public String toString() {
+        return "Batch{anchors=" + anchors.shape()
+                + (positives != null ? ", positives=" + positives.shape() : "")
+                + (negatives != null ? (negativesPerAnchor > 0
+                        ? ", pairedNegatives=" + size() + "×" + negativesPerAnchor + "×" + dimension()
+                        : ", sharedNegatives=" + negatives.shape()) : "")
+                + (labels != null ? ", labels=" + labels.length : "") + "}";
+    }
+
+    /** Builds a {@link Batch}; {@link #build()} validates everything. */
+    public static final class Builder {
+        private final Matrix anchors;
+        private Matrix positives;
+        private Matrix negatives;
+        private int negativesPerAnchor;
+        private long[] labels;
+
+        private Builder(Matrix anchors) {
+            if (anchors == null) {
+                throw new IllegalArgumentException("anchors must not be null");
+            }
+            this.anchors = anchors;
+        }
+
+        /** N×D positives: row i is the positive of anchor i. */
+        public Builder positives(Matrix positives) {
+            this.positives = positives;
+            return this;
+        }
+
+        /** M×D negatives shared by every anchor (replaces any negatives set before). */
+        public Builder sharedNegatives(Matrix negatives) {
+            this.negatives = negatives;
+            this.negativesPerAnchor = 0;
+            return this;
+        }
+
+        /**
+         * Paired negatives: an N×M×D array as an (N·M)×D matrix, rows i·M … i·M+M−1 for anchor i (replaces any
+         * negatives set before).
+         */
+        public Builder pairedNegatives(Matrix negatives, int perAnchor) {
+            if (perAnchor < 1) {
+                throw new IllegalArgumentException("paired negatives per anchor must be >= 1, was " + perAnchor);
+            }
+            this.negatives = negatives;
+            this.negativesPerAnchor = perAnchor;
+            return this;
+        }
+
+        /** N class labels, one per anchor (copied at {@link #build()}). */
+        public Builder labels(long[] labels) {
+            this.labels = labels;
+            return this;
+        }
+
+        /** Validates and builds the batch. */
+        public Batch build() {
+            int n = anchors.rows();
+            int d = anchors.cols();
+            if (n == 0) {
+                throw new IllegalArgumentException("empty batch: anchors is " + anchors.shape());
+            }
+            if (d == 0) {
+                throw new IllegalArgumentException("anchors have dimension 0: anchors is " + anchors.shape());
+            }
+            checkFinite("anchors", anchors);
+            if (positives != null) {
+                if (positives.rows() != n || positives.cols() != d) {
+                    throw new IllegalArgumentException("positives is " + positives.shape() + " but anchors is "
+                            + anchors.shape() + ": they must have the same shape");
+                }
+                checkFinite("positives", positives);
+            }
+            if (negatives != null) {
+                if (negatives.cols() != d) {
+                    throw new IllegalArgumentException("negatives have dimension " + negatives.cols()
+                            + " but anchors have dimension " + d + " (negatives " + negatives.shape()
+                            + ", anchors " + anchors.shape() + ")");
+                }
+                if (negativesPerAnchor > 0 && negatives.rows() != (long) n * negativesPerAnchor) {
+                    throw new IllegalArgumentException("paired negatives need N·M = " + n + "·" + negativesPerAnchor
+                            + " = " + (long) n * negativesPerAnchor + " rows, had " + negatives.rows());
+                }
+                if (negatives.rows() == 0) {
+                    throw new IllegalArgumentException("negatives are empty: " + negatives.shape());
+                }
+                checkFinite("negatives", negatives);
+            }
+            if (labels != null && labels.length != n) {
+                throw new IllegalArgumentException(
+                        "labels has " + labels.length + " entries but there are " + n + " anchors");
+            }
+            return new Batch(this);
+        }
+
+        private static void checkFinite(String name, Matrix m) {
+            float[] a = m.data();
+            for (int i = 0; i < a.length; i++) {
+                if (!Float.isFinite(a[i])) {
+                    throw new IllegalArgumentException(name + "[" + i / m.cols() + ", " + i % m.cols() + "] is "
+                            + a[i] + ": inputs must be finite");
+                }
+            }
+        }
+    }
+}
