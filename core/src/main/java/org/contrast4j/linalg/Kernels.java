@@ -137,13 +137,38 @@ public final class Kernels {
         return dots;
     }
 
-    /** Σ x[xOff + i]·y[yOff + i], i &lt; len. */
+    /**
+     * Σ x[xOff + i]·y[yOff + i], i &lt; len.
+     *
+     * @throws IllegalArgumentException if {@code len < 0} or a range runs outside its array (naming it)
+     */
     public static double dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        checkRange("x", x, xOff, len);
+        checkRange("y", y, yOff, len);
         return ACTIVE.dot(x, xOff, y, yOff, len);
     }
 
-    /** y[yOff + i] += alpha·x[xOff + i], i &lt; len: adds a scaled row to another. */
+    /**
+     * y[yOff + i] += alpha·x[xOff + i], i &lt; len: adds a scaled row to another.
+     *
+     * @throws IllegalArgumentException if {@code len < 0} or a range runs outside its array (naming it)
+     */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        checkRange("x", x, xOff, len);
+        checkRange("y", y, yOff, len);
         ACTIVE.axpy(alpha, x, xOff, y, yOff, len);
+    }
+
+    private static void checkRange(String name, float[] array, int off, int len) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (len < 0) {
+            throw new IllegalArgumentException("len must be >= 0, was " + len);
+        }
+        if (off < 0 || (long) off + len > array.length) {
+            throw new IllegalArgumentException(name + "[" + off + " .. " + ((long) off + len) + ") is outside an array of "
+                    + array.length + " values");
+        }
     }
 }

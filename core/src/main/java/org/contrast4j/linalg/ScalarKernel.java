@@ -1,6 +1,12 @@
 package org.contrast4j.linalg;
 
-/** Plain Java loops: the portable fallback and the baseline every other kernel is tested against. */
+import java.util.Arrays;
+
+/**
+ * Plain Java loops: the portable fallback, used when the Vector API is not available or when forced with
+ * {@code -Dcontrast4j.kernel=scalar}. Kept deliberately simple; every kernel, this one included, is tested against
+ * the same double-precision reference loop.
+ */
 final class ScalarKernel implements Kernel {
 
     @Override
@@ -12,26 +18,26 @@ final class ScalarKernel implements Kernel {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        // C = beta·C first; beta == 0 overwrites, so NaN or garbage in C never reaches the result (BLAS semantics)
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (beta == 0f) {
-                java.util.Arrays.fill(c, ci, ci + n, 0f);
+                Arrays.fill(c, ci, ci + n, 0f);
             } else if (beta != 1f) {
                 for (int j = 0; j < n; j++) {
                     c[ci + j] *= beta;
                 }
             }
         }
+        if (alpha == 0f) {
+            return; // as in BLAS, A and B are not read
+        }
         if (!transB) {
-            // C[i,:] += alpha * A(i,p) * B[p,:]  — row-major friendly for every op(A)
+            // C[i,:] += alpha·op(A)[i,p]·B[p,:]: the inner loop runs along rows of B and C
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * ldc;
                 for (int p = 0; p < k; p++) {
-                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    if (aip == 0f) {
-                        continue;
-                    }
-                    float s = alpha * aip;
+                    float s = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
                     int bp = bOff + p * ldb;
                     for (int j = 0; j < n; j++) {
                         c[ci + j] += s * b[bp + j];
@@ -39,7 +45,7 @@ final class ScalarKernel implements Kernel {
                 }
             }
         } else if (!transA) {
-            // C[i,j] += alpha * <A[i,:], B[j,:]>
+            // C[i,j] += alpha·⟨A[i,:], B[j,:]⟩
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * lda;
                 int ci = cOff + i * ldc;
@@ -48,12 +54,14 @@ final class ScalarKernel implements Kernel {
                 }
             }
         } else {
+            // C[i,j] += alpha·Σ_p A[p,i]·B[j,p]
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * ldc;
                 for (int j = 0; j < n; j++) {
+                    int bj = bOff + j * ldb;
                     float s = 0f;
                     for (int p = 0; p < k; p++) {
-                        s += a[aOff + p * lda + i] * b[bOff + j * ldb + p];
+                        s += a[aOff + p * lda + i] * b[bj + p];
                     }
                     c[ci + j] += alpha * s;
                 }
@@ -63,6 +71,7 @@ final class ScalarKernel implements Kernel {
 
     @Override
     public double dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        // four independent float sums (breaks the add latency chain), combined in double
         float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
         int i = 0;
         for (; i + 3 < len; i += 4) {
