@@ -146,6 +146,35 @@ class KernelGemmTest {
         assertFalse(worst > TOLERANCE, kernelName + ": worst relative error " + worst);
     }
 
+    /** Shapes one past (or just short of) the vector kernel's tile and block sizes, read from the kernel itself. */
+    static Stream<Arguments> blockBoundaryCases() {
+        int mr = VectorKernel.MR, nr = VectorKernel.NR, kc = VectorKernel.KC, mc = VectorKernel.MC;
+        int nc = VectorKernel.NC;
+        int[][] shapes = {{mr, nr, kc}, {mr + 1, nr + 1, kc + 1}, {mc + 1, 2 * nr - 1, 2 * kc + 3},
+                {2 * mc + mr - 1, nr, 5}, {mr, nc + 1, 2}, {mr + 2, nc + nr + 3, kc - 1}};
+        List<Arguments> cases = new ArrayList<>();
+        for (Kernel kernel : Kernels.available()) {
+            for (int t = 0; t < 4; t++) {
+                for (int[] s : shapes) {
+                    cases.add(Arguments.of(kernel.name(), (t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2]));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5}")
+    @MethodSource("blockBoundaryCases")
+    void gemmAtTheVectorKernelBlockBoundaries(String kernelName, boolean transA, boolean transB, int m, int n,
+                                              int k) {
+        Kernel kernel = kernel(kernelName);
+        Random random = new Random(97L * m + n + 13L * k);
+        int[] layout = {3, 1, 0, 5, 2, 3};
+        for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1f}, {2f, -1.5f}}) {
+            run(kernel, random, transA, transB, m, n, k, ab[0], ab[1], layout);
+        }
+    }
+
     static Stream<String> kernelNames() {
         return Kernels.available().stream().map(Kernel::name);
     }
