@@ -27,6 +27,7 @@ public final class Alignment {
      *
      * @param x N×D, N ≥ 1, D ≥ 1, finite
      * @param y N×D, row i the positive of row i of {@code x}
+     * @return the alignment, ≥ 0 (in [0, 4] on normalised rows)
      * @throws IllegalArgumentException on a shape mismatch (naming both shapes), an empty input or a NaN/infinite
      *     entry (naming its row, column and value)
      */
@@ -37,8 +38,11 @@ public final class Alignment {
     /**
      * Alignment (1/N) Σ_i ‖x_i − y_i‖₂^α.
      *
+     * @param x N×D, N ≥ 1, D ≥ 1, finite
+     * @param y N×D, row i the positive of row i of {@code x}
      * @param alpha the exponent α, &gt; 0 and finite
      * @param normalize whether to L2-normalise each row of both inputs first
+     * @return the alignment, ≥ 0
      * @throws IllegalArgumentException as {@link #of(Matrix, Matrix)}, and when α is not &gt; 0 and finite
      */
     public static double of(Matrix x, Matrix y, double alpha, boolean normalize) {

@@ -53,6 +53,7 @@ public final class Collapse {
      *
      * @param x N×D, N ≥ 2, D ≥ 1, finite
      * @param normalize whether the standard deviations and the effective rank are computed on the L2-normalised rows
+     * @return mean cosine, effective rank and per-dimension standard deviations
      * @throws IllegalArgumentException when N &lt; 2, D = 0, or an entry is NaN or infinite (naming its row, column
      *     and value)
      */

@@ -39,6 +39,7 @@ public final class Hardness {
      * @param candidates N×D, row i the positive of anchor i and a negative of every other anchor
      * @param temperature τ &gt; 0 and finite
      * @param normalize cosine similarity (true) or dot product of the raw rows (false)
+     * @return per-anchor statistics summarised over the anchors, and the InfoNCE loss
      * @throws IllegalArgumentException when N &lt; 2, the shapes differ (naming both), an entry is NaN or infinite
      *     (naming its row, column and value), or τ is not &gt; 0 and finite
      */
@@ -47,15 +48,16 @@ public final class Hardness {
     }
 
     static HardnessReport of(Matrix anchors, Matrix candidates, double temperature, boolean normalize, int block) {
-        int n = anchors == null ? 0 : anchors.rows();
+        InBatchLogits.check(anchors, "anchors", candidates, "candidates", temperature);
+        int n = anchors.rows();
         double[] effective = new double[n];
         double[] top1 = new double[n];
         double[] topK = new double[n];
         double[] positive = new double[n];
         double[] lossSum = new double[1];
-        int k = Math.min(TOP_K, Math.max(1, n - 1));
+        int k = Math.min(TOP_K, n - 1);
         double[] best = new double[k];
-        InBatchLogits.forEachRow(anchors, "anchors", candidates, "candidates", temperature, normalize, block,
+        InBatchLogits.forEachRow(anchors, candidates, temperature, normalize, block,
                 (i, l) -> {
                     // the hardest k negatives (ascending in best[]) and their maximum m
                     Arrays.fill(best, Double.NEGATIVE_INFINITY);

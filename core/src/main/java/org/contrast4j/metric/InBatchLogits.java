@@ -16,17 +16,21 @@ final class InBatchLogits {
     private InBatchLogits() {
     }
 
-    /**
-     * Checks anchors and candidates (same shape N×D, N ≥ 2, finite) and τ (&gt; 0, finite), prepares both (cosine or
-     * dot) and visits each anchor's logits in order i = 0 … N−1.
-     */
-    static void forEachRow(Matrix anchors, String anchorName, Matrix candidates, String candidateName, double tau,
-                           boolean normalize, int block, RowVisitor visitor) {
+    /** Checks anchors and candidates (same shape N×D, N ≥ 2, D ≥ 1, finite) and τ (&gt; 0, finite). */
+    static void check(Matrix anchors, String anchorName, Matrix candidates, String candidateName, double tau) {
         String why = "each anchor needs its positive and at least one negative";
         Checks.rows(anchors, anchorName, 2, why);
         Checks.rows(candidates, candidateName, 2, why);
         Checks.sameShape(anchors, anchorName, candidates, candidateName);
         Checks.positive(tau, "temperature");
+    }
+
+    /**
+     * Prepares anchors and candidates (cosine or dot) and visits each anchor's logits in order i = 0 … N−1. The
+     * inputs must have passed {@link #check}.
+     */
+    static void forEachRow(Matrix anchors, Matrix candidates, double tau, boolean normalize, int block,
+                           RowVisitor visitor) {
         if (block < 1) {
             throw new IllegalArgumentException("block must be >= 1, was " + block);
         }

@@ -28,6 +28,7 @@ public final class MutualInformation {
      * @param x N×D, N ≥ 2, D ≥ 1, finite
      * @param y N×D, row i the positive of row i of {@code x}
      * @param temperature τ &gt; 0 and finite
+     * @return log N − L in nats, ≤ log N
      * @throws IllegalArgumentException when N &lt; 2, the shapes differ (naming both), an entry is NaN or infinite
      *     (naming its row, column and value), or τ is not &gt; 0 and finite
      */
@@ -36,8 +37,9 @@ public final class MutualInformation {
     }
 
     static double infoNceBound(Matrix x, Matrix y, double temperature, int block) {
+        InBatchLogits.check(x, "x", y, "y", temperature);
         double[] sum = new double[1];
-        InBatchLogits.forEachRow(x, "x", y, "y", temperature, true, block,
+        InBatchLogits.forEachRow(x, y, temperature, true, block,
                 (i, logits) -> sum[0] += InBatchLogits.rowLoss(logits, i));
         int n = x.rows();
         return Math.log(n) - sum[0] / n;

@@ -36,6 +36,7 @@ public final class Uniformity {
      * Exact uniformity with the defaults: t = 2 on L2-normalised rows.
      *
      * @param x N×D, N ≥ 2, D ≥ 1, finite
+     * @return the uniformity, ≤ 0 (0 for total collapse, ≥ −4t on normalised rows)
      * @throws IllegalArgumentException when N &lt; 2, D = 0, or an entry is NaN or infinite (naming its row, column
      *     and value)
      */
@@ -46,8 +47,10 @@ public final class Uniformity {
     /**
      * Exact uniformity log mean_{i&lt;j} exp(−t‖x_i − x_j‖²).
      *
+     * @param x N×D, N ≥ 2, D ≥ 1, finite
      * @param t the scale t, &gt; 0 and finite
      * @param normalize whether to L2-normalise each row first
+     * @return the uniformity, ≤ 0
      * @throws IllegalArgumentException as {@link #of(Matrix)}, and when t is not &gt; 0 and finite
      */
     public static double of(Matrix x, double t, boolean normalize) {
@@ -59,7 +62,12 @@ public final class Uniformity {
      * independently by a {@link SplittableRandom} seeded with {@code seed}: log of the mean of exp(−t‖x_i − x_j‖²)
      * over the drawn pairs. The same arguments always give the same value. Time O(pairs·D).
      *
+     * @param x N×D, N ≥ 2, D ≥ 1, finite
+     * @param t the scale t, &gt; 0 and finite
+     * @param normalize whether to L2-normalise each row first
      * @param pairs the number of pairs drawn, ≥ 1
+     * @param seed the seed of the {@link SplittableRandom} that draws the pairs
+     * @return the estimate, ≤ 0
      * @throws IllegalArgumentException as {@link #of(Matrix, double, boolean)}, and when pairs &lt; 1
      */
     public static double sampled(Matrix x, double t, boolean normalize, int pairs, long seed) {
