@@ -78,10 +78,10 @@ public final class MarginContrastive implements ContrastiveLoss {
             }
             count[i] = inBatch + explicitPerRow;
             if (count[i] == 0) {
-                throw new IllegalArgumentException(NAME + ": row " + i + " has no negative: "
-                        + (n == 1 ? "the batch has a single row"
-                                : "every other positive shares its label " + labels[i])
-                        + " and there are no explicit negatives");
+                throw new IllegalArgumentException(n == 1
+                        ? NAME + " needs a negative for every anchor: the batch has N = 1 and no explicit negatives"
+                        : NAME + ": anchor " + i + " has no negative: every in-batch candidate shares its label "
+                                + labels[i] + " and no explicit negatives were given");
             }
         }
 

@@ -35,7 +35,7 @@ import org.contrast4j.similarity.Similarity;
  * which is their sum. No row is ever skipped.
  */
 public final class SigLip implements ContrastiveLoss {
-    private static final String NAME = "SigLip";
+    private static final String NAME = "SigLIP";
 
     private final Temperature temperature;
     private final double bias;
