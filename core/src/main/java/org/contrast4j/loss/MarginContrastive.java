@@ -20,8 +20,9 @@ import org.contrast4j.similarity.Similarity;
  * and the value is the {@link Reduction} of the ℓ_i. The explicit negatives of row i are all M rows of shared
  * negatives (M×D), or its own M rows of paired negatives (an N×M×D array as (N·M)×D); labels apply only to the
  * in-batch candidates p_j (explicit negatives carry no label and are always negatives). The negative half is a mean,
- * so rows with more negatives do not weigh more. pytorch-metric-learning's default ({@code pos_margin=0,
- * neg_margin=1}, power 1, averaging the non-zero terms) differs; with power 2 its per-pair terms are twice ours.
+ * so rows with more negatives do not weigh more. pytorch-metric-learning's {@code ContrastiveLoss} has the same
+ * default margins but unsquared hinges, max(0, d − m⁺) and max(0, m⁻ − d), averaged over the non-zero pair losses
+ * of the whole batch, so its values differ from these.
  *
  * <p>Defaults: m⁺ = 0, m⁻ = 1, {@link Similarity#COSINE}, {@link Reduction#MEAN}. The margins must be finite with
  * m⁺ ≥ 0 and m⁻ &gt; m⁺ (checked at {@link Builder#build()}): with m⁻ ≤ m⁺ a pair at a distance between the two
