@@ -56,6 +56,17 @@ public final class SigLip implements ContrastiveLoss {
         return new Builder();
     }
 
+    /** τ. */
+    public double temperature() {
+        return temperature.tau();
+    }
+
+    /** This loss with another temperature, everything else unchanged. */
+    public SigLip withTemperature(double tau) {
+        return new Builder().copy(temperature.withTau(tau), similarity, reduction).bias(bias)
+                .learnableBias(learnableBias).build();
+    }
+
     @Override
     public LossResult compute(Batch batch) {
         Matrix rawA = batch.anchors();
@@ -139,26 +150,20 @@ public final class SigLip implements ContrastiveLoss {
                 + similarity + ", reduction=" + reduction + "}";
     }
 
-    /** Builds a {@link SigLip}; every setter validates its argument at once. */
-    public static final class Builder {
-        private Temperature temperature = Temperature.fixed(0.1);
+    /**
+     * Builds a {@link SigLip}; every setter validates its argument at once. τ ({@code temperature}, default 0.1),
+     * {@code learnableTemperature} (default false), {@code similarity} (default COSINE) and {@code reduction}
+     * (default MEAN) are set as for every temperature loss.
+     */
+    public static final class Builder extends LossBuilder<Builder> {
         private double bias = -10.0;
         private boolean learnableBias;
-        private Similarity similarity = Similarity.COSINE;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
         }
 
-        /** τ &gt; 0 and finite (default 0.1); the logits are sim/τ + b. */
-        public Builder temperature(double tau) {
-            temperature = temperature.withTau(tau);
-            return this;
-        }
-
-        /** Whether to report ∂L/∂(log τ) as {@link Scalar#LOG_TEMPERATURE} (default false). */
-        public Builder learnableTemperature(boolean learnable) {
-            temperature = temperature.withLearnable(learnable);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -174,18 +179,6 @@ public final class SigLip implements ContrastiveLoss {
         /** Whether to report ∂L/∂b as {@link Scalar#BIAS} (default false). */
         public Builder learnableBias(boolean learnable) {
             learnableBias = learnable;
-            return this;
-        }
-
-        /** {@link Similarity#COSINE} (default) or {@link Similarity#DOT}. */
-        public Builder similarity(Similarity s) {
-            similarity = Inputs.requireNonNull(s, "similarity");
-            return this;
-        }
-
-        /** {@link Reduction#MEAN} (default), SUM or NONE. */
-        public Builder reduction(Reduction r) {
-            reduction = Inputs.requireNonNull(r, "reduction");
             return this;
         }
 

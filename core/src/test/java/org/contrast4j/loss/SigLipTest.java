@@ -97,6 +97,13 @@ class SigLipTest {
                 + "similarity=DOT, reduction=NONE}", SigLip.builder().temperature(0.5).learnableTemperature(true)
                 .bias(0.25).learnableBias(true).similarity(Similarity.DOT).reduction(Reduction.NONE).build()
                 .toString());
+        SigLip custom = SigLip.builder().learnableTemperature(true).bias(-3).learnableBias(true)
+                .similarity(Similarity.DOT).reduction(Reduction.SUM).build();
+        assertEquals(SigLip.builder().temperature(0.3).learnableTemperature(true).bias(-3).learnableBias(true)
+                .similarity(Similarity.DOT).reduction(Reduction.SUM).build().toString(),
+                custom.withTemperature(0.3).toString());
+        assertEquals(0.3, custom.withTemperature(0.3).temperature());
+        assertEquals(0.1, custom.temperature());
     }
 
     @Test
