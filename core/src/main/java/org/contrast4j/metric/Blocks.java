@@ -21,14 +21,6 @@ final class Blocks {
         return (int) Math.max(1, Math.min(block, cap));
     }
 
-    /** A new matrix holding rows {@code from} (inclusive) to {@code to} (exclusive) of {@code x}. */
-    static Matrix copyRows(Matrix x, int from, int to) {
-        int d = x.cols();
-        float[] out = new float[(to - from) * d];
-        System.arraycopy(x.data(), from * d, out, 0, out.length);
-        return Matrix.of(to - from, d, out);
-    }
-
     /** The rows the metric works on: L2-normalised ({@link Similarity#COSINE}) or the raw rows themselves. */
     static Matrix prepare(Matrix x, boolean normalize) {
         return (normalize ? Similarity.COSINE : Similarity.DOT).prepare(x);

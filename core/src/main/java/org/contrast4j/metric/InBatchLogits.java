@@ -42,7 +42,7 @@ final class InBatchLogits {
         Matrix buffer = null;
         for (int i0 = 0; i0 < n; i0 += rows) {
             int i1 = Math.min(n, i0 + rows);
-            Matrix a = Blocks.copyRows(x, i0, i1);
+            Matrix a = x.copyRows(i0, i1);
             buffer = Blocks.buffer(buffer, i1 - i0, n);
             Blocks.product(a, y, buffer);
             float[] s = buffer.data();

@@ -115,10 +115,10 @@ public final class Uniformity {
         Matrix buffer = null;
         for (int i0 = 0; i0 < n; i0 += block) {
             int i1 = Math.min(n, i0 + block);
-            Matrix a = Blocks.copyRows(p, i0, i1);
+            Matrix a = p.copyRows(i0, i1);
             for (int j0 = i0; j0 < n; j0 += block) {
                 int j1 = Math.min(n, j0 + block);
-                Matrix b = j0 == i0 ? a : Blocks.copyRows(p, j0, j1);
+                Matrix b = j0 == i0 ? a : p.copyRows(j0, j1);
                 buffer = Blocks.buffer(buffer, i1 - i0, j1 - j0);
                 Blocks.product(a, b, buffer);
                 tile(p, sq, buffer, i0, i1, j0, j1, t, acc);
