@@ -114,7 +114,7 @@ public final class SupCon implements ContrastiveLoss {
         Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
         if (temperature.learnable()) {
             // L = f(τ)·L₀(τ) with f = τ/τ_base: ∂L/∂log τ = f·L₀ (= L) + f·∂L₀/∂log τ
-            double fromFactor = 0.0;
+            double fromFactor = Double.isNaN(baseTemperature) ? 0.0 : value;
             scalars.put(Scalar.LOG_TEMPERATURE,
                     fromFactor + temperature.logTemperatureGradient(s.weightedGradDotLogit));
         }
