@@ -484,6 +484,9 @@ def build_cases():
          learnable_temperature=True)
     case("ntxent_tau_10_dot", "ntxent", gen(306, 6, 5), temperature=10.0, similarity="dot",
          learnable_temperature=True)
+    case("ntxent_sum_tau0.5", "ntxent", gen(307, 8, 6), reduction="sum", temperature=0.5)
+    case("ntxent_dot_none_learnable", "ntxent", gen(308, 5, 4, scale=0.4), similarity="dot", reduction="none",
+         learnable_temperature=True)
     # ---------------------------------------------------------------- SupCon
     case("supcon_cosine_mean", "supcon", gen(401, 8, 6, positives=False) | {"labels": [0, 1, 0, 1, 2, 2, 0, 1]})
     case("supcon_row_without_positive", "supcon",
@@ -503,6 +506,8 @@ def build_cases():
          | {"labels": [0, 1, 0, 1, 2, 2, 0, 3]}, temperature=1e-3, learnable_temperature=True)
     case("supcon_tau_10", "supcon", gen(410, 6, 5) | {"labels": [0, 1, 2, 0, 1, 2]}, temperature=10.0,
          learnable_temperature=True, reduction="sum")
+    case("supcon_none_labels_only", "supcon", gen(411, 7, 6, positives=False) | {"labels": [3, 3, 1, 1, 1, 0, 3]},
+         reduction="none", temperature=0.3)
     # ---------------------------------------------------------------- SigLIP
     case("siglip_cosine_mean", "siglip", gen(501, 8, 6))
     case("siglip_dot_sum", "siglip", gen(502, 6, 5, scale=0.3), similarity="dot", reduction="sum", bias=-1.0)
@@ -517,18 +522,23 @@ def build_cases():
     case("siglip_tau_1e-3_near_default_bias", "siglip", gen(508, 5, 8, kind="near"), temperature=1e-3)
     case("siglip_tau_10", "siglip", gen(509, 6, 6), temperature=10.0, bias=0.0, learnable_temperature=True,
          learnable_bias=True)
+    case("siglip_dot_none_learnable_bias", "siglip", gen(510, 5, 5, scale=0.5), similarity="dot",
+         reduction="none", learnable_bias=True, bias=-2.0, temperature=0.5)
     # ---------------------------------------------------------------- DCL / DCLW
     case("dcl_cosine_mean", "dcl", gen(601, 8, 6))
     case("dcl_dot_sum", "dcl", gen(602, 6, 5, scale=0.4), similarity="dot", reduction="sum")
     case("dcl_none_learnable", "dcl", gen(603, 5, 6), reduction="none", learnable_temperature=True)
     case("dcl_tau_1e-3_near", "dcl", gen(604, 6, 8, kind="near"), temperature=1e-3, learnable_temperature=True)
     case("dcl_tau_10", "dcl", gen(605, 6, 5), temperature=10.0)
+    case("dcl_dot_none_tau0.3", "dcl", gen(611, 5, 4, scale=0.5), similarity="dot", reduction="none",
+         temperature=0.3)
     case("dclw_cosine_mean", "dclw", gen(606, 8, 6))
     case("dclw_dot_sum_sigma", "dclw", gen(607, 6, 5, scale=0.4), similarity="dot", reduction="sum", sigma=1.5)
     case("dclw_none_learnable", "dclw", gen(608, 5, 6), reduction="none", learnable_temperature=True,
          temperature=0.3)
     case("dclw_tau_1e-3_near", "dclw", gen(609, 6, 8, kind="near"), temperature=1e-3, learnable_temperature=True)
     case("dclw_tau_10", "dclw", gen(610, 6, 5), temperature=10.0, learnable_temperature=True)
+    case("dclw_dot_mean_sigma0.25", "dclw", gen(612, 6, 5, scale=0.5), similarity="dot", sigma=0.25)
     # ---------------------------------------------------------------- margin contrastive
     case("margin_cosine_mean", "margin", gen(701, 8, 6), negative_margin=1.4)
     case("margin_dot_sum", "margin", gen(702, 6, 5, scale=0.3), similarity="dot", reduction="sum",
@@ -541,6 +551,9 @@ def build_cases():
          gen(705, 6, 4, paired=3, scale=0.4) | {"labels": [0, 0, 1, 1, 2, 2]}, similarity="dot",
          positive_margin=0.2, negative_margin=1.2)
     case("margin_defaults", "margin", gen(706, 6, 6, shared=2))
+    case("margin_none_dot_labels_shared", "margin", gen(707, 6, 5, shared=3, scale=0.35)
+         | {"labels": [0, 1, 1, 0, 2, 2]}, similarity="dot", reduction="none", positive_margin=0.25,
+         negative_margin=1.1)
     # ---------------------------------------------------------------- triplet
     case("triplet_relu_shared", "triplet", gen(801, 8, 6, shared=4), margin=0.3)
     case("triplet_relu_paired_dot_sum", "triplet", gen(802, 6, 5, paired=3, scale=0.4), similarity="dot",
@@ -548,6 +561,8 @@ def build_cases():
     case("triplet_softplus_shared_none", "triplet", gen(803, 6, 6, shared=3), softplus=True, reduction="none")
     case("triplet_softplus_paired", "triplet", gen(804, 7, 5, paired=2), softplus=True)
     case("triplet_defaults_paired", "triplet", gen(805, 6, 6, paired=4))
+    case("triplet_softplus_dot_sum_shared", "triplet", gen(806, 5, 4, shared=3, scale=0.5), softplus=True,
+         similarity="dot", reduction="sum", margin=0.1)
 
 
 def serialise(obj):
