@@ -5,7 +5,7 @@ Regenerate (from the repository root, with Debian's python3-torch, not a pyenv p
 
     /usr/bin/python3 scripts/make_fixtures.py
 
-It rewrites core/src/test/resources/fixtures/*.json (one file per case; stale files of the same prefix are removed)
+It rewrites core/src/test/resources/fixtures/*.json (one file per case; every existing .json there is removed first)
 and is deterministic: the same torch version gives byte-identical files. Each file records the torch version.
 
 Every loss is written here in torch straight from its formula (van den Oord 2018; Chen 2020; Khosla 2020; Zhai 2023;
@@ -18,10 +18,16 @@ Each fixture is a JSON object:
   name, loss (CLI loss name), config (every option; for the CLIP preset also "overrides", the options set on top of
   InfoNce.clip()), inputs {anchors, positives, negatives: {shape, data (flat, row-major, exact float32 values)},
   negatives_kind "shared"|"paired", labels}, expected {value, per_row, skipped_rows, gradients {input: flat},
-  scalar_gradients {log_temperature, bias}, terms}, float32_check (how far the same torch computation run in float32
-  lands from the float64 answer: documents the precision a float32 implementation can reach on that case; at
-  τ = 1e-3 the logits are 1000× the similarities, so a float32 rounding of a similarity (~6e-8) becomes ~6e-5 in a
-  logit and gradients can differ by up to ~1e-3 relative), generator {torch, numpy, script, seed}.
+  scalar_gradients {log_temperature, bias}, terms}, float32_check, hinges (margin and triplet: how many hinges are
+  active), generator {script, torch, numpy}.
+
+float32_check: how far the same torch computation run entirely in float32 lands from the float64 answer, measured
+as PyTorchFixturesTest measures (numbers |x − t|/max(1, |t|); gradients row-relative). It documents what float32
+costs on that case, not the bar: at τ = 1e-3 the logits are 1000× the similarities, so the float32 rounding of a
+similarity (~6e-8) becomes ~6e-5 in every logit and a plain float32 computation is off by 1e-4 to 1e-2 in the
+temperature gradient (ntxent_tau_1e-3_near: 8.8e-3); it also loses 1 − p of a nearly solved softmax row
+(infonce_clamp_active_fixed_dot, clip_preset_none_labels: ~1e-2 on rows whose gradient is 1e-4 of the others).
+contrast4j keeps float32 data but accumulates in double and stays within 1e-4 (1e-3 at τ = 1e-3) on all of them.
 
 Conventions: sim = cosine (F.normalize(x, dim=-1, eps=1e-12), then dot) or dot; logits s = sim·scale, scale =
 exp(−log τ), clamped at max_logit_scale when one is set (open_clip's logit_scale.clamp(max=100): the gradient with
