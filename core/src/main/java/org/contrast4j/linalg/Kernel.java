@@ -4,6 +4,10 @@ package org.contrast4j.linalg;
  * One implementation of the dense float32 primitives the losses and metrics are built from. Arrays are row-major
  * with explicit offsets and leading dimensions, as in BLAS, so a caller can work on blocks of a larger matrix.
  * Implementations are stateless and thread-safe.
+ *
+ * <p>gemm results are reproducible under blocking: the value of an entry of C may depend on its row of op(A), its
+ * column of op(B), k, alpha, beta and its old value, but not on m, n or where the entry lies in the call. A caller
+ * that computes a product in blocks of rows or columns (a tiled loss) gets the same bits as one call on the whole.
  */
 interface Kernel {
 

@@ -14,8 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulated with fused multiply-adds: per k step, NR/VL vector loads of B, MR broadcasts of A, MR·NR/VL FMAs.
  * Packing makes all four transpose combinations the same inner loop and keeps the working set in cache: one B
  * micro-panel (KC×NR) stays in L1 while the MR-row panels of the A block stream from L2. Edge tiles are computed in
- * full on the zero-padded panels and only their valid part is written. Small or thin products (fewer than MR rows,
- * fewer than NR columns, little work) skip packing and use plain vector loops.
+ * full on the zero-padded panels and only their valid part is written.
+ *
+ * <p>Thin products (few rows or columns, where packing would cost as much as the arithmetic) skip packing but keep
+ * the arithmetic: in every path each entry of C is the same chain of float FMAs over p = 0 … k−1 (restarted every KC
+ * steps), written back as alpha·acc + beta·C with the same roundings. So an entry does not depend on m, n, on where
+ * it lies in a tile or on which path ran: computing C whole or block by block gives the same bits.
  *
  * <p>Accumulation is in float, as in BLAS sgemm; {@link #dot} accumulates in float lanes and returns a double.
  */
@@ -31,10 +35,10 @@ final class VectorKernel implements Kernel {
     static final int KC = 256;
     /** Rows of op(A) packed at once (an MC×KC block lives in L2). */
     static final int MC = MR * 24;
+    /** Products with fewer rows than this (or fewer than NR columns) are not packed; see {@link #thin}. */
+    static final int THIN_ROWS = 2 * MR;
     /** Columns of op(B) packed at once. */
     static final int NC = NR * Math.max(1, 4096 / NR);
-    /** Below this many multiply-adds packing does not pay off. */
-    private static final long SMALL = 32L * 32 * 32;
 
     @Override
     public String name() {
@@ -52,12 +56,11 @@ final class VectorKernel implements Kernel {
             scale(m, n, beta, c, cOff, ldc);
             return;
         }
-        if (m < MR || n < NR || (long) m * n * k < SMALL) {
-            scale(m, n, beta, c, cOff, ldc);
-            small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-            return;
+        if (m < THIN_ROWS || n < NR) {
+            thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
-        packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** C = beta·C; beta == 0 writes zeros whatever C held (NaN included). */
@@ -77,38 +80,133 @@ final class VectorKernel implements Kernel {
         }
     }
 
-    /** C += alpha·op(A)·op(B) without packing, for products too small or too thin to tile (C already scaled). */
-    private void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                       float[] c, int cOff, int ldc) {
-        if (transB && !transA) {
-            for (int i = 0; i < m; i++) {
-                int ai = aOff + i * lda;
-                int ci = cOff + i * ldc;
+    /**
+     * Thin products (a few rows or a few columns), where packing would cost as much as the product: the same float
+     * FMA chain per entry as the micro-kernel, over the same KC blocks, written back with the same arithmetic, so the
+     * bits agree with the packed path; eight entries at a time run independent chains (along a row of C when it is
+     * the longer side, else down a column) to hide the FMA latency.
+     */
+    private static void thin(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        // op(A)[i, p] = a[aOff + i·ai + p·ap], op(B)[p, j] = b[bOff + p·bp + j·bj]
+        int ai = transA ? 1 : lda;
+        int ap = transA ? lda : 1;
+        int bp = transB ? 1 : ldb;
+        int bj = transB ? ldb : 1;
+        boolean alongRows = n >= m;
+        // lane l of a vector of consecutive entries reads y at l·(stride between entries): the gather index map
+        int stride = alongRows ? bj : ai;
+        int[] lanes = new int[VL];
+        for (int l = 0; l < VL; l++) {
+            lanes[l] = l * stride;
+        }
+        float[] sums = new float[2 * VL];
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            float betaBlock = pc == 0 ? beta : 1f;
+            if (alongRows) {
+                // x = op(A)[i, p] shared by eight columns j … j+7
+                for (int i = 0; i < m; i++) {
+                    chains(kc, a, aOff + i * ai + pc * ap, ap, b, bOff + pc * bp, bp, bj, n,
+                            alpha, betaBlock, c, cOff + i * ldc, 1, lanes, sums);
+                }
+            } else {
+                // x = op(B)[p, j] shared by eight rows i … i+7 (C walked down a column)
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] += alpha * (float) dot(a, ai, b, bOff + j * ldb, k);
+                    chains(kc, b, bOff + pc * bp + j * bj, bp, a, aOff + pc * ap, ap, ai, m,
+                            alpha, betaBlock, c, cOff + j, ldc, lanes, sums);
                 }
             }
-        } else if (!transB) {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int p = 0; p < k; p++) {
-                    float aip = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                    axpy(alpha * aip, b, bOff + p * ldb, c, ci, n);
+        }
+    }
+
+    /**
+     * For q &lt; count: s_q = Σ_p x[xIdx + p·xp]·y[yIdx + p·yp + q·yq] as a float FMA chain over p &lt; kc, then
+     * c[cIdx + q·cq] = alpha·s_q + beta·c (the {@link #store} arithmetic). Lanes hold consecutive q: y is read with
+     * vector loads when yq == 1, else gathered through {@code lanes} (l·yq); the last q (fewer than a vector) run as
+     * scalar chains. {@code sums} is scratch of 2·VL floats.
+     */
+    private static void chains(int kc, float[] x, int xIdx, int xp, float[] y, int yIdx, int yp, int yq, int count,
+                               float alpha, float beta, float[] c, int cIdx, int cq, int[] lanes, float[] sums) {
+        int q = 0;
+        if (count >= VL) {
+            boolean contiguous = yq == 1;
+            for (; q + 2 * VL <= count; q += 2 * VL) {
+                int y0 = yIdx + q * yq;
+                int y1 = y0 + VL * yq;
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = FloatVector.zero(S);
+                for (int p = 0; p < kc; p++) {
+                    FloatVector v = FloatVector.broadcast(S, x[xIdx + p * xp]);
+                    int o = p * yp;
+                    FloatVector w0 = contiguous ? FloatVector.fromArray(S, y, y0 + o)
+                            : FloatVector.fromArray(S, y, y0 + o, lanes, 0);
+                    FloatVector w1 = contiguous ? FloatVector.fromArray(S, y, y1 + o)
+                            : FloatVector.fromArray(S, y, y1 + o, lanes, 0);
+                    s0 = v.fma(w0, s0);
+                    s1 = v.fma(w1, s1);
+                }
+                s0.intoArray(sums, 0);
+                s1.intoArray(sums, VL);
+                for (int l = 0; l < 2 * VL; l++) {
+                    int ci = cIdx + (q + l) * cq;
+                    c[ci] = combine(sums[l], alpha, beta, c[ci]);
                 }
             }
+            for (; q + VL <= count; q += VL) {
+                int y0 = yIdx + q * yq;
+                FloatVector s0 = FloatVector.zero(S);
+                for (int p = 0; p < kc; p++) {
+                    FloatVector v = FloatVector.broadcast(S, x[xIdx + p * xp]);
+                    int o = p * yp;
+                    FloatVector w0 = contiguous ? FloatVector.fromArray(S, y, y0 + o)
+                            : FloatVector.fromArray(S, y, y0 + o, lanes, 0);
+                    s0 = v.fma(w0, s0);
+                }
+                s0.intoArray(sums, 0);
+                for (int l = 0; l < VL; l++) {
+                    int ci = cIdx + (q + l) * cq;
+                    c[ci] = combine(sums[l], alpha, beta, c[ci]);
+                }
+            }
+        }
+        for (; q + 4 <= count; q += 4) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            int y0 = yIdx + q * yq;
+            for (int p = 0; p < kc; p++) {
+                float v = x[xIdx + p * xp];
+                int yi = y0 + p * yp;
+                s0 = Math.fma(v, y[yi], s0);
+                s1 = Math.fma(v, y[yi + yq], s1);
+                s2 = Math.fma(v, y[yi + 2 * yq], s2);
+                s3 = Math.fma(v, y[yi + 3 * yq], s3);
+            }
+            int ci = cIdx + q * cq;
+            c[ci] = combine(s0, alpha, beta, c[ci]);
+            c[ci + cq] = combine(s1, alpha, beta, c[ci + cq]);
+            c[ci + 2 * cq] = combine(s2, alpha, beta, c[ci + 2 * cq]);
+            c[ci + 3 * cq] = combine(s3, alpha, beta, c[ci + 3 * cq]);
+        }
+        for (; q < count; q++) {
+            float s = 0f;
+            int y0 = yIdx + q * yq;
+            for (int p = 0; p < kc; p++) {
+                s = Math.fma(x[xIdx + p * xp], y[y0 + p * yp], s);
+            }
+            int ci = cIdx + q * cq;
+            c[ci] = combine(s, alpha, beta, c[ci]);
+        }
+    }
+
+    /** alpha·acc + beta·old exactly as {@link #store} rounds it; beta == 0 ignores old (NaN included). */
+    private static float combine(float acc, float alpha, float beta, float old) {
+        if (beta == 0f) {
+            return acc * alpha;
+        } else if (beta == 1f) {
+            return Math.fma(acc, alpha, old);
         } else {
-            for (int i = 0; i < m; i++) {
-                int ci = cOff + i * ldc;
-                for (int j = 0; j < n; j++) {
-                    int bj = bOff + j * ldb;
-                    float s = 0f;
-                    for (int p = 0; p < k; p++) {
-                        s += a[aOff + p * lda + i] * b[bj + p];
-                    }
-                    c[ci + j] += alpha * s;
-                }
-            }
+            return acc * alpha + old * beta;
         }
     }
 
@@ -139,8 +237,8 @@ final class VectorKernel implements Kernel {
                             if (mr == MR && nr == NR) {
                                 microKernel(kc, packA, aIdx, packB, bIdx, alpha, betaBlock, c, cIdx, ldc);
                             } else {
-                                microKernel(kc, packA, aIdx, packB, bIdx, alpha, 0f, tile, 0, NR);
-                                mergeEdge(tile, mr, nr, betaBlock, c, cIdx, ldc);
+                                microKernel(kc, packA, aIdx, packB, bIdx, 1f, 0f, tile, 0, NR);
+                                mergeEdge(tile, mr, nr, alpha, betaBlock, c, cIdx, ldc);
                             }
                         }
                     }
@@ -226,13 +324,17 @@ final class VectorKernel implements Kernel {
         }
     }
 
-    /** Writes the valid mr×nr corner of a full tile (already multiplied by alpha) into C with beta. */
-    private static void mergeEdge(float[] tile, int mr, int nr, float beta, float[] c, int cIdx, int ldc) {
+    /**
+     * Writes the valid mr×nr corner of a full tile of raw sums into C with exactly the arithmetic of {@link #store},
+     * so an entry of C comes out bit for bit the same whether it fell in a full or an edge tile.
+     */
+    private static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cIdx,
+                                  int ldc) {
         for (int r = 0; r < mr; r++) {
             int t = r * NR;
             int ci = cIdx + r * ldc;
             for (int j = 0; j < nr; j++) {
-                c[ci + j] = beta == 0f ? tile[t + j] : tile[t + j] + beta * c[ci + j];
+                c[ci + j] = combine(tile[t + j], alpha, beta, c[ci + j]);
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.contrast4j.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -172,6 +173,51 @@ class KernelGemmTest {
         int[] layout = {3, 1, 0, 5, 2, 3};
         for (float[] ab : new float[][] {{1f, 0f}, {-0.5f, 1f}, {2f, -1.5f}}) {
             run(kernel, random, transA, transB, m, n, k, ab[0], ab[1], layout);
+        }
+    }
+
+    static Stream<Arguments> kernelsAndTransposes() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Kernel kernel : Kernels.available()) {
+            for (int t = 0; t < 4; t++) {
+                cases.add(Arguments.of(kernel.name(), (t & 2) != 0, (t & 1) != 0));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} transA={1} transB={2}")
+    @MethodSource("kernelsAndTransposes")
+    void splittingAProductIntoRowOrColumnBlocksGivesTheSameBits(String kernelName, boolean transA, boolean transB) {
+        // The Kernel contract: an entry of C depends on its row of op(A), its column of op(B), k, alpha and beta,
+        // never on m, n or where it lies in the call, so a tiled caller reproduces a whole product exactly.
+        Kernel kernel = kernel(kernelName);
+        Random random = new Random(5);
+        int m = 150, n = 90, k = 300;
+        int lda = transA ? m : k;
+        int ldb = transB ? k : n;
+        float[] a = strided(random, 0, transA ? k : m, lda, lda, 0f);
+        float[] b = strided(random, 0, transB ? n : k, ldb, ldb, 0f);
+        float[] c0 = strided(random, 0, m, n, n, 0f);
+        for (float beta : new float[] {0f, 1f, 0.5f}) {
+            float[] whole = c0.clone();
+            kernel.gemm(transA, transB, m, n, k, 1.25f, a, 0, lda, b, 0, ldb, beta, whole, 0, n);
+            for (int block : new int[] {1, 5, 13, 64}) {
+                float[] byRows = c0.clone();
+                for (int r = 0; r < m; r += block) {
+                    int rows = Math.min(block, m - r);
+                    kernel.gemm(transA, transB, rows, n, k, 1.25f, a, transA ? r : r * lda, lda, b, 0, ldb,
+                            beta, byRows, r * n, n);
+                }
+                assertArrayEquals(whole, byRows, kernelName + " rows in blocks of " + block + ", beta " + beta);
+                float[] byCols = c0.clone();
+                for (int j = 0; j < n; j += block) {
+                    int cols = Math.min(block, n - j);
+                    kernel.gemm(transA, transB, m, cols, k, 1.25f, a, 0, lda, b, transB ? j * ldb : j, ldb,
+                            beta, byCols, j, n);
+                }
+                assertArrayEquals(whole, byCols, kernelName + " columns in blocks of " + block + ", beta " + beta);
+            }
         }
     }
 

@@ -29,7 +29,9 @@ class KernelSelectionTest {
     void autoPicksTheVectorKernelWhenTheModuleIsPresent() {
         assertTrue(Kernels.vectorApiPresent());
         assertEquals("vector", Kernels.select("auto").name());
-        assertEquals("vector", Kernels.name(), "the facade of the test JVM (no -D" + Kernels.PROPERTY + ")");
+        // the facade of this JVM: vector unless the build forces a kernel (core/pom.xml reruns some tests on scalar)
+        String requested = System.getProperty(Kernels.PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT);
+        assertEquals(requested.equals("auto") ? "vector" : requested, Kernels.name());
     }
 
     @Test
