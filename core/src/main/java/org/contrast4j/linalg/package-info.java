@@ -20,7 +20,9 @@
  * choice; an unknown value, or {@code vector} without the module, fails at first use with the reason. The name in
  * use is {@link org.contrast4j.linalg.Kernels#name()}.
  *
- * <p>Products accumulate in float, as BLAS sgemm does; dot products return a double. Every kernel is tested against
+ * <p>Products accumulate in float, as BLAS sgemm does; dot products return a double. Within one kernel a gemm
+ * entry does not depend on how the product is split: computing C in blocks of rows or columns gives the same bits
+ * as one call (the two kernels differ from each other in the last bits). Every kernel is tested against
  * the same double-precision reference (relative error ≤ 1e-4 of Σ|a·b|), and a test counts the kernels so that a new
  * one cannot go untested.
  */
