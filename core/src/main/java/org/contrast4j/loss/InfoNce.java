@@ -1,0 +1,291 @@
+package org.contrast4j.loss;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.contrast4j.linalg.Kernels;
+import org.contrast4j.linalg.Matrix;
+import org.contrast4j.similarity.Similarity;
+
+/**
+ * InfoNCE (van den Oord, Li &amp; Vinyals 2018, "Representation Learning with Contrastive Predictive Coding"), and
+ * through {@link #clip()} the symmetric CLIP loss (Radford et al. 2021).
+ *
+ * <p>Anchors a and positives p are N×D; with s(x, y) = sim(x, y)/τ, anchor i's loss is
+ * <pre>
+ *   ℓ_i = −s(a_i, p_i) + log Σ_{c ∈ C(i)} e^{s(a_i, c)}
+ * </pre>
+ * over its candidates C(i): every in-batch positive p_j, plus the batch's explicit negatives — shared (M×D, every
+ * anchor sees all M) or paired (N×M×D, anchor i its own M). With labels, in-batch candidates p_j (j ≠ i) that share
+ * anchor i's label are false negatives and are removed from C(i). The positive's share of the denominator measures
+ * alignment, the rest uniformity; log N − L lower-bounds the mutual information I(a; p).
+ *
+ * <p>{@code symmetric(true)}: per-row ℓ_i = ½(ℓ_i^{a→p} + ℓ_i^{p→a}); the reverse direction scores p_i against the
+ * in-batch anchors only (explicit negatives belong to the anchor side). The result's {@link LossResult#terms()} then
+ * hold {@code anchor_to_positive} and {@code positive_to_anchor}, each reduced like the value.
+ *
+ * <p>Temperature: fixed, or learnable, in which case the result reports ∂L/∂(log τ). An optional maximum logit scale
+ * clamps 1/τ (CLIP: 100); while clamped the logits use the clamp and the temperature gradient is 0.
+ *
+ * <p>Defaults: τ = 0.1 fixed, no clamp, one-way, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Gradients are
+ * returned for anchors, positives and negatives (when given) with respect to the raw inputs. Every anchor (and, when
+ * symmetric, every positive) needs at least one negative candidate, else {@link #compute} throws naming the row.
+ * Thread-safe and immutable.
+ */
+public final class InfoNce implements ContrastiveLoss {
+    private static final String NAME = "InfoNCE";
+    private final Temperature temperature;
+    private final boolean symmetric;
+    private final Similarity similarity;
+    private final Reduction reduction;
+
+    private InfoNce(Builder b) {
+        this.temperature = b.temperature;
+        this.symmetric = b.symmetric;
+        this.similarity = b.similarity;
+        this.reduction = b.reduction;
+    }
+
+    /** A builder with the defaults above. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The CLIP loss (Radford et al. 2021) as an InfoNCE preset: symmetric, cosine, learnable temperature starting at
+     * τ = 0.07, logit scale clamped at 100 (as open_clip).
+     */
+    public static Builder clip() {
+        return new Builder().symmetric(true).learnableTemperature(true).temperature(0.07).maxLogitScale(100);
+    }
+
+    /** This loss with another temperature (e.g. after an optimiser step on log τ). */
+    public InfoNce withTemperature(double tau) {
+        Builder b = toBuilder();
+        b.temperature(tau);
+        return b.build();
+    }
+
+    /** A builder holding this loss's configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.temperature = temperature;
+        b.symmetric = symmetric;
+        b.similarity = similarity;
+        b.reduction = reduction;
+        return b;
+    }
+
+    public double temperature() {
+        return temperature.tau();
+    }
+
+    @Override
+    public LossResult compute(Batch batch) {
+        Matrix a = batch.anchors();
+        Matrix p = Inputs.requirePositives(batch, NAME);
+        Matrix neg = batch.negativesOrNull();
+        int paired = batch.negativesPerAnchor();
+        long[] labels = batch.labelsOrNull();
+        int n = a.rows();
+        int shared = neg != null && paired == 0 ? neg.rows() : 0;
+        int main = n + shared;          // columns computed by one product: in-batch positives, then shared negatives
+        int cols = main + paired;       // then each row's own paired negatives
+
+        Matrix ah = similarity.prepare(a);
+        Matrix ph = similarity.prepare(p);
+        Matrix nh = neg == null ? null : similarity.prepare(neg);
+        Matrix keys = shared > 0 ? Blocks.stack(ph, nh) : ph;
+
+        Matrix mainSim = Kernels.multiplyTransposed(ah, keys);
+        float[] sim = mainSim.data();
+        int d = a.cols();
+        if (paired > 0) {
+            sim = new float[n * cols];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(mainSim.data(), i * main, sim, i * cols, main);
+                for (int m = 0; m < paired; m++) {
+                    sim[i * cols + main + m] = (float) Kernels.dot(ah.data(), i * d, nh.data(), (i * paired + m) * d, d);
+                }
+            }
+        }
+
+        boolean[] candidate = labels == null ? null : candidates(labels, n, cols);
+        requireNegatives(labels, n, cols, "anchor", "");
+        float[] target = new float[n * cols];
+        for (int i = 0; i < n; i++) {
+            target[i * cols + i] = 1f;
+        }
+        double scale = temperature.scale();
+        double[] lossF = new double[n];
+        double[] dotF = new double[n];
+        float[] gF = new float[n * cols];
+        SoftmaxRows.crossEntropy(sim, n, cols, scale, candidate, target, null, lossF, gF, dotF);
+
+        double[] lossR = null;
+        double[] dotR = null;
+        float[] gR = null;
+        if (symmetric) {
+            requireNegatives(labels, n, n, "positive", " in the reverse (positive → anchor) direction");
+            float[] simR = Blocks.transposeSquare(Blocks.columns(sim, n, cols, 0, n).data(), n);
+            lossR = new double[n];
+            dotR = new double[n];
+            gR = new float[n * n];
+            float[] targetR = new float[n * n];
+            for (int i = 0; i < n; i++) {
+                targetR[i * n + i] = 1f;
+            }
+            SoftmaxRows.crossEntropy(simR, n, n, scale, labels == null ? null : candidates(labels, n, n), targetR,
+                    null, lossR, gR, dotR);
+        }
+
+        double w = Reductions.rowWeight(reduction, n) * (symmetric ? 0.5 : 1.0);
+        double[] perRow = new double[n];
+        for (int i = 0; i < n; i++) {
+            perRow[i] = symmetric ? 0.5 * (lossF[i] + lossR[i]) : lossF[i];
+        }
+        double value = Reductions.value(reduction, perRow, null);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        if (symmetric) {
+            terms.put("anchor_to_positive", Reductions.value(reduction, lossF, null));
+            terms.put("positive_to_anchor", Reductions.value(reduction, lossR, null));
+        }
+
+        // ∂L/∂S = w·scale·∂ℓ/∂logit, then the products back to the prepared rows
+        Blocks.scale(gF, w * scale);
+        Matrix dMain = paired > 0 ? Blocks.columns(gF, n, cols, 0, main) : Matrix.of(n, main, gF);
+        Matrix dAh = Matrix.zeros(n, d);
+        Kernels.gemm(false, false, 1f, dMain, keys, 0f, dAh);
+        Matrix dKeys = Matrix.zeros(main, d);
+        Kernels.gemm(true, false, 1f, dMain, ah, 0f, dKeys);
+        Matrix dPh = shared > 0 ? Blocks.rows(dKeys, 0, n) : dKeys;
+        Matrix dNh = null;
+        if (shared > 0) {
+            dNh = Blocks.rows(dKeys, n, main);
+        } else if (paired > 0) {
+            dNh = Matrix.zeros(n * paired, d);
+            for (int i = 0; i < n; i++) {
+                for (int m = 0; m < paired; m++) {
+                    float g = gF[i * cols + main + m];
+                    Kernels.axpy(g, nh.data(), (i * paired + m) * d, dAh.data(), i * d, d);
+                    Kernels.axpy(g, ah.data(), i * d, dNh.data(), (i * paired + m) * d, d);
+                }
+            }
+        }
+        if (symmetric) {
+            Blocks.scale(gR, w * scale);
+            Matrix dR = Matrix.of(n, n, gR);
+            Kernels.gemm(false, false, 1f, dR, ah, 1f, dPh);
+            Kernels.gemm(true, false, 1f, dR, ph, 1f, dAh);
+        }
+
+        Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
+        gradients.put(Input.ANCHORS, similarity.backward(a, dAh));
+        gradients.put(Input.POSITIVES, similarity.backward(p, dPh));
+        if (neg != null) {
+            gradients.put(Input.NEGATIVES, similarity.backward(neg, dNh));
+        }
+        Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
+        if (temperature.learnable()) {
+            double dot = Blocks.sum(dotF) + (symmetric ? Blocks.sum(dotR) : 0.0);
+            scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(w * dot));
+        }
+        return new LossResult(value, perRow, 0, gradients, scalars, terms);
+    }
+
+    /** In-batch columns j ≠ i with row i's label are not candidates; every other column is. */
+    private static boolean[] candidates(long[] labels, int n, int cols) {
+        boolean[] c = new boolean[n * cols];
+        java.util.Arrays.fill(c, true);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                if (j != i && labels[j] == labels[i]) {
+                    c[i * cols + j] = false;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** Each row needs a candidate besides its positive (cols − n explicit negatives, or a differently labelled j). */
+    private static void requireNegatives(long[] labels, int n, int cols, String row, String where) {
+        if (cols > n) {
+            return;
+        }
+        if (n == 1) {
+            throw new IllegalArgumentException(NAME + " needs a negative for every " + row + where
+                    + ": the batch has N = 1 and no explicit negatives");
+        }
+        if (labels == null) {
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            boolean found = false;
+            for (int j = 0; j < n && !found; j++) {
+                found = labels[j] != labels[i];
+            }
+            if (!found) {
+                throw new IllegalArgumentException(NAME + ": " + row + " " + i + " has no negative" + where
+                        + ": every in-batch candidate shares its label " + labels[i]
+                        + " and no explicit negatives were given");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InfoNce{" + temperature + ", symmetric=" + symmetric + ", similarity=" + similarity
+                + ", reduction=" + reduction + "}";
+    }
+
+    /** Builds an {@link InfoNce}; every setter validates its argument at once. */
+    public static final class Builder {
+        private Temperature temperature = Temperature.fixed(0.1);
+        private boolean symmetric;
+        private Similarity similarity = Similarity.COSINE;
+        private Reduction reduction = Reduction.MEAN;
+
+        private Builder() {
+        }
+
+        /** τ &gt; 0 and finite (default 0.1). */
+        public Builder temperature(double tau) {
+            temperature = temperature.withTau(tau);
+            return this;
+        }
+
+        /** Whether to report ∂L/∂(log τ) (default false). */
+        public Builder learnableTemperature(boolean learnable) {
+            temperature = temperature.withLearnable(learnable);
+            return this;
+        }
+
+        /** The largest logit scale 1/τ used (default +∞ = no clamp; CLIP: 100). */
+        public Builder maxLogitScale(double max) {
+            temperature = temperature.withMaxLogitScale(max);
+            return this;
+        }
+
+        /** ½(anchor→positive + positive→anchor) (default false). */
+        public Builder symmetric(boolean symmetric) {
+            this.symmetric = symmetric;
+            return this;
+        }
+
+        /** Default {@link Similarity#COSINE}. */
+        public Builder similarity(Similarity similarity) {
+            this.similarity = Inputs.requireNonNull(similarity, "similarity");
+            return this;
+        }
+
+        /** Default {@link Reduction#MEAN}. */
+        public Builder reduction(Reduction reduction) {
+            this.reduction = Inputs.requireNonNull(reduction, "reduction");
+            return this;
+        }
+
+        public InfoNce build() {
+            return new InfoNce(this);
+        }
+    }
+}
