@@ -1,0 +1,177 @@
+package org.contrast4j.loss;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.contrast4j.linalg.Kernels;
+import org.contrast4j.linalg.Matrix;
+import org.contrast4j.similarity.Similarity;
+
+/**
+ * Decoupled contrastive learning, DCL and its weighted form DCLW (Yeh et al. 2022, "Decoupled Contrastive Learning",
+ * Eq. 6): the positive pair is removed from the denominator.
+ *
+ * <p>With z = [a; p] (2N×D), row k's partner k' = k ± N and s = sim/τ:
+ * <pre>
+ *   ℓ_k = −w_k·s(z_k, z_k') + log Σ_{l ∉ {k, k'}} e^{s(z_k, z_l)}
+ * </pre>
+ * — one log-sum-exp over the other samples of <em>both</em> views, as the paper. (lightly's {@code DCLLoss} sums two
+ * separate log-sum-exps, one per view, which is a different loss.) The value is the mean over the 2N rows, i.e.
+ * ½(loss(a, p) + loss(p, a)). DCL: w_k = 1. DCLW: w_i = 2 − N·softmax_i(sim(a_i, p_i)/σ) over the batch, σ = 0.5,
+ * the same for row i and its partner, treated as a constant (no gradient flows through the weight).
+ *
+ * <p>Defaults: τ = 0.1 fixed, unweighted, σ = 0.5, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Needs N ≥ 2;
+ * labels and explicit negatives are not used.
+ */
+public final class Dcl implements ContrastiveLoss {
+    private static final String NAME = "DCL";
+    private final Temperature temperature;
+    private final boolean weighted;
+    private final double sigma;
+    private final Similarity similarity;
+    private final Reduction reduction;
+
+    private Dcl(Builder b) {
+        this.temperature = b.temperature;
+        this.weighted = b.weighted;
+        this.sigma = b.sigma;
+        this.similarity = b.similarity;
+        this.reduction = b.reduction;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double temperature() {
+        return temperature.tau();
+    }
+
+    /** This loss with another temperature. */
+    public Dcl withTemperature(double tau) {
+        Builder b = new Builder();
+        b.temperature = temperature.withTau(tau);
+        b.weighted = weighted;
+        b.sigma = sigma;
+        b.similarity = similarity;
+        b.reduction = reduction;
+        return b.build();
+    }
+
+    @Override
+    public LossResult compute(Batch batch) {
+        String name = weighted ? "DCLW" : NAME;
+        Matrix a = batch.anchors();
+        Matrix p = Inputs.requirePositives(batch, name);
+        Inputs.rejectNegatives(batch, name);
+        Inputs.rejectLabels(batch, name);
+        int n = a.rows();
+        if (n < 2) {
+            throw new IllegalArgumentException(name + " needs N >= 2 pairs: with N = 1 a row has no negative once "
+                    + "its positive is removed from the denominator");
+        }
+        int rows = 2 * n;
+        Matrix ah = similarity.prepare(a);
+        Matrix ph = similarity.prepare(p);
+        Matrix z = Blocks.stack(ah, ph);
+        int[] partner = SelfSimilarity.partners(n);
+        double[] pairWeight = weighted ? misesFisherWeights(ah, ph) : null;
+        float[] target = new float[rows * rows];
+        for (int k = 0; k < rows; k++) {
+            target[k * rows + partner[k]] = weighted ? (float) pairWeight[k % n] : 1f;
+        }
+        double[] weights = new double[rows];
+        java.util.Arrays.fill(weights, Reductions.rowWeight(reduction, rows));
+        SelfSimilarity s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, partner),
+                target, null, weights);
+
+        Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
+        gradients.put(Input.ANCHORS, similarity.backward(a, Blocks.rows(s.gradient, 0, n)));
+        gradients.put(Input.POSITIVES, similarity.backward(p, Blocks.rows(s.gradient, n, rows)));
+        Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
+        if (temperature.learnable()) {
+            scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(s.weightedGradDotLogit));
+        }
+        return new LossResult(Reductions.value(reduction, s.loss, null), s.loss, 0, gradients, scalars, Map.of());
+    }
+
+    /** w_i = 2 − N·softmax_i(⟨â_i, p̂_i⟩/σ), in double. */
+    private double[] misesFisherWeights(Matrix ah, Matrix ph) {
+        double[] logits = Kernels.rowDots(ah, ph);
+        int n = logits.length;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            logits[i] /= sigma;
+            max = Math.max(max, logits[i]);
+        }
+        double sum = 0;
+        for (double l : logits) {
+            sum += Math.exp(l - max);
+        }
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = 2 - n * Math.exp(logits[i] - max) / sum;
+        }
+        return w;
+    }
+
+    @Override
+    public String toString() {
+        return (weighted ? "Dcl{weighted=true, sigma=" + sigma + ", " : "Dcl{weighted=false, ") + temperature
+                + ", similarity=" + similarity + ", reduction=" + reduction + "}";
+    }
+
+    /** Builds a {@link Dcl}; every setter validates its argument at once. */
+    public static final class Builder {
+        private Temperature temperature = Temperature.fixed(0.1);
+        private boolean weighted;
+        private double sigma = 0.5;
+        private Similarity similarity = Similarity.COSINE;
+        private Reduction reduction = Reduction.MEAN;
+
+        private Builder() {
+        }
+
+        /** τ &gt; 0 and finite (default 0.1). */
+        public Builder temperature(double tau) {
+            temperature = temperature.withTau(tau);
+            return this;
+        }
+
+        /** Whether to report ∂L/∂(log τ) (default false). */
+        public Builder learnableTemperature(boolean learnable) {
+            temperature = temperature.withLearnable(learnable);
+            return this;
+        }
+
+        /** DCLW: weight the positive term by the von Mises–Fisher weights (default false = DCL). */
+        public Builder weighted(boolean weighted) {
+            this.weighted = weighted;
+            return this;
+        }
+
+        /** σ of the DCLW weighting, &gt; 0 and finite (default 0.5). */
+        public Builder sigma(double sigma) {
+            if (!(sigma > 0) || !Double.isFinite(sigma)) {
+                throw new IllegalArgumentException("sigma must be > 0 and finite, was " + sigma);
+            }
+            this.sigma = sigma;
+            return this;
+        }
+
+        /** Default {@link Similarity#COSINE}. */
+        public Builder similarity(Similarity similarity) {
+            this.similarity = Inputs.requireNonNull(similarity, "similarity");
+            return this;
+        }
+
+        /** Default {@link Reduction#MEAN}. */
+        public Builder reduction(Reduction reduction) {
+            this.reduction = Inputs.requireNonNull(reduction, "reduction");
+            return this;
+        }
+
+        public Dcl build() {
+            return new Dcl(this);
+        }
+    }
+}

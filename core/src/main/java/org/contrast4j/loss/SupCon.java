@@ -1,0 +1,177 @@
+package org.contrast4j.loss;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.contrast4j.linalg.Matrix;
+import org.contrast4j.similarity.Similarity;
+
+/**
+ * Supervised contrastive loss, the L_out form of Khosla et al. 2020 ("Supervised Contrastive Learning").
+ *
+ * <p>Embeddings z (N×D) with labels y: the batch's anchors, or, when the batch also has positives,
+ * z = [anchors; positives] (2N×D) with the labels repeated. With s = sim/τ, P(i) = {p ≠ i : y_p = y_i} and
+ * A(i) = {a ≠ i}:
+ * <pre>
+ *   ℓ_i = −(1/|P(i)|) Σ_{p∈P(i)} ( s(z_i, z_p) − log Σ_{a∈A(i)} e^{s(z_i, z_a)} )
+ * </pre>
+ * A row with empty P(i) (a label seen once) is <em>skipped</em>: its per-row loss is 0, it is counted in
+ * {@link LossResult#skippedRows()} and left out of the mean; it still serves as a negative for the others. If every
+ * row is skipped the value is 0. Optional base temperature: every ℓ_i is multiplied by τ/τ_base (the reference code's
+ * {@code temperature / base_temperature}); off by default.
+ *
+ * <p>Defaults: τ = 0.1 fixed, no base temperature, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Needs labels
+ * and at least 2 embeddings; explicit negatives are not used. Gradients for anchors (and positives when given).
+ */
+public final class SupCon implements ContrastiveLoss {
+    private static final String NAME = "SupCon";
+    private final Temperature temperature;
+    private final double baseTemperature;
+    private final Similarity similarity;
+    private final Reduction reduction;
+
+    private SupCon(Builder b) {
+        this.temperature = b.temperature;
+        this.baseTemperature = b.baseTemperature;
+        this.similarity = b.similarity;
+        this.reduction = b.reduction;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public double temperature() {
+        return temperature.tau();
+    }
+
+    /** This loss with another temperature. */
+    public SupCon withTemperature(double tau) {
+        Builder b = new Builder();
+        b.temperature = temperature.withTau(tau);
+        b.baseTemperature = baseTemperature;
+        b.similarity = similarity;
+        b.reduction = reduction;
+        return b.build();
+    }
+
+    @Override
+    public LossResult compute(Batch batch) {
+        Matrix a = batch.anchors();
+        Matrix p = batch.positivesOrNull();
+        long[] given = Inputs.requireLabels(batch, NAME);
+        Inputs.rejectNegatives(batch, NAME);
+        int n = a.rows();
+        Matrix z = p == null ? similarity.prepare(a) : Blocks.stack(similarity.prepare(a), similarity.prepare(p));
+        int rows = z.rows();
+        if (rows < 2) {
+            throw new IllegalArgumentException(NAME + " needs at least 2 embeddings, the batch has 1");
+        }
+        long[] labels = new long[rows];
+        for (int k = 0; k < rows; k++) {
+            labels[k] = given[k % n];
+        }
+        float[] target = new float[rows * rows];
+        boolean[] skip = new boolean[rows];
+        int skipped = 0;
+        for (int i = 0; i < rows; i++) {
+            int count = 0;
+            for (int j = 0; j < rows; j++) {
+                if (j != i && labels[j] == labels[i]) {
+                    count++;
+                }
+            }
+            if (count == 0) {
+                skip[i] = true;
+                skipped++;
+                continue;
+            }
+            float w = 1f / count;
+            for (int j = 0; j < rows; j++) {
+                if (j != i && labels[j] == labels[i]) {
+                    target[i * rows + j] = w;
+                }
+            }
+        }
+        double factor = Double.isNaN(baseTemperature) ? 1.0 : temperature.tau() / baseTemperature;
+        double[] weights = new double[rows];
+        int valid = rows - skipped;
+        java.util.Arrays.fill(weights, valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid) * factor);
+        SelfSimilarity s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null),
+                target, skip, weights);
+        double[] perRow = s.loss;
+        for (int i = 0; i < rows; i++) {
+            perRow[i] *= factor;
+        }
+        double value = Reductions.value(reduction, perRow, skip);
+
+        Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
+        if (p == null) {
+            gradients.put(Input.ANCHORS, similarity.backward(a, s.gradient));
+        } else {
+            gradients.put(Input.ANCHORS, similarity.backward(a, Blocks.rows(s.gradient, 0, n)));
+            gradients.put(Input.POSITIVES, similarity.backward(p, Blocks.rows(s.gradient, n, rows)));
+        }
+        Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
+        if (temperature.learnable()) {
+            // L = f(τ)·L₀(τ) with f = τ/τ_base: ∂L/∂log τ = f·L₀ (= L) + f·∂L₀/∂log τ
+            double fromFactor = Double.isNaN(baseTemperature) ? 0.0 : value;
+            scalars.put(Scalar.LOG_TEMPERATURE,
+                    fromFactor + temperature.logTemperatureGradient(s.weightedGradDotLogit));
+        }
+        return new LossResult(value, perRow, skipped, gradients, scalars, Map.of());
+    }
+
+    @Override
+    public String toString() {
+        return "SupCon{" + temperature + (Double.isNaN(baseTemperature) ? "" : ", baseTemperature=" + baseTemperature)
+                + ", similarity=" + similarity + ", reduction=" + reduction + "}";
+    }
+
+    /** Builds a {@link SupCon}; every setter validates its argument at once. */
+    public static final class Builder {
+        private Temperature temperature = Temperature.fixed(0.1);
+        private double baseTemperature = Double.NaN;
+        private Similarity similarity = Similarity.COSINE;
+        private Reduction reduction = Reduction.MEAN;
+
+        private Builder() {
+        }
+
+        /** τ &gt; 0 and finite (default 0.1). */
+        public Builder temperature(double tau) {
+            temperature = temperature.withTau(tau);
+            return this;
+        }
+
+        /** Whether to report ∂L/∂(log τ) (default false). */
+        public Builder learnableTemperature(boolean learnable) {
+            temperature = temperature.withLearnable(learnable);
+            return this;
+        }
+
+        /** Multiplies each row's loss by τ/τ_base (default: off); τ_base &gt; 0 and finite (Khosla: 0.07). */
+        public Builder baseTemperature(double tauBase) {
+            if (!(tauBase > 0) || !Double.isFinite(tauBase)) {
+                throw new IllegalArgumentException("base temperature must be > 0 and finite, was " + tauBase);
+            }
+            this.baseTemperature = tauBase;
+            return this;
+        }
+
+        /** Default {@link Similarity#COSINE}. */
+        public Builder similarity(Similarity similarity) {
+            this.similarity = Inputs.requireNonNull(similarity, "similarity");
+            return this;
+        }
+
+        /** Default {@link Reduction#MEAN}. */
+        public Builder reduction(Reduction reduction) {
+            this.reduction = Inputs.requireNonNull(reduction, "reduction");
+            return this;
+        }
+
+        public SupCon build() {
+            return new SupCon(this);
+        }
+    }
+}
