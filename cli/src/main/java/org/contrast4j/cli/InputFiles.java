@@ -45,9 +45,22 @@ final class InputFiles {
         }
     }
 
+    /** Reads {@code file}, naming the option in any error: "--anchors A.npy: truncated: …". */
+    static Loaded read(String option, Path file) {
+        try {
+            return new Loaded(option, Npy.read(file));
+        } catch (InputException e) {
+            throw new InputException(option + " " + e.getMessage(), e);
+        }
+    }
+
     /** Reads a float array with 2 dimensions (or 2 or 3 when {@code allow3d}) and only finite values. */
     static Loaded embeddings(String option, Path file, boolean allow3d, String expected) {
-        Loaded in = new Loaded(option, Npy.read(file));
+        Loaded in = read(option, file);
+        if (!in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
+                    + in.array().dtype().descr + "') but embeddings must be float32 ('<f4') or float64 ('<f8')");
+        }
         if (in.ndim() != 2 && !(allow3d && in.ndim() == 3)) {
             throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
                     + option.substring(2) + " must be " + expected);
@@ -64,7 +77,11 @@ final class InputFiles {
 
     /** Reads 1-D int32/int64 labels, one per row of {@code rowsOf}. */
     static long[] labels(String option, Path file, Loaded rowsOf) {
-        Loaded in = new Loaded(option, Npy.read(file));
+        Loaded in = read(option, file);
+        if (in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
+                    + in.array().dtype().descr + "') but labels must be int32 ('<i4') or int64 ('<i8')");
+        }
         if (in.ndim() != 1) {
             throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): labels must"
                     + " be 1-D, one class id per row");
