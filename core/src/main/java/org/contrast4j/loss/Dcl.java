@@ -48,12 +48,9 @@ public final class Dcl implements ContrastiveLoss {
 
     /** This loss with another temperature. */
     public Dcl withTemperature(double tau) {
-        Builder b = new Builder();
-        b.temperature = temperature.withTau(tau);
+        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction);
         b.weighted = weighted;
         b.sigma = sigma;
-        b.similarity = similarity;
-        b.reduction = reduction;
         return b.build();
     }
 
@@ -121,25 +118,15 @@ public final class Dcl implements ContrastiveLoss {
     }
 
     /** Builds a {@link Dcl}; every setter validates its argument at once. */
-    public static final class Builder {
-        private Temperature temperature = Temperature.fixed(0.1);
+    public static final class Builder extends LossBuilder<Builder> {
         private boolean weighted;
         private double sigma = 0.5;
-        private Similarity similarity = Similarity.COSINE;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
         }
 
-        /** τ &gt; 0 and finite (default 0.1). */
-        public Builder temperature(double tau) {
-            temperature = temperature.withTau(tau);
-            return this;
-        }
-
-        /** Whether to report ∂L/∂(log τ) (default false). */
-        public Builder learnableTemperature(boolean learnable) {
-            temperature = temperature.withLearnable(learnable);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -155,18 +142,6 @@ public final class Dcl implements ContrastiveLoss {
                 throw new IllegalArgumentException("sigma must be > 0 and finite, was " + sigma);
             }
             this.sigma = sigma;
-            return this;
-        }
-
-        /** Default {@link Similarity#COSINE}. */
-        public Builder similarity(Similarity similarity) {
-            this.similarity = Inputs.requireNonNull(similarity, "similarity");
-            return this;
-        }
-
-        /** Default {@link Reduction#MEAN}. */
-        public Builder reduction(Reduction reduction) {
-            this.reduction = Inputs.requireNonNull(reduction, "reduction");
             return this;
         }
 

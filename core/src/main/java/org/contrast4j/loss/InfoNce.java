@@ -61,19 +61,7 @@ public final class InfoNce implements ContrastiveLoss {
 
     /** This loss with another temperature (e.g. after an optimiser step on log τ). */
     public InfoNce withTemperature(double tau) {
-        Builder b = toBuilder();
-        b.temperature(tau);
-        return b.build();
-    }
-
-    /** A builder holding this loss's configuration. */
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.temperature = temperature;
-        b.symmetric = symmetric;
-        b.similarity = similarity;
-        b.reduction = reduction;
-        return b;
+        return new Builder().copy(temperature.withTau(tau), similarity, reduction).symmetric(symmetric).build();
     }
 
     public double temperature() {
@@ -239,24 +227,14 @@ public final class InfoNce implements ContrastiveLoss {
     }
 
     /** Builds an {@link InfoNce}; every setter validates its argument at once. */
-    public static final class Builder {
-        private Temperature temperature = Temperature.fixed(0.1);
+    public static final class Builder extends LossBuilder<Builder> {
         private boolean symmetric;
-        private Similarity similarity = Similarity.COSINE;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
         }
 
-        /** τ &gt; 0 and finite (default 0.1). */
-        public Builder temperature(double tau) {
-            temperature = temperature.withTau(tau);
-            return this;
-        }
-
-        /** Whether to report ∂L/∂(log τ) (default false). */
-        public Builder learnableTemperature(boolean learnable) {
-            temperature = temperature.withLearnable(learnable);
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -269,18 +247,6 @@ public final class InfoNce implements ContrastiveLoss {
         /** ½(anchor→positive + positive→anchor) (default false). */
         public Builder symmetric(boolean symmetric) {
             this.symmetric = symmetric;
-            return this;
-        }
-
-        /** Default {@link Similarity#COSINE}. */
-        public Builder similarity(Similarity similarity) {
-            this.similarity = Inputs.requireNonNull(similarity, "similarity");
-            return this;
-        }
-
-        /** Default {@link Reduction#MEAN}. */
-        public Builder reduction(Reduction reduction) {
-            this.reduction = Inputs.requireNonNull(reduction, "reduction");
             return this;
         }
 

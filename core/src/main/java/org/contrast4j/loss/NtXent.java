@@ -42,11 +42,7 @@ public final class NtXent implements ContrastiveLoss {
 
     /** This loss with another temperature. */
     public NtXent withTemperature(double tau) {
-        Builder b = new Builder();
-        b.temperature = temperature.withTau(tau);
-        b.similarity = similarity;
-        b.reduction = reduction;
-        return b.build();
+        return new Builder().copy(temperature.withTau(tau), similarity, reduction).build();
     }
 
     @Override
@@ -88,35 +84,13 @@ public final class NtXent implements ContrastiveLoss {
     }
 
     /** Builds an {@link NtXent}; every setter validates its argument at once. */
-    public static final class Builder {
-        private Temperature temperature = Temperature.fixed(0.1);
-        private Similarity similarity = Similarity.COSINE;
-        private Reduction reduction = Reduction.MEAN;
+    public static final class Builder extends LossBuilder<Builder> {
 
         private Builder() {
         }
 
-        /** τ &gt; 0 and finite (default 0.1). */
-        public Builder temperature(double tau) {
-            temperature = temperature.withTau(tau);
-            return this;
-        }
-
-        /** Whether to report ∂L/∂(log τ) (default false). */
-        public Builder learnableTemperature(boolean learnable) {
-            temperature = temperature.withLearnable(learnable);
-            return this;
-        }
-
-        /** Default {@link Similarity#COSINE}. */
-        public Builder similarity(Similarity similarity) {
-            this.similarity = Inputs.requireNonNull(similarity, "similarity");
-            return this;
-        }
-
-        /** Default {@link Reduction#MEAN}. */
-        public Builder reduction(Reduction reduction) {
-            this.reduction = Inputs.requireNonNull(reduction, "reduction");
+        @Override
+        Builder self() {
             return this;
         }
 

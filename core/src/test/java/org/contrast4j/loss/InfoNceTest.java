@@ -141,6 +141,14 @@ class InfoNceTest {
                 + "similarity=COSINE, reduction=MEAN}", InfoNce.clip().build().toString());
         assertEquals("InfoNce{temperature=0.1, learnableTemperature=false, symmetric=false, similarity=COSINE, "
                 + "reduction=MEAN}", InfoNce.builder().build().toString());
+        assertEquals(InfoNce.clip().temperature(0.3).build().toString(),
+                InfoNce.clip().build().withTemperature(0.3).toString());
+        assertEquals(NtXent.builder().temperature(0.3).similarity(Similarity.DOT).build().toString(),
+                NtXent.builder().similarity(Similarity.DOT).build().withTemperature(0.3).toString());
+        assertEquals(SupCon.builder().temperature(0.3).baseTemperature(0.07).build().toString(),
+                SupCon.builder().baseTemperature(0.07).build().withTemperature(0.3).toString());
+        assertEquals(Dcl.builder().temperature(0.3).weighted(true).sigma(0.2).build().toString(),
+                Dcl.builder().weighted(true).sigma(0.2).build().withTemperature(0.3).toString());
     }
 
     @Test
