@@ -14,10 +14,10 @@
  *   <tr><td>{@link org.contrast4j.loss.NtXent}</td><td>NT-Xent (SimCLR)</td><td>Chen et al. 2020</td></tr>
  *   <tr><td>{@link org.contrast4j.loss.SupCon}</td><td>supervised contrastive, L_out</td>
  *       <td>Khosla et al. 2020</td></tr>
- *   <tr><td>{@code SigLip}</td><td>pairwise sigmoid loss</td><td>Zhai et al. 2023</td></tr>
+ *   <tr><td>{@link org.contrast4j.loss.SigLip}</td><td>pairwise sigmoid loss</td><td>Zhai et al. 2023</td></tr>
  *   <tr><td>{@link org.contrast4j.loss.Dcl}</td><td>DCL and DCLW (decoupled)</td><td>Yeh et al. 2022</td></tr>
- *   <tr><td>{@code MarginContrastive}</td><td>margin contrastive loss</td><td>Hadsell et al. 2006</td></tr>
- *   <tr><td>{@code Triplet}</td><td>triplet margin loss (hinge or softplus)</td>
+ *   <tr><td>{@link org.contrast4j.loss.MarginContrastive}</td><td>margin contrastive loss</td><td>Hadsell et al. 2006</td></tr>
+ *   <tr><td>{@link org.contrast4j.loss.Triplet}</td><td>triplet margin loss (hinge or softplus)</td>
  *       <td>Schroff et al. 2015; Hermans et al. 2017</td></tr>
  * </table>
  *
