@@ -154,6 +154,10 @@ final class MetricsCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out != null) {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Output.directory("--out", parent);
+            }
             Output.writeJson(out, json);
             table.row("wrote", out);
             table.print(o);

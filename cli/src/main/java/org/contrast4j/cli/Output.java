@@ -39,11 +39,16 @@ final class Output {
     }
 
     /** Creates {@code dir} (and its parents) unless it exists; a file in its place is bad input. */
-    static void directory(String option, Path dir) throws IOException {
+    static void directory(String option, Path dir) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InputException(option + " " + dir + ": exists and is not a directory");
         }
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InputException(option + " " + dir + ": cannot create the directory (" + e.getClass()
+                    .getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
     }
 
     /** A number for people: 7 significant digits, plain notation when reasonable. */

@@ -186,6 +186,9 @@ class LossErrorsTest {
         CliTesting.Run r = run("loss", "--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("p.npy"),
                 "--out", out.toString());
         r.assertBadInput("--out " + out + ": exists and is not a directory");
+        Path under = out.resolve("sub");
+        run("loss", "--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--out",
+                under.toString()).assertBadInput("--out " + under + ": cannot create the directory");
     }
 
     @Test
