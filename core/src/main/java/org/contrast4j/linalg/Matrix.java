@@ -113,6 +113,15 @@ public final class Matrix {
         return Arrays.copyOfRange(data, row * cols, (row + 1) * cols);
     }
 
+    /** A new matrix holding rows {@code from} (inclusive) to {@code to} (exclusive). */
+    public Matrix copyRows(int from, int to) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IndexOutOfBoundsException(
+                    "rows [" + from + ", " + to + ") are outside a " + rows + "×" + cols + " matrix");
+        }
+        return new Matrix(to - from, cols, Arrays.copyOfRange(data, from * cols, to * cols));
+    }
+
     /** A deep copy. */
     public Matrix copy() {
         return new Matrix(rows, cols, data.clone());

@@ -15,13 +15,6 @@ final class Blocks {
         return out;
     }
 
-    /** Rows from (inclusive) to to (exclusive), copied. */
-    static Matrix rows(Matrix m, int from, int to) {
-        Matrix out = Matrix.zeros(to - from, m.cols());
-        System.arraycopy(m.data(), from * m.cols(), out.data(), 0, (to - from) * m.cols());
-        return out;
-    }
-
     /** Columns from (inclusive) to to (exclusive) of a rows×cols array, as a new matrix. */
     static Matrix columns(float[] data, int rows, int cols, int from, int to) {
         int w = to - from;

@@ -82,8 +82,8 @@ public final class Dcl implements ContrastiveLoss {
                 target, null, weights);
 
         Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
-        gradients.put(Input.ANCHORS, similarity.backward(a, Blocks.rows(s.gradient, 0, n)));
-        gradients.put(Input.POSITIVES, similarity.backward(p, Blocks.rows(s.gradient, n, rows)));
+        gradients.put(Input.ANCHORS, similarity.backward(a, s.gradient.copyRows(0, n)));
+        gradients.put(Input.POSITIVES, similarity.backward(p, s.gradient.copyRows(n, rows)));
         Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
         if (temperature.learnable()) {
             scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(s.weightedGradDotLogit));

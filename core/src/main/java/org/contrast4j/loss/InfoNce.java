@@ -146,10 +146,10 @@ public final class InfoNce implements ContrastiveLoss {
         Kernels.gemm(false, false, 1f, dMain, keys, 0f, dAh);
         Matrix dKeys = Matrix.zeros(main, d);
         Kernels.gemm(true, false, 1f, dMain, ah, 0f, dKeys);
-        Matrix dPh = shared > 0 ? Blocks.rows(dKeys, 0, n) : dKeys;
+        Matrix dPh = shared > 0 ? dKeys.copyRows(0, n) : dKeys;
         Matrix dNh = null;
         if (shared > 0) {
-            dNh = Blocks.rows(dKeys, n, main);
+            dNh = dKeys.copyRows(n, main);
         } else if (paired > 0) {
             dNh = Matrix.zeros(n * paired, d);
             for (int i = 0; i < n; i++) {

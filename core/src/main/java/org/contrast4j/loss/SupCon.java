@@ -105,8 +105,8 @@ public final class SupCon implements ContrastiveLoss {
         if (p == null) {
             gradients.put(Input.ANCHORS, similarity.backward(a, s.gradient));
         } else {
-            gradients.put(Input.ANCHORS, similarity.backward(a, Blocks.rows(s.gradient, 0, n)));
-            gradients.put(Input.POSITIVES, similarity.backward(p, Blocks.rows(s.gradient, n, rows)));
+            gradients.put(Input.ANCHORS, similarity.backward(a, s.gradient.copyRows(0, n)));
+            gradients.put(Input.POSITIVES, similarity.backward(p, s.gradient.copyRows(n, rows)));
         }
         Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
         if (temperature.learnable()) {
