@@ -1,0 +1,104 @@
+package org.contrast4j.cli;
+
+import java.nio.file.Path;
+import org.contrast4j.linalg.Matrix;
+
+/**
+ * Loads the {@code .npy} inputs of a command and checks what the library cannot name as well: the option and file
+ * behind each array, its number of dimensions, and the N-D index of a non-finite value.
+ */
+final class InputFiles {
+    private InputFiles() {
+    }
+
+    /** An input array with the option and file it came from, e.g. {@code --anchors A.npy}. */
+    record Loaded(String option, Npy.Array array) {
+        /** "--anchors A.npy". */
+        String label() {
+            return option + " " + array.name();
+        }
+
+        int[] shape() {
+            return array.shape();
+        }
+
+        String shapeString() {
+            return array.shapeString();
+        }
+
+        int ndim() {
+            return array.ndim();
+        }
+
+        int dim(int axis) {
+            return array.dim(axis);
+        }
+
+        /** The values as a Matrix: 2-D as is, 3-D N×M×D as (N·M)×D. */
+        Matrix matrix() {
+            int cols = array.dim(array.ndim() - 1);
+            int rows = 1;
+            for (int a = 0; a < array.ndim() - 1; a++) {
+                rows *= array.dim(a);
+            }
+            return Matrix.of(rows, cols, array.floats());
+        }
+    }
+
+    /** Reads {@code file}, naming the option in any error: "--anchors A.npy: truncated: …". */
+    static Loaded read(String option, Path file) {
+        try {
+            return new Loaded(option, Npy.read(file));
+        } catch (InputException e) {
+            throw new InputException(option + " " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a float array with 2 dimensions (or 2 or 3 when {@code allow3d}) and only finite values. */
+    static Loaded embeddings(String option, Path file, boolean allow3d, String expected) {
+        Loaded in = read(option, file);
+        if (!in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
+                    + in.array().dtype().descr + "') but embeddings must be float32 ('<f4') or float64 ('<f8')");
+        }
+        if (in.ndim() != 2 && !(allow3d && in.ndim() == 3)) {
+            throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
+                    + option.substring(2) + " must be " + expected);
+        }
+        float[] v = in.array().floats();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new InputException(in.label() + ": element " + in.array().index(i) + " is " + v[i]
+                        + ": inputs must be finite");
+            }
+        }
+        return in;
+    }
+
+    /** Reads 1-D int32/int64 labels, one per row of {@code rowsOf}. */
+    static long[] labels(String option, Path file, Loaded rowsOf) {
+        Loaded in = read(option, file);
+        if (in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
+                    + in.array().dtype().descr + "') but labels must be int32 ('<i4') or int64 ('<i8')");
+        }
+        if (in.ndim() != 1) {
+            throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): labels must"
+                    + " be 1-D, one class id per row");
+        }
+        long[] labels = in.array().longs();
+        if (labels.length != rowsOf.dim(0)) {
+            throw new InputException(in.label() + " has " + labels.length + " labels but " + rowsOf.label()
+                    + " has " + rowsOf.dim(0) + " rows (" + rowsOf.shapeString() + "): give one label per row");
+        }
+        return labels;
+    }
+
+    /** Requires {@code other} to have the same shape as {@code ref}. */
+    static void sameShape(Loaded other, Loaded ref) {
+        if (!java.util.Arrays.equals(other.shape(), ref.shape())) {
+            throw new InputException(other.label() + " is " + other.shapeString() + " but " + ref.label() + " is "
+                    + ref.shapeString() + ": they must have the same shape");
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package org.contrast4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.contrast4j.linalg.Matrix;
+import org.contrast4j.loss.Batch;
+import org.contrast4j.loss.ContrastiveLoss;
+import org.contrast4j.loss.Dcl;
+import org.contrast4j.loss.InfoNce;
+import org.contrast4j.loss.Input;
+import org.contrast4j.loss.LossResult;
+import org.contrast4j.loss.MarginContrastive;
+import org.contrast4j.loss.NtXent;
+import org.contrast4j.loss.Reduction;
+import org.contrast4j.loss.Scalar;
+import org.contrast4j.loss.SigLip;
+import org.contrast4j.loss.SupCon;
+import org.contrast4j.loss.Triplet;
+import org.contrast4j.similarity.Similarity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code contrast4j loss}: one loss on .npy inputs → result.json and one gradient .npy per input. */
+@Command(name = "loss", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Computes a contrastive loss and its exact gradients on .npy inputs.",
+            "Writes DIR/result.json (loss, config, value, per_row, skipped_rows, scalar_gradients, terms) and"
+                + " DIR/grad_<input>.npy (float32, shaped like each input file given), and prints a summary."},
+        footer = {"",
+            "Inputs per loss (R required, o optional, - not used):",
+            "  loss      positives  negatives  labels",
+            "  infonce   R          o          o",
+            "  clip      R          o          o",
+            "  ntxent    R          -          -",
+            "  supcon    o          -          R",
+            "  siglip    R          -          -",
+            "  dcl, dclw R          -          -",
+            "  margin    R          o          o",
+            "  triplet   R          R          -",
+            "Negatives: M×D shared by every anchor, or N×M×D (anchor i's own M);",
+            "  for triplet with one negative per anchor give N×1×D.",
+            "Labels (infonce, clip, margin): same-label in-batch rows are not negatives.",
+            "clip = symmetric InfoNCE, learnable τ starting at 0.07, logit scale ≤ 100.",
+            "supcon embeddings: the anchors, or [anchors; positives] with labels repeated.",
+            "Embeddings: float32 or float64, C order; labels: int32 or int64.",
+            "",
+            "Example:",
+            "  contrast4j loss --loss infonce --anchors a.npy --positives p.npy \\",
+            "      --temperature 0.07 --out run1"})
+final class LossCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--loss", required = true, paramLabel = "NAME", converter = LossKind.Converter.class,
+            completionCandidates = LossKind.Names.class, description = "The loss: ${COMPLETION-CANDIDATES}.")
+    LossKind loss;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--anchors", required = true, paramLabel = "A.npy", description = "Anchors, N×D.")
+    Path anchors;
+
+    @Option(names = "--positives", paramLabel = "P.npy", description = "Positives, N×D (row i belongs to anchor i).")
+    Path positives;
+
+    @Option(names = "--negatives", paramLabel = "N.npy",
+            description = "Explicit negatives: M×D shared, or N×M×D paired.")
+    Path negatives;
+
+    @Option(names = "--labels", paramLabel = "L.npy", description = "Class labels, N (int32 or int64).")
+    Path labels;
+
+    @Option(names = "--temperature", paramLabel = "T",
+            description = "Temperature τ > 0 (default 0.1; clip: 0.07).")
+    Double temperature;
+
+    @Option(names = "--learnable-temperature", negatable = true,
+            description = "Report ∂L/∂(log τ) (clip: on; --no-learnable-temperature turns it off).")
+    Boolean learnableTemperature;
+
+    @Option(names = "--similarity", paramLabel = "SIM", converter = Choices.SimilarityConverter.class,
+            completionCandidates = Choices.SimilarityNames.class,
+            description = "${COMPLETION-CANDIDATES} (default cosine).")
+    Similarity similarity;
+
+    @Option(names = "--reduction", paramLabel = "R", converter = Choices.ReductionConverter.class,
+            completionCandidates = Choices.ReductionNames.class,
+            description = "${COMPLETION-CANDIDATES} (default mean; none reports the gradients of the sum).")
+    Reduction reduction;
+
+    @Option(names = "--symmetric", description = "infonce: ½(anchor→positive + positive→anchor).")
+    Boolean symmetric;
+
+    @Option(names = "--max-logit-scale", paramLabel = "S",
+            description = "infonce, clip: clamp 1/τ at S (default none; clip: 100).")
+    Double maxLogitScale;
+
+    @Option(names = "--base-temperature", paramLabel = "T", description = "supcon: scale each row by τ/T (default off).")
+    Double baseTemperature;
+
+    @Option(names = "--bias", paramLabel = "B", description = "siglip: logit bias (default -10).")
+    Double bias;
+
+    @Option(names = "--learnable-bias", description = "siglip: report ∂L/∂b.")
+    Boolean learnableBias;
+
+    @Option(names = "--sigma", paramLabel = "S", description = "dclw: width of the von Mises-Fisher weighting"
+            + " (default 0.5).")
+    Double sigma;
+
+    @Option(names = "--positive-margin", paramLabel = "M", description = "margin: m⁺ (default 0).")
+    Double positiveMargin;
+
+    @Option(names = "--negative-margin", paramLabel = "M", description = "margin: m⁻ (default 1).")
+    Double negativeMargin;
+
+    @Option(names = "--margin", paramLabel = "M", description = "triplet: margin (default 0.2).")
+    Double margin;
+
+    @Option(names = "--softplus", description = "triplet: softplus instead of the hinge.")
+    Boolean softplus;
+
+    @Override
+    public Integer call() throws IOException {
+        checkOptions();
+        ContrastiveLoss built = build();
+        Inputs in = load();
+        LossResult result = built.compute(in.batch);
+        write(built, in, result);
+        return 0;
+    }
+
+    /** Options that do not apply to the loss, and input files it needs. */
+    private void checkOptions() {
+        for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = o.longestName();
+            if (!loss.accepts(name)) {
+                throw new InputException(name + " does not apply to --loss " + loss.key + " (it applies to "
+                        + LossKind.acceptedBy(name) + ")");
+            }
+        }
+        require("--positives", positives, "N×D, row i the positive of anchor i");
+        require("--negatives", negatives, "M×D shared or N×M×D paired");
+        require("--labels", labels, "N class ids, int32 or int64");
+    }
+
+    private void require(String option, Path given, String what) {
+        if (given == null && loss.use(option) == LossKind.Use.REQUIRED) {
+            throw new InputException("--loss " + loss.key + " needs " + option + " (" + what + ")");
+        }
+    }
+
+    /** Calls a builder setter when the option was given, naming the option if the builder rejects the value. */
+    private static <T> void set(String option, T value, Consumer<T> setter) {
+        if (value == null) {
+            return;
+        }
+        try {
+            setter.accept(value);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(option + " " + value + ": " + e.getMessage(), e);
+        }
+    }
+
+    ContrastiveLoss build() {
+        return switch (loss) {
+            case INFONCE, CLIP -> {
+                InfoNce.Builder b = loss == LossKind.CLIP ? InfoNce.clip() : InfoNce.builder();
+                set("--temperature", temperature, b::temperature);
+                set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
+                set("--symmetric", symmetric, b::symmetric);
+                set("--max-logit-scale", maxLogitScale, b::maxLogitScale);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+            case NTXENT -> {
+                NtXent.Builder b = NtXent.builder();
+                set("--temperature", temperature, b::temperature);
+                set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+            case SUPCON -> {
+                SupCon.Builder b = SupCon.builder();
+                set("--temperature", temperature, b::temperature);
+                set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
+                set("--base-temperature", baseTemperature, b::baseTemperature);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+            case SIGLIP -> {
+                SigLip.Builder b = SigLip.builder();
+                set("--temperature", temperature, b::temperature);
+                set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
+                set("--bias", bias, b::bias);
+                set("--learnable-bias", learnableBias, b::learnableBias);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+            case DCL, DCLW -> {
+                Dcl.Builder b = Dcl.builder().weighted(loss == LossKind.DCLW);
+                set("--temperature", temperature, b::temperature);
+                set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
+                set("--sigma", sigma, b::sigma);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+            case MARGIN -> {
+                MarginContrastive.Builder b = MarginContrastive.builder();
+                set("--positive-margin", positiveMargin, b::positiveMargin);
+                set("--negative-margin", negativeMargin, b::negativeMargin);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+            case TRIPLET -> {
+                Triplet.Builder b = Triplet.builder();
+                set("--margin", margin, b::margin);
+                set("--softplus", softplus, b::softplus);
+                set("--similarity", similarity, b::similarity);
+                set("--reduction", reduction, b::reduction);
+                yield b.build();
+            }
+        };
+    }
+
+    /** The loaded files and the batch built from them. */
+    record Inputs(Batch batch, Map<Input, InputFiles.Loaded> files) {
+    }
+
+    Inputs load() {
+        Map<Input, InputFiles.Loaded> files = new java.util.EnumMap<>(Input.class);
+        InputFiles.Loaded a = InputFiles.embeddings("--anchors", anchors, false, "2-D, N×D");
+        files.put(Input.ANCHORS, a);
+        Batch.Builder b = Batch.builder(a.matrix());
+        if (positives != null) {
+            InputFiles.Loaded p = InputFiles.embeddings("--positives", positives, false, "2-D, N×D like the anchors");
+            InputFiles.sameShape(p, a);
+            files.put(Input.POSITIVES, p);
+            b.positives(p.matrix());
+        }
+        if (negatives != null) {
+            InputFiles.Loaded n = InputFiles.embeddings("--negatives", negatives, true,
+                    "M×D (shared) or N×M×D (paired)");
+            int d = a.dim(1);
+            if (n.ndim() == 2) {
+                if (n.dim(1) != d) {
+                    throw new InputException(n.label() + " is " + n.shapeString() + " but " + a.label() + " is "
+                            + a.shapeString() + ": shared negatives must be M×" + d + " (the anchors' dimension)");
+                }
+                b.sharedNegatives(n.matrix());
+            } else {
+                if (n.dim(0) != a.dim(0) || n.dim(2) != d) {
+                    throw new InputException(n.label() + " is " + n.shapeString() + " but " + a.label() + " is "
+                            + a.shapeString() + ": paired negatives must be " + a.dim(0) + "×M×" + d);
+                }
+                if (n.dim(1) == 0) {
+                    throw new InputException(n.label() + " is " + n.shapeString() + ": paired negatives need at least"
+                            + " one negative per anchor");
+                }
+                b.pairedNegatives(n.matrix(), n.dim(1));
+            }
+            files.put(Input.NEGATIVES, n);
+        }
+        if (labels != null) {
+            b.labels(InputFiles.labels("--labels", labels, a));
+        }
+        return new Inputs(b.build(), files);
+    }
+
+    private void write(ContrastiveLoss built, Inputs in, LossResult result) throws IOException {
+        Output.directory("--out", out);
+        List<String> written = new ArrayList<>();
+        ObjectNode gradFiles = Output.object();
+        for (Map.Entry<Input, InputFiles.Loaded> e : in.files.entrySet()) {
+            Matrix g = result.gradients().get(e.getKey());
+            if (g == null) {
+                throw new IllegalStateException(built + " returned no gradient for " + e.getKey().key()
+                        + " although the batch had it");
+            }
+            String file = "grad_" + e.getKey().key() + ".npy";
+            Npy.write(out.resolve(file), e.getValue().shape(), g.data());
+            gradFiles.put(e.getKey().key(), file);
+            written.add(out.resolve(file).toString());
+        }
+
+        ObjectNode json = Output.object();
+        json.put("loss", loss.key);
+        json.put("config", built.toString());
+        json.put("value", result.value());
+        ArrayNode perRow = json.putArray("per_row");
+        for (double v : result.perRow()) {
+            perRow.add(v);
+        }
+        json.put("skipped_rows", result.skippedRows());
+        ObjectNode scalars = json.putObject("scalar_gradients");
+        for (Map.Entry<Scalar, Double> e : result.scalarGradients().entrySet()) {
+            scalars.put(e.getKey().key(), e.getValue());
+        }
+        ObjectNode terms = json.putObject("terms");
+        for (Map.Entry<String, Double> e : result.terms().entrySet()) {
+            terms.put(e.getKey(), e.getValue());
+        }
+        ObjectNode inputs = json.putObject("inputs");
+        for (Map.Entry<Input, InputFiles.Loaded> e : in.files.entrySet()) {
+            ObjectNode f = inputs.putObject(e.getKey().key());
+            f.put("file", e.getValue().array().name());
+            ArrayNode shape = f.putArray("shape");
+            for (int s : e.getValue().shape()) {
+                shape.add(s);
+            }
+        }
+        if (labels != null) {
+            inputs.putObject("labels").put("file", labels.toString());
+        }
+        json.set("gradient_files", gradFiles);
+        Path resultFile = out.resolve("result.json");
+        Output.writeJson(resultFile, json);
+        written.addFirst(resultFile.toString());
+
+        Output.Table t = new Output.Table()
+                .row("loss", loss.key)
+                .row("config", built.toString())
+                .row("batch", in.batch.toString())
+                .row("value", result.value())
+                .row("rows", result.perRow().length)
+                .row("skipped rows", result.skippedRows());
+        for (Map.Entry<Scalar, Double> e : result.scalarGradients().entrySet()) {
+            t.row("∂L/∂" + e.getKey().key(), e.getValue());
+        }
+        for (Map.Entry<String, Double> e : result.terms().entrySet()) {
+            t.row("term " + e.getKey(), e.getValue());
+        }
+        t.row("wrote", String.join(", ", written));
+        PrintWriter o = spec.commandLine().getOut();
+        t.print(o);
+    }
+}

@@ -1,0 +1,109 @@
+package org.contrast4j.cli;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/**
+ * The {@code contrast4j} command line: contrastive losses with their exact gradients, and representation metrics, on
+ * NumPy {@code .npy} files.
+ *
+ * <ul>
+ *   <li>{@code contrast4j loss --loss infonce --anchors A.npy --positives P.npy --out DIR} computes a loss and writes
+ *       {@code DIR/result.json} (value, per-row losses, scalar gradients, terms) and one float32
+ *       {@code DIR/grad_<input>.npy} per input file, shaped like that input;</li>
+ *   <li>{@code contrast4j metrics --x X.npy --y Y.npy} reports alignment, uniformity, collapse, temperature hardness
+ *       and the InfoNCE mutual-information bound, as a table and as JSON.</li>
+ * </ul>
+ *
+ * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input
+ * files and inputs the library rejects ({@link IllegalArgumentException}); 1 when an output cannot be written or on an
+ * internal error (with its stack trace). Run it through the {@code ./contrast4j} launcher at the repository root,
+ * which finds a JDK 25 and adds the JVM flags the kernels need.
+ */
+@Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {LossCommand.class, MetricsCommand.class, HelpCommand.class},
+        description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
+        footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
+                + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})
+public final class Main implements Runnable {
+    /** Exit code for bad arguments or input. */
+    static final int BAD_INPUT = 2;
+    /** Exit code for an output that cannot be written, or an internal error. */
+    static final int FAILURE = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Runs the command line and exits with its exit code. */
+    public static void main(String[] args) {
+        CommandLine cli = newCommandLine()
+                .setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        System.exit(cli.execute(args));
+    }
+
+    /**
+     * A command line with this program's error handling: one line on stderr and exit code 2 for bad arguments and
+     * bad input; 1 for output and internal errors. Set its out/err writers to capture the output.
+     */
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler(Main::badArguments);
+        cli.setExecutionExceptionHandler(Main::failed);
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        // no subcommand
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: loss or metrics");
+    }
+
+    private static int badArguments(CommandLine.ParameterException e, String[] args) {
+        CommandLine cmd = e.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName();
+        cmd.getErr().println(name + ": " + oneLine(e.getMessage()) + " (see '" + name + " --help')");
+        cmd.getErr().flush();
+        return BAD_INPUT;
+    }
+
+    private static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String name = cmd.getCommandSpec().qualifiedName();
+        PrintWriter err = cmd.getErr();
+        int code;
+        if (e instanceof InputException || e instanceof IllegalArgumentException) {
+            err.println(name + ": " + oneLine(e.getMessage()));
+            code = BAD_INPUT;
+        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
+            Throwable io = e instanceof UncheckedIOException u ? u.getCause() : e;
+            err.println(name + ": cannot write output: " + oneLine(io.getClass().getSimpleName() + ": "
+                    + io.getMessage()));
+            code = FAILURE;
+        } else {
+            err.println(name + ": internal error: " + oneLine(String.valueOf(e)));
+            e.printStackTrace(err);
+            code = FAILURE;
+        }
+        err.flush();
+        return code;
+    }
+
+    static String oneLine(String message) {
+        return message == null ? "(no message)" : message.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /** The version from the jar manifest, when run from the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"contrast4j " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

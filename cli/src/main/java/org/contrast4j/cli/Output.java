@@ -1,0 +1,84 @@
+package org.contrast4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What the commands print and write: aligned two-column tables, JSON documents, output directories. */
+final class Output {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Output() {
+    }
+
+    static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    /** The JSON text of {@code node}, ending with a newline. */
+    static String json(ObjectNode node) {
+        try {
+            return JSON.writeValueAsString(node) + "\n";
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialise JSON", e);
+        }
+    }
+
+    /** Writes {@code node} to {@code file} atomically. */
+    static void writeJson(Path file, ObjectNode node) throws IOException {
+        byte[] bytes = json(node).getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    /** Creates {@code dir} (and its parents) unless it exists; a file in its place is bad input. */
+    static void directory(String option, Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InputException(option + " " + dir + ": exists and is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new InputException(option + " " + dir + ": cannot create the directory (" + e.getClass()
+                    .getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
+    }
+
+    /** A number for people: 7 significant digits, plain notation when reasonable. */
+    static String number(double v) {
+        if (v == 0 || !Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        double a = Math.abs(v);
+        return a >= 1e-4 && a < 1e7 ? String.format(Locale.ROOT, "%.7g", v).replaceAll("(\\.\\d*?)0+$", "$1")
+                .replaceAll("\\.$", "") : String.format(Locale.ROOT, "%.6e", v);
+    }
+
+    /** A two-column table, the keys padded to one width. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table row(String key, Object value) {
+            rows.add(new String[] {key, value instanceof Double d ? number(d) : String.valueOf(value)});
+            return this;
+        }
+
+        void print(PrintWriter out) {
+            int w = 0;
+            for (String[] r : rows) {
+                w = Math.max(w, r[0].length());
+            }
+            for (String[] r : rows) {
+                out.println(r[0] + " ".repeat(w - r[0].length() + 2) + r[1]);
+            }
+            out.flush();
+        }
+    }
+}

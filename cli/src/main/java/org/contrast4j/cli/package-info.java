@@ -1,0 +1,13 @@
+/**
+ * The {@code contrast4j} command line (entry point {@link org.contrast4j.cli.Main}): contrastive losses with their
+ * exact gradients ({@code contrast4j loss}) and representation metrics ({@code contrast4j metrics}) on NumPy
+ * {@code .npy} files, so every number can be checked from Python.
+ *
+ * <p>Inputs are {@code .npy} files (format 1.0–3.0, little-endian float32 or float64 embeddings, int32 or int64
+ * labels, C order, 1–3 dimensions); outputs are float32 {@code .npy} gradients shaped like their inputs and a JSON
+ * document, each written atomically. Every problem with the input — an unreadable or malformed file, shapes that
+ * disagree, a NaN, an option that does not apply to the chosen loss, a value the library rejects — ends the program
+ * with exit code 2 and one line on stderr naming the option, the file and what is wrong. Everything but
+ * {@link org.contrast4j.cli.Main} is package-private.
+ */
+package org.contrast4j.cli;

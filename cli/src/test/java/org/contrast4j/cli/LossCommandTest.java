@@ -1,0 +1,381 @@
+package org.contrast4j.cli;
+
+import static org.contrast4j.cli.CliTesting.json;
+import static org.contrast4j.cli.CliTesting.matrix;
+import static org.contrast4j.cli.CliTesting.run;
+import static org.contrast4j.cli.CliTesting.write;
+import static org.contrast4j.cli.CliTesting.writeLabels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.contrast4j.linalg.Matrix;
+import org.contrast4j.loss.Batch;
+import org.contrast4j.loss.ContrastiveLoss;
+import org.contrast4j.loss.Dcl;
+import org.contrast4j.loss.InfoNce;
+import org.contrast4j.loss.Input;
+import org.contrast4j.loss.LossResult;
+import org.contrast4j.loss.MarginContrastive;
+import org.contrast4j.loss.NtXent;
+import org.contrast4j.loss.Reduction;
+import org.contrast4j.loss.Scalar;
+import org.contrast4j.loss.SigLip;
+import org.contrast4j.loss.SupCon;
+import org.contrast4j.loss.Triplet;
+import org.contrast4j.similarity.Similarity;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code contrast4j loss} in-process on small seeded inputs: what it writes equals the library's {@link LossResult} on
+ * the same inputs (bit for bit, after the JSON and .npy round trips), and for InfoNCE an independent double-precision
+ * reference with finite-difference gradients.
+ */
+class LossCommandTest {
+    static final int N = 6;
+    static final int D = 5;
+    static final int M = 3;
+    static final long[] LABELS = {0, 1, 0, 1, 2, 2};
+
+    @TempDir
+    Path dir;
+    Matrix a;
+    Matrix p;
+    Matrix shared;
+    Matrix paired;
+
+    @BeforeEach
+    void inputs() throws IOException {
+        Random rnd = new Random(20240611);
+        a = matrix(N, D, write(dir, "a.npy", rnd, N, D));
+        p = matrix(N, D, write(dir, "p.npy", rnd, N, D));
+        shared = matrix(4, D, write(dir, "shared.npy", rnd, 4, D));
+        paired = matrix(N * M, D, write(dir, "paired.npy", rnd, N, M, D));
+        writeLabels(dir.resolve("labels.npy"), LABELS);
+    }
+
+    String f(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    /** Runs the command with {@code args} and checks everything it wrote against {@code loss.compute(batch)}. */
+    JsonNode check(String key, ContrastiveLoss loss, Batch batch, Map<Input, int[]> shapes, String... args)
+            throws IOException {
+        Path out = dir.resolve("out-" + key);
+        List<String> all = new ArrayList<>(List.of("loss", "--loss", key, "--out", out.toString()));
+        all.addAll(List.of(args));
+        CliTesting.Run r = run(all.toArray(String[]::new));
+        r.assertOk();
+        LossResult want = loss.compute(batch);
+
+        JsonNode j = json(out.resolve("result.json"));
+        for (String k : List.of("loss", "config", "value", "per_row", "skipped_rows", "scalar_gradients", "terms")) {
+            assertTrue(j.has(k), "result.json has " + k);
+        }
+        assertEquals(key, j.get("loss").asText());
+        assertEquals(loss.toString(), j.get("config").asText());
+        assertEquals(want.value(), j.get("value").asDouble());
+        double[] perRow = new double[j.get("per_row").size()];
+        for (int i = 0; i < perRow.length; i++) {
+            perRow[i] = j.get("per_row").get(i).asDouble();
+        }
+        assertArrayEquals(want.perRow(), perRow);
+        assertEquals(want.skippedRows(), j.get("skipped_rows").asInt());
+        Map<String, Double> scalars = new LinkedHashMap<>();
+        j.get("scalar_gradients").properties().forEach(e -> scalars.put(e.getKey(), e.getValue().asDouble()));
+        Map<String, Double> wantScalars = new LinkedHashMap<>();
+        want.scalarGradients().forEach((s, v) -> wantScalars.put(s.key(), v));
+        assertEquals(wantScalars, scalars);
+        Map<String, Double> terms = new LinkedHashMap<>();
+        j.get("terms").properties().forEach(e -> terms.put(e.getKey(), e.getValue().asDouble()));
+        assertEquals(want.terms(), terms);
+
+        Set<String> files = new TreeSet<>();
+        try (var list = Files.list(out)) {
+            list.forEach(q -> files.add(q.getFileName().toString()));
+        }
+        Set<String> wantFiles = new TreeSet<>(Set.of("result.json"));
+        for (Map.Entry<Input, int[]> e : shapes.entrySet()) {
+            String name = "grad_" + e.getKey().key() + ".npy";
+            wantFiles.add(name);
+            Npy.Array g = Npy.read(out.resolve(name));
+            assertEquals(Npy.DType.FLOAT32, g.dtype());
+            assertArrayEquals(e.getValue(), g.shape(), name + " shape");
+            assertArrayEquals(want.gradient(e.getKey()).data(), g.floats(), name);
+        }
+        assertEquals(wantFiles, files, "exactly result.json and one gradient per input, no temporary files");
+
+        assertTrue(r.out().contains("value"), r.out());
+        assertTrue(r.out().contains(Output.number(want.value())), r.out());
+        assertTrue(r.out().contains("rows  ") || r.out().contains("rows "), r.out());
+        return j;
+    }
+
+    static Map<Input, int[]> shapes(Object... pairs) {
+        Map<Input, int[]> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((Input) pairs[i], (int[]) pairs[i + 1]);
+        }
+        return m;
+    }
+
+    static final int[] ND = {N, D};
+
+    @Test
+    void infoNceWithSharedNegativesLabelsSymmetricLearnable() throws IOException {
+        ContrastiveLoss loss = InfoNce.builder().temperature(0.2).learnableTemperature(true).symmetric(true)
+                .maxLogitScale(50).build();
+        Batch batch = Batch.builder(a).positives(p).sharedNegatives(shared).labels(LABELS).build();
+        JsonNode j = check("infonce", loss, batch,
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND, Input.NEGATIVES, new int[] {4, D}),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives", f("shared.npy"),
+                "--labels", f("labels.npy"), "--symmetric", "--temperature", "0.2", "--learnable-temperature",
+                "--max-logit-scale", "50");
+        assertTrue(j.get("scalar_gradients").has("log_temperature"));
+        assertEquals(2, j.get("terms").size(), "both directions");
+    }
+
+    @Test
+    void clipWithPairedNegativesAndSum() throws IOException {
+        ContrastiveLoss loss = InfoNce.clip().reduction(Reduction.SUM).build();
+        Batch batch = Batch.builder(a).positives(p).pairedNegatives(paired, M).build();
+        JsonNode j = check("clip", loss, batch,
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND, Input.NEGATIVES, new int[] {N, M, D}),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives", f("paired.npy"),
+                "--reduction", "sum");
+        assertTrue(j.get("config").asText().contains("0.07"), "clip's preset temperature");
+        assertTrue(j.get("scalar_gradients").has("log_temperature"), "clip learns τ");
+    }
+
+    @Test
+    void clipTemperatureGivenAndLearningOff() throws IOException {
+        ContrastiveLoss loss = InfoNce.clip().temperature(0.05).learnableTemperature(false).build();
+        JsonNode j = check("clip", loss, Batch.of(a, p), shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--temperature", "0.05",
+                "--no-learnable-temperature");
+        assertEquals(0, j.get("scalar_gradients").size());
+    }
+
+    @Test
+    void ntXentDot() throws IOException {
+        ContrastiveLoss loss = NtXent.builder().similarity(Similarity.DOT).temperature(0.5).learnableTemperature(true)
+                .build();
+        JsonNode j = check("ntxent", loss, Batch.of(a, p), shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--similarity", "dot", "--temperature", "0.5",
+                "--learnable-temperature");
+        assertEquals(2 * N, j.get("per_row").size(), "NT-Xent has a row per view");
+    }
+
+    @Test
+    void supConWithPositivesAndBaseTemperature() throws IOException {
+        ContrastiveLoss loss = SupCon.builder().temperature(0.1).baseTemperature(0.07).build();
+        Batch batch = Batch.builder(a).positives(p).labels(LABELS).build();
+        check("supcon", loss, batch, shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--labels", f("labels.npy"),
+                "--base-temperature", "0.07");
+    }
+
+    @Test
+    void supConAnchorsOnlySkipsSingletons() throws IOException {
+        long[] labels = {0, 1, 0, 1, 2, 3};       // classes 2 and 3 have one member: two rows skipped
+        CliTesting.writeLabelsInt32(dir.resolve("l32.npy"), 0, 1, 0, 1, 2, 3);
+        ContrastiveLoss loss = SupCon.builder().build();
+        JsonNode j = check("supcon", loss, Batch.builder(a).labels(labels).build(), shapes(Input.ANCHORS, ND),
+                "--anchors", f("a.npy"), "--labels", f("l32.npy"));
+        assertEquals(2, j.get("skipped_rows").asInt());
+    }
+
+    @Test
+    void sigLipLearnableTemperatureAndBias() throws IOException {
+        ContrastiveLoss loss = SigLip.builder().temperature(0.3).bias(-5).learnableTemperature(true)
+                .learnableBias(true).build();
+        JsonNode j = check("siglip", loss, Batch.of(a, p), shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--temperature", "0.3", "--bias", "-5",
+                "--learnable-temperature", "--learnable-bias");
+        assertEquals(Set.of(Scalar.LOG_TEMPERATURE.key(), Scalar.BIAS.key()), fieldNames(j.get("scalar_gradients")));
+    }
+
+    @Test
+    void dclAndDclw() throws IOException {
+        check("dcl", Dcl.builder().build(), Batch.of(a, p), shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"));
+        check("dclw", Dcl.builder().weighted(true).sigma(0.7).reduction(Reduction.NONE).build(), Batch.of(a, p),
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--sigma", "0.7", "--reduction", "none");
+    }
+
+    @Test
+    void marginWithPairedNegativesAndLabels() throws IOException {
+        ContrastiveLoss loss = MarginContrastive.builder().positiveMargin(0.1).negativeMargin(0.8).build();
+        Batch batch = Batch.builder(a).positives(p).pairedNegatives(paired, M).labels(LABELS).build();
+        check("margin", loss, batch,
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND, Input.NEGATIVES, new int[] {N, M, D}),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives", f("paired.npy"),
+                "--labels", f("labels.npy"), "--positive-margin", "0.1", "--negative-margin", "0.8");
+    }
+
+    @Test
+    void tripletSharedAndPaired() throws IOException {
+        check("triplet", Triplet.builder().margin(0.3).softplus(true).build(),
+                Batch.builder(a).positives(p).pairedNegatives(paired, M).build(),
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND, Input.NEGATIVES, new int[] {N, M, D}),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives", f("paired.npy"),
+                "--margin", "0.3", "--softplus");
+        check("triplet", Triplet.builder().similarity(Similarity.DOT).build(),
+                Batch.builder(a).positives(p).sharedNegatives(shared).build(),
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND, Input.NEGATIVES, new int[] {4, D}),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives", f("shared.npy"),
+                "--similarity", "dot");
+    }
+
+    static Set<String> fieldNames(JsonNode n) {
+        Set<String> s = new TreeSet<>();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            s.add(it.next());
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------ independent InfoNCE reference
+
+    /** One-way in-batch InfoNCE with cosine similarity, in double, straight from the formula; mean over rows. */
+    static double referenceInfoNce(double[][] x, double[][] y, double logTau) {
+        double tau = Math.exp(logTau);
+        int n = x.length;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double[] logits = new double[n];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                logits[j] = cosine(x[i], y[j]) / tau;
+                max = Math.max(max, logits[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) {
+                sum += Math.exp(logits[j] - max);
+            }
+            total += max + Math.log(sum) - logits[i];
+        }
+        return total / n;
+    }
+
+    static double cosine(double[] u, double[] v) {
+        double uv = 0;
+        double uu = 0;
+        double vv = 0;
+        for (int k = 0; k < u.length; k++) {
+            uv += u[k] * v[k];
+            uu += u[k] * u[k];
+            vv += v[k] * v[k];
+        }
+        return uv / (Math.sqrt(uu) * Math.sqrt(vv));
+    }
+
+    static double[][] rows(Matrix m) {
+        double[][] r = new double[m.rows()][m.cols()];
+        for (int i = 0; i < m.rows(); i++) {
+            for (int k = 0; k < m.cols(); k++) {
+                r[i][k] = m.get(i, k);
+            }
+        }
+        return r;
+    }
+
+    @Test
+    void infoNceAgreesWithAnIndependentDoubleLoopReference() throws IOException {
+        double tau = 0.2;
+        Path out = dir.resolve("ref");
+        run("loss", "--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--temperature",
+                "0.2", "--learnable-temperature", "--out", out.toString()).assertOk();
+        JsonNode j = json(out.resolve("result.json"));
+        float[] ga = Npy.read(out.resolve("grad_anchors.npy")).floats();
+        float[] gp = Npy.read(out.resolve("grad_positives.npy")).floats();
+
+        double[][] x = rows(a);
+        double[][] y = rows(p);
+        double logTau = Math.log(tau);
+        double ref = referenceInfoNce(x, y, logTau);
+        assertEquals(ref, j.get("value").asDouble(), 1e-5 * Math.max(1, Math.abs(ref)));
+        // per-row: the mean of per_row is the value
+        double mean = 0;
+        for (JsonNode v : j.get("per_row")) {
+            mean += v.asDouble() / N;
+        }
+        assertEquals(ref, mean, 1e-5 * Math.max(1, Math.abs(ref)));
+
+        // gradients by central differences on the double reference (h = 1e-6: truncation ~h², rounding ~1e-10)
+        double h = 1e-6;
+        for (int which = 0; which < 2; which++) {
+            double[][] z = which == 0 ? x : y;
+            float[] got = which == 0 ? ga : gp;
+            for (int i = 0; i < N; i++) {
+                for (int k = 0; k < D; k++) {
+                    double keep = z[i][k];
+                    z[i][k] = keep + h;
+                    double up = referenceInfoNce(x, y, logTau);
+                    z[i][k] = keep - h;
+                    double down = referenceInfoNce(x, y, logTau);
+                    z[i][k] = keep;
+                    double fd = (up - down) / (2 * h);
+                    assertEquals(fd, got[i * D + k], 1e-4 * Math.max(1, Math.abs(fd)),
+                            (which == 0 ? "anchors" : "positives") + "[" + i + ", " + k + "]");
+                }
+            }
+        }
+        double fdTau = (referenceInfoNce(x, y, logTau + h) - referenceInfoNce(x, y, logTau - h)) / (2 * h);
+        assertEquals(fdTau, j.get("scalar_gradients").get("log_temperature").asDouble(),
+                1e-4 * Math.max(1, Math.abs(fdTau)));
+    }
+
+    // ------------------------------------------------------------ output handling
+
+    @Test
+    void createsNestedOutputDirectoryAndOverwritesAtomically() throws IOException {
+        Path out = dir.resolve("x/y/z");
+        String[] args = {"loss", "--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--out",
+            out.toString()};
+        run(args).assertOk();
+        run(args).assertOk();
+        try (var list = Files.list(out)) {
+            assertEquals(3, list.count(), "result.json, grad_anchors.npy, grad_positives.npy and nothing else");
+        }
+    }
+
+    @Test
+    void tableOnStdout() {
+        CliTesting.Run r = run("loss", "--loss", "siglip", "--anchors", f("a.npy"), "--positives", f("p.npy"),
+                "--learnable-bias", "--out", f("t"));
+        r.assertOk();
+        for (String s : List.of("loss", "siglip", "config", "value", "rows", "skipped rows", "∂L/∂bias", "wrote")) {
+            assertTrue(r.out().contains(s), () -> s + " in\n" + r.out());
+        }
+        assertFalse(r.out().contains("log_temperature"), "τ is not learnable here");
+    }
+
+    @Test
+    void help() {
+        CliTesting.Run r = run("loss", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--loss=NAME"));
+        String flat = r.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet"), flat);
+        CliTesting.Run top = run("--help");
+        assertEquals(0, top.code());
+        assertTrue(top.out().contains("loss") && top.out().contains("metrics"));
+    }
+}

@@ -1,0 +1,374 @@
+package org.contrast4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The .npy reader and writer, on files built byte by byte here (independently of {@link Npy}'s own writer). */
+class NpyTest {
+    @TempDir
+    Path dir;
+
+    // ------------------------------------------------------------ hand-built files
+
+    /** magic + version + header length (2 bytes for v1, 4 for v2/v3) + header + data, as the format spec says. */
+    static byte[] npy(int major, int minor, String header, byte[] data) {
+        byte[] h = header.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        int lenBytes = major == 1 ? 2 : 4;
+        ByteBuffer b = ByteBuffer.allocate(8 + lenBytes + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, (byte) minor});
+        if (lenBytes == 2) {
+            b.putShort((short) h.length);
+        } else {
+            b.putInt(h.length);
+        }
+        b.put(h).put(data);
+        return b.array();
+    }
+
+    static String dict(String descr, boolean fortran, String shape) {
+        return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape
+                + ", }\n";
+    }
+
+    static byte[] f4(float... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            b.putFloat(x);
+        }
+        return b.array();
+    }
+
+    static byte[] f8(double... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double x : v) {
+            b.putDouble(x);
+        }
+        return b.array();
+    }
+
+    static byte[] i4(int... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int x : v) {
+            b.putInt(x);
+        }
+        return b.array();
+    }
+
+    static byte[] i8(long... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            b.putLong(x);
+        }
+        return b.array();
+    }
+
+    Path file(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    String error(Path p) {
+        return assertThrows(InputException.class, () -> Npy.read(p)).getMessage();
+    }
+
+    @Test
+    void readsFloat32TwoD() throws IOException {
+        Npy.Array a = Npy.read(file("a.npy", npy(1, 0, dict("<f4", false, "(2, 3)"), f4(1, 2, 3, -4, 5.5f, 6e-8f))));
+        assertArrayEquals(new int[] {2, 3}, a.shape());
+        assertEquals(Npy.DType.FLOAT32, a.dtype());
+        assertArrayEquals(new float[] {1, 2, 3, -4, 5.5f, 6e-8f}, a.floats());
+        assertEquals("2×3", a.shapeString());
+    }
+
+    @Test
+    void readsFloat64AsRoundedFloat32() throws IOException {
+        double[] v = {1.0 / 3, -2.0 / 7, 1e-30, 123456.789};
+        Npy.Array a = Npy.read(file("a.npy", npy(1, 0, dict("<f8", false, "(4,)"), f8(v))));
+        assertEquals(Npy.DType.FLOAT64, a.dtype());
+        float[] want = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            want[i] = (float) v[i];
+        }
+        assertArrayEquals(want, a.floats());
+    }
+
+    @Test
+    void readsInt32AndInt64Labels() throws IOException {
+        Npy.Array a = Npy.read(file("l4.npy", npy(1, 0, dict("<i4", false, "(4,)"),
+                i4(0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE))));
+        assertArrayEquals(new long[] {0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE}, a.longs());
+        Npy.Array b = Npy.read(file("l8.npy", npy(1, 0, dict("<i8", false, "(3,)"),
+                i8(5, Long.MIN_VALUE, 1L << 40))));
+        assertEquals(Npy.DType.INT64, b.dtype());
+        assertArrayEquals(new long[] {5, Long.MIN_VALUE, 1L << 40}, b.longs());
+    }
+
+    @Test
+    void readsThreeD() throws IOException {
+        float[] v = new float[2 * 3 * 4];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i * 0.5f;
+        }
+        Npy.Array a = Npy.read(file("n.npy", npy(1, 0, dict("<f4", false, "(2, 3, 4)"), f4(v))));
+        assertArrayEquals(new int[] {2, 3, 4}, a.shape());
+        assertArrayEquals(v, a.floats());
+        assertEquals("[1, 2, 3]", a.index(1 * 12 + 2 * 4 + 3));
+    }
+
+    @Test
+    void readsVersions2And3() throws IOException {
+        Npy.Array a = Npy.read(file("v2.npy", npy(2, 0, dict("<f4", false, "(1, 2)"), f4(1, 2))));
+        assertArrayEquals(new float[] {1, 2}, a.floats());
+        // version 3.0: UTF-8 header; a non-ASCII character in trailing padding is legal there
+        Npy.Array b = Npy.read(file("v3.npy", npy(3, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}"
+                + "   \n", f4(3, 4))));
+        assertArrayEquals(new float[] {3, 4}, b.floats());
+    }
+
+    @Test
+    void acceptsHeaderVariantsNumpyAccepts() throws IOException {
+        // double quotes, no trailing comma, other key order, Python 2 long suffix, no padding newline
+        Npy.Array a = Npy.read(file("a.npy", npy(1, 0,
+                "{\"shape\": (2L, 1L), \"fortran_order\": False, \"descr\": \"<f4\"}", f4(7, 8))));
+        assertArrayEquals(new int[] {2, 1}, a.shape());
+        assertArrayEquals(new float[] {7, 8}, a.floats());
+        // 1-D Fortran order has the same layout as C order
+        Npy.Array b = Npy.read(file("b.npy", npy(1, 0, dict("<f4", true, "(3,)"), f4(1, 2, 3))));
+        assertArrayEquals(new float[] {1, 2, 3}, b.floats());
+        // a dimension of 0 is a valid (empty) array
+        Npy.Array c = Npy.read(file("c.npy", npy(1, 0, dict("<f4", false, "(0, 5)"), new byte[0])));
+        assertArrayEquals(new int[] {0, 5}, c.shape());
+        assertEquals(0, c.floats().length);
+    }
+
+    // ------------------------------------------------------------ write
+
+    @Test
+    void writesWhatTheSpecSaysAndReadsItBack() throws IOException {
+        float[] v = {1.5f, -2, 0, Float.MIN_VALUE, 3e38f, 7};
+        Path p = dir.resolve("out/w.npy");
+        Npy.write(p, new int[] {2, 3}, v);
+        byte[] bytes = Files.readAllBytes(p);
+        // independent decode of the header: magic, version 1.0, uint16 length, data aligned to 64 bytes
+        assertEquals((byte) 0x93, bytes[0]);
+        assertEquals("NUMPY", new String(bytes, 1, 5, StandardCharsets.US_ASCII));
+        assertEquals(1, bytes[6]);
+        assertEquals(0, bytes[7]);
+        int hlen = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
+        assertEquals(0, (10 + hlen) % 64, "data must start on a 64-byte boundary");
+        String header = new String(bytes, 10, hlen, StandardCharsets.ISO_8859_1);
+        assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), header);
+        assertTrue(header.endsWith("\n"));
+        assertEquals(10 + hlen + 4 * v.length, bytes.length);
+        ByteBuffer data = ByteBuffer.wrap(bytes, 10 + hlen, 4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : v) {
+            assertEquals(Float.floatToRawIntBits(x), Float.floatToRawIntBits(data.getFloat()));
+        }
+        assertArrayEquals(v, Npy.read(p).floats());
+    }
+
+    @Test
+    void roundTripsOneTwoAndThreeD() throws IOException {
+        Random rnd = new Random(7);
+        for (int[] shape : new int[][] {{5}, {1}, {3, 4}, {70000, 3}, {2, 3, 5}, {4, 1, 2}}) {
+            int n = 1;
+            for (int s : shape) {
+                n *= s;
+            }
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) rnd.nextGaussian();
+            }
+            Path p = dir.resolve("rt" + n + ".npy");
+            Npy.write(p, shape, v);
+            Npy.Array a = Npy.read(p);
+            assertArrayEquals(shape, a.shape());
+            assertArrayEquals(v, a.floats());
+        }
+        // the header of a 1-D shape is a one-element tuple with its trailing comma
+        Npy.write(dir.resolve("one.npy"), new int[] {5}, new float[5]);
+        assertTrue(new String(Files.readAllBytes(dir.resolve("one.npy")), StandardCharsets.ISO_8859_1)
+                .contains("'shape': (5,), }"));
+    }
+
+    @Test
+    void writeReplacesAnExistingFileAndLeavesNoTemporaryFile() throws IOException {
+        Path p = dir.resolve("x.npy");
+        Npy.write(p, new int[] {2}, new float[] {1, 2});
+        Npy.write(p, new int[] {3}, new float[] {4, 5, 6});
+        assertArrayEquals(new float[] {4, 5, 6}, Npy.read(p).floats());
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count());
+        }
+    }
+
+    @Test
+    void writeRejectsAShapeThatDoesNotFitTheData() {
+        assertThrows(IllegalArgumentException.class, () -> Npy.write(dir.resolve("x.npy"), new int[] {2, 2},
+                new float[3]));
+    }
+
+    // ------------------------------------------------------------ errors
+
+    @Test
+    void truncatedDataNamesShapeDtypeAndSizes() throws IOException {
+        Path p = file("A.npy", npy(1, 0, dict("<f4", false, "(8, 16)"), new byte[300]));
+        assertEquals(p + ": truncated: header says 8×16 float32 (512 bytes of data), file has 300", error(p));
+    }
+
+    @Test
+    void trailingBytesAfterTheData() throws IOException {
+        Path p = file("A.npy", npy(1, 0, dict("<i8", false, "(2,)"), new byte[20]));
+        assertEquals(p + ": 4 unexpected bytes after the data: header says 2 int64 (16 bytes of data), file has 20",
+                error(p));
+    }
+
+    @Test
+    void badMagic() throws IOException {
+        Path p = file("A.npy", "a,b,c\n1,2,3\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(p + ": not a .npy file (no \\x93NUMPY magic at the start)", error(p));
+        Path empty = file("E.npy", new byte[0]);
+        assertEquals(empty + ": not a .npy file (no \\x93NUMPY magic at the start, the file has only 0 bytes)",
+                error(empty));
+    }
+
+    @Test
+    void unsupportedVersions() throws IOException {
+        Path p = file("A.npy", npy(4, 0, dict("<f4", false, "(1,)"), f4(1)));
+        assertEquals(p + ": unsupported .npy format version 4.0 (supported: 1.0, 2.0, 3.0)", error(p));
+        Path q = file("B.npy", npy(1, 1, dict("<f4", false, "(1,)"), f4(1)));
+        assertEquals(q + ": unsupported .npy format version 1.1 (supported: 1.0, 2.0, 3.0)", error(q));
+    }
+
+    @Test
+    void truncatedHeader() throws IOException {
+        byte[] full = npy(1, 0, dict("<f4", false, "(1,)"), f4(1));
+        Path p = file("A.npy", java.util.Arrays.copyOf(full, 30));
+        String m = error(p);
+        assertTrue(m.startsWith(p + ": truncated: header says it is "), m);
+        Path q = file("B.npy", java.util.Arrays.copyOf(full, 9));
+        assertEquals(q + ": truncated: the file ends inside the header length field (9 bytes)", error(q));
+    }
+
+    @Test
+    void fortranOrder() throws IOException {
+        Path p = file("A.npy", npy(1, 0, dict("<f4", true, "(2, 3)"), f4(1, 2, 3, 4, 5, 6)));
+        assertEquals(p + ": Fortran-order array (shape 2×3) is not supported: save np.ascontiguousarray(a) instead",
+                error(p));
+    }
+
+    @Test
+    void bigEndian() throws IOException {
+        Path p = file("A.npy", npy(1, 0, dict(">f4", false, "(1,)"), f4(1)));
+        assertEquals(p + ": big-endian float32 ('>f4') is not supported: save it little-endian, e.g."
+                + " a.astype('<f4')", error(p));
+        Path q = file("B.npy", npy(1, 0, dict(">i8", false, "(1,)"), i8(1)));
+        assertEquals(q + ": big-endian int64 ('>i8') is not supported: save it little-endian, e.g."
+                + " a.astype('<i8')", error(q));
+    }
+
+    @Test
+    void otherDtypes() throws IOException {
+        for (String d : new String[] {"<f2", "|u1", "<c8", "<u4", "|b1", "<U3", "=f4"}) {
+            Path p = file("A.npy", npy(1, 0, dict(d, false, "(1,)"), new byte[8]));
+            assertEquals(p + ": dtype '" + d + "' is not supported: need float32 '<f4', float64 '<f8', int32 '<i4'"
+                    + " or int64 '<i8'", error(p));
+        }
+        Path s = file("S.npy", npy(1, 0, "{'descr': [('x', '<f4'), ('y', '<i4')], 'fortran_order': False,"
+                + " 'shape': (1,), }\n", new byte[8]));
+        assertTrue(error(s).startsWith(s + ": structured dtype [('x', '<f4'), ('y', '<i4')] is not supported"));
+    }
+
+    @Test
+    void zeroAndFourDimensions() throws IOException {
+        Path p = file("A.npy", npy(1, 0, dict("<f4", false, "()"), f4(1)));
+        assertEquals(p + ": 0-D array (a scalar, shape ()) is not supported: need 1, 2 or 3 dimensions", error(p));
+        Path q = file("B.npy", npy(1, 0, dict("<f4", false, "(1, 1, 1, 2)"), f4(1, 2)));
+        assertEquals(q + ": 4-D array (shape 1×1×1×2) is not supported: need 1, 2 or 3 dimensions", error(q));
+    }
+
+    @Test
+    void headerGarbage() throws IOException {
+        String[][] cases = {
+            {"this is not a dict\n", "bad header: expected '{' at character 0"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), \n", "bad header: unexpected end of header"},
+            {"{'descr' '<f4', 'fortran_order': False, 'shape': (2,), }\n", "bad header: expected ':' at character 9"},
+            {"{'descr': '<f4', 'fortran_order': Maybe, 'shape': (2,), }\n",
+                "bad header: expected a string, a tuple, True or False at character 34"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, x), }\n",
+                "bad header: expected a string, a tuple, True or False at character 54"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2), }\n",
+                "bad header: a one-element tuple needs a trailing comma"},
+            {"{'descr': '<f4', 'fortran_order': False}\n", "bad header: no 'shape' in"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}\n",
+                "bad header: unexpected key 'extra'"},
+            {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,)}\n",
+                "bad header: key 'descr' appears twice"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} junk\n",
+                "bad header: unexpected text after the closing '}'"},
+            {"{'descr': '<f4', 'fortran_order': 0, 'shape': (2,)}\n",
+                "bad header: 'fortran_order' must be True or False, was 0"},
+            {"{'descr': 5, 'fortran_order': False, 'shape': (2,)}\n", "bad header: 'descr' must be a string, was 5"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': '2'}\n",
+                "bad header: 'shape' must be a tuple of integers, was '2'"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 'a')}\n",
+                "bad header: 'shape' must be a tuple of integers, was (2, 'a')"},
+            {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999,)}\n",
+                "bad header: 'shape' must be a tuple of integers, was (99999999999,)"},
+            {"{'descr': '<f4\u0000', 'fortran_order': False, 'shape': (2,)}\n", "dtype '<f4\u0000' is not supported"},
+        };
+        for (String[] c : cases) {
+            Path p = file("H.npy", npy(1, 0, c[0], f4(1, 2)));
+            String m = error(p);
+            assertTrue(m.startsWith(p + ": " + c[1]), () -> "header " + c[0] + " gave: " + m);
+            assertTrue(!m.contains("\n"), "one line: " + m);
+        }
+    }
+
+    @Test
+    void float64BeyondFloat32RangeIsRejectedNamingTheElement() throws IOException {
+        Path p = file("A.npy", npy(1, 0, dict("<f8", false, "(2, 2)"), f8(0, 1, 2, 1e300)));
+        assertEquals(p + ": element [1, 1] = 1.0E300 overflows float32", error(p));
+    }
+
+    @Test
+    void missingFileAndDirectory() {
+        Path p = dir.resolve("nope.npy");
+        assertEquals(p + ": no such file", error(p));
+        assertEquals(dir + ": is a directory, not a .npy file", error(dir));
+    }
+
+    @Test
+    void floatsAndLongsNameTheDtypeTheyNeed() throws IOException {
+        Npy.Array ints = Npy.read(file("L.npy", npy(1, 0, dict("<i8", false, "(2,)"), i8(1, 2))));
+        InputException e = assertThrows(InputException.class, ints::floats);
+        assertEquals(dir.resolve("L.npy") + ": holds int64 ('<i8') but embeddings must be float32 ('<f4') or"
+                + " float64 ('<f8')", e.getMessage());
+        Npy.Array floats = Npy.read(file("F.npy", npy(1, 0, dict("<f4", false, "(2,)"), f4(1, 2))));
+        InputException f = assertThrows(InputException.class, floats::longs);
+        assertEquals(dir.resolve("F.npy") + ": holds float32 ('<f4') but labels must be int32 ('<i4') or int64"
+                + " ('<i8')", f.getMessage());
+    }
+
+    @Test
+    void bigHeaderLengthIsRejectedBeforeAllocation() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});
+        Path p = file("A.npy", out.toByteArray());
+        assertEquals(p + ": header length 2147483647 bytes is implausibly large (more than 1048576)", error(p));
+    }
+}
