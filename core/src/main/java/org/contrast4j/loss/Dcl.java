@@ -118,7 +118,7 @@ public final class Dcl implements ContrastiveLoss {
     }
 
     /** Builds a {@link Dcl}; every setter validates its argument at once. */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends TemperatureLossBuilder<Builder> {
         private boolean weighted;
         private double sigma = 0.5;
 

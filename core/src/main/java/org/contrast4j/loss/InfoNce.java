@@ -227,7 +227,7 @@ public final class InfoNce implements ContrastiveLoss {
     }
 
     /** Builds an {@link InfoNce}; every setter validates its argument at once. */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends TemperatureLossBuilder<Builder> {
         private boolean symmetric;
 
         private Builder() {

@@ -186,11 +186,9 @@ public final class MarginContrastive implements ContrastiveLoss {
     }
 
     /** Builds a {@link MarginContrastive}; setters validate at once, {@link #build()} checks m⁻ &gt; m⁺. */
-    public static final class Builder {
+    public static final class Builder extends LossBuilder<Builder> {
         private double positiveMargin = 0.0;
         private double negativeMargin = 1.0;
-        private Similarity similarity = Similarity.COSINE;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
         }
@@ -213,15 +211,8 @@ public final class MarginContrastive implements ContrastiveLoss {
             return this;
         }
 
-        /** {@link Similarity#COSINE} (default: distances between unit vectors) or {@link Similarity#DOT} (raw). */
-        public Builder similarity(Similarity s) {
-            similarity = Inputs.requireNonNull(s, "similarity");
-            return this;
-        }
-
-        /** {@link Reduction#MEAN} (default), SUM or NONE. */
-        public Builder reduction(Reduction r) {
-            reduction = Inputs.requireNonNull(r, "reduction");
+        @Override
+        Builder self() {
             return this;
         }
 

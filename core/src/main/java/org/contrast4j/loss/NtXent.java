@@ -84,7 +84,7 @@ public final class NtXent implements ContrastiveLoss {
     }
 
     /** Builds an {@link NtXent}; every setter validates its argument at once. */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends TemperatureLossBuilder<Builder> {
 
         private Builder() {
         }

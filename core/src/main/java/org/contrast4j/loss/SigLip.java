@@ -155,7 +155,7 @@ public final class SigLip implements ContrastiveLoss {
      * {@code learnableTemperature} (default false), {@code similarity} (default COSINE) and {@code reduction}
      * (default MEAN) are set as for every temperature loss.
      */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends TemperatureLossBuilder<Builder> {
         private double bias = -10.0;
         private boolean learnableBias;
 

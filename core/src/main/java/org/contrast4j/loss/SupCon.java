@@ -125,7 +125,7 @@ public final class SupCon implements ContrastiveLoss {
     }
 
     /** Builds a {@link SupCon}; every setter validates its argument at once. */
-    public static final class Builder extends LossBuilder<Builder> {
+    public static final class Builder extends TemperatureLossBuilder<Builder> {
         private double baseTemperature = Double.NaN;
 
         private Builder() {

@@ -127,11 +127,9 @@ public final class Triplet implements ContrastiveLoss {
     }
 
     /** Builds a {@link Triplet}; every setter validates its argument at once. */
-    public static final class Builder {
+    public static final class Builder extends LossBuilder<Builder> {
         private double margin = 0.2;
         private boolean softplus;
-        private Similarity similarity = Similarity.COSINE;
-        private Reduction reduction = Reduction.MEAN;
 
         private Builder() {
         }
@@ -151,15 +149,8 @@ public final class Triplet implements ContrastiveLoss {
             return this;
         }
 
-        /** {@link Similarity#COSINE} (default: distances between unit vectors) or {@link Similarity#DOT} (raw). */
-        public Builder similarity(Similarity s) {
-            similarity = Inputs.requireNonNull(s, "similarity");
-            return this;
-        }
-
-        /** {@link Reduction#MEAN} (default), SUM or NONE. */
-        public Builder reduction(Reduction r) {
-            reduction = Inputs.requireNonNull(r, "reduction");
+        @Override
+        Builder self() {
             return this;
         }
 
