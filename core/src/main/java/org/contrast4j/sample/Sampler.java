@@ -110,13 +110,13 @@ public final class Sampler {
     }
 
     /**
-     * One row of k distinct ids per target, row r never containing {@code targets[r]} (unique sampling with
-     * exclusion; the vocabulary needs at least k + 1 ids of positive probability).
+     * k negatives per target: one row of k distinct ids per target, row r never containing {@code targets[r]}
+     * (unique sampling excluding the target; the vocabulary needs at least k + 1 ids of positive probability).
      *
      * @throws IllegalArgumentException if targets is empty, a target is out of range, k &lt; 1, or V (or the support
      *                                  of q outside the target) &lt; k + 1
      */
-    public Draws drawExcluding(int[] targets, int k) {
+    public Draws drawNegatives(int[] targets, int k) {
         if (targets == null) {
             throw new IllegalArgumentException("targets must not be null");
         }
