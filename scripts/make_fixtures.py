@@ -17,9 +17,9 @@ torch.autograd.grad with respect to every raw input (anchors, positives, negativ
 Each fixture is a JSON object:
   name, loss (CLI loss name), config (every option; for the CLIP preset also "overrides", the options set on top of
   InfoNce.clip()), inputs {anchors, positives, negatives: {shape, data (flat, row-major, exact float32 values)},
-  negatives_kind "shared"|"paired", labels, negative_labels (labels of shared negatives, e.g. a MoCo queue)}, expected {value, per_row, skipped_rows, gradients {input: flat},
-  scalar_gradients {log_temperature, bias}, terms}, float32_check, hinges (margin and triplet: how many hinges are
-  active), generator {script, torch, numpy}.
+  negatives_kind "shared"|"paired", labels, negative_labels (labels of the shared negatives, e.g. a MoCo queue)},
+  expected {value, per_row, skipped_rows, gradients {input: flat}, scalar_gradients {log_temperature, bias}, terms},
+  float32_check, hinges (margin and triplet: how many hinges are active), generator {script, torch, numpy}.
 
 float32_check: how far the same torch computation run entirely in float32 lands from the float64 answer, measured
 as PyTorchFixturesTest measures (numbers |x − t|/max(1, |t|); gradients row-relative). It documents what float32

@@ -59,7 +59,7 @@ public final class NegativeQueue {
         return new NegativeQueue(capacity, dimension, false);
     }
 
-    /** An empty queue of at most K labelled keys of dimension D: every {@link #enqueue(Matrix, long[])} gives labels. */
+    /** An empty queue of at most K labelled keys of dimension D; enqueue with {@link #enqueue(Matrix, long[])}. */
     public static NegativeQueue labelled(int capacity, int dimension) {
         return new NegativeQueue(capacity, dimension, true);
     }

@@ -21,7 +21,10 @@ import java.util.random.RandomGenerator;
  * </pre>
  * With replacement E(c) is the exact expected number of times c occurs among the k samples. With unique sampling
  * (draw with replacement until k distinct ids, {@code tries} the number of draws it took) it is TensorFlow's
- * approximation of the probability that c is among them: it pretends the number of tries was fixed in advance.
+ * approximation of the probability π(c) that c is among them: it pretends the number of tries was fixed in advance.
+ * Measured (SamplerTest, log-uniform V = 8, k = 4 and V = 1000, k = 20): averaged over draws it is within 6% of π(c)
+ * for the classes with k·q(c) ≤ 0.5, but it overstates the frequent ones — for rank 0 of V = 8, k = 4 it averages
+ * 1.01 where π = 0.86, since a draw without rejection returns k·q(c) &gt; 1.
  */
 public sealed interface NoiseDistribution permits AliasTable, Unigram, LogUniform {
 

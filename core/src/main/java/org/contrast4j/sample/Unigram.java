@@ -56,7 +56,8 @@ public final class Unigram implements NoiseDistribution {
             }
         }
         if (!any) {
-            throw new IllegalArgumentException("counts are all 0 (V = " + counts.length + "): at least one must be > 0");
+            throw new IllegalArgumentException(
+                    "counts are all 0 (V = " + counts.length + "): at least one must be > 0");
         }
         return new Unigram(alpha, AliasTable.of(w));
     }

@@ -42,7 +42,7 @@ final class ChiSquare {
         return x;
     }
 
-    /** Asserts the counts fit q (probabilities summing to 1): zero-probability cells empty, statistic below critical. */
+    /** Asserts the counts fit q (summing to 1): cells with q = 0 empty, the statistic below the critical value. */
     static void assertFits(String what, long[] observed, double[] q) {
         long n = 0;
         for (long o : observed) {
