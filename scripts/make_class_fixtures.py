@@ -21,13 +21,14 @@ the class bias b (V, when present) and the log-normaliser log Z (NCE, when learn
   nce         Δ(c) = s_ic − log Z − log E(c);  ℓ_i = −log σ(Δ(t_i)) − Σ_j log σ(−Δ(c_ij))        (Gutmann 2010)
   neg         the same with log Z = 0 and no log E(c)                                           (Mikolov 2013)
   sampled     z = [s_{i,t_i} − log E(t_i), s_{i,c_ij} − log E(c_ij)]; ℓ_i = logsumexp z − z_0   (Jean 2015)
-  E(c)        expected_counts[c] when the case gives them, else k·q(c)
+  E(c)        the case's expected counts when it gives them (one per target, one per sampled id, as TF's
+              true_expected_count / sampled_expected_count), else k·q(c)
   accidental hits (c_ij = t_i) are dropped from the sum (nce, neg) or set to −inf (sampled) when
   remove_accidental_hits is on.
   reductions  mean over the B queries, sum, none (value = sum, gradients of the sum).
 
 Each fixture: name, loss (CLI name), config, inputs {queries, classes, class_bias: {shape, data}, targets, samples
-{shape: [k] shared or [B, k] paired, data}, noise, expected_counts}, expected {value, per_row, gradients {queries,
+{shape: [k] shared or [B, k] paired, data}, noise, expected_counts {targets (B), samples (like samples.data)}}, expected {value, per_row, gradients {queries,
 classes, class_bias}, scalar_gradients {log_normaliser}, terms {data, noise}, touched_ids (sorted targets ∪ samples;
 all ids for softmax), accidental_hits (how many sampled entries equal their row's target)}, float32_check, generator.
 """
@@ -71,10 +72,16 @@ def sample_matrix(t):
     return s.reshape(b, -1)
 
 
-def expected_counts(t, k, dtype):
+def expected_counts(t, tgt, smp, dtype):
+    """E of every target (B) and every sampled id (B×k): the case's per-position counts, else k·q(c)."""
+    b, k = smp.shape
     if "expected_counts" in t:
-        return torch.tensor(t["expected_counts"], dtype=dtype)
-    return k * torch.tensor(t["noise"], dtype=dtype)
+        e = t["expected_counts"]
+        e_s = torch.tensor(e["samples"], dtype=dtype)
+        e_s = e_s[None, :].expand(b, -1) if len(t["samples"]["shape"]) == 1 else e_s.reshape(b, k)
+        return torch.tensor(e["targets"], dtype=dtype), e_s
+    q = torch.tensor(t["noise"], dtype=dtype)
+    return k * q[tgt], k * q[smp]
 
 
 def scores(x):
@@ -100,9 +107,9 @@ def binary_loss(x, t, cfg, log_z, correct):
     s_t = s[rows, tgt]
     s_c = torch.gather(s, 1, smp)
     if correct:
-        e = expected_counts(t, k, s.dtype)
-        d_t = s_t - log_z - torch.log(e[tgt])
-        d_c = s_c - log_z - torch.log(e[smp])
+        e_t, e_c = expected_counts(t, tgt, smp, s.dtype)
+        d_t = s_t - log_z - torch.log(e_t)
+        d_c = s_c - log_z - torch.log(e_c)
     else:
         d_t = s_t
         d_c = s_c
@@ -120,9 +127,9 @@ def sampled_softmax_loss(x, t, cfg, log_z):
     tgt = torch.tensor(t["targets"])
     smp = sample_matrix(t)
     b, k = smp.shape
-    e = expected_counts(t, k, s.dtype)
-    z_t = s[torch.arange(b), tgt] - torch.log(e[tgt])
-    z_c = torch.gather(s, 1, smp) - torch.log(e[smp])
+    e_t, e_c = expected_counts(t, tgt, smp, s.dtype)
+    z_t = s[torch.arange(b), tgt] - torch.log(e_t)
+    z_c = torch.gather(s, 1, smp) - torch.log(e_c)
     if cfg["remove_accidental_hits"]:
         z_c = torch.where(smp == tgt[:, None], torch.tensor(-math.inf, dtype=s.dtype), z_c)
     z = torch.cat([z_t[:, None], z_c], dim=1)
@@ -171,7 +178,8 @@ def unigram(v, seed, alpha=0.75):
 def gen(seed, b, d, v, k=0, shared=False, bias=False, scale=1.0, hits=0, counts=None, alpha=0.75):
     """float32 queries, classes and bias (Gaussian), targets and samples (sampled from q with replacement; `hits`
     sampled entries then overwritten with their row's target to plant accidental hits), float64 noise q and, when
-    counts = tries, unique-sampling expected counts 1 − (1 − q)^tries."""
+    counts = tries, unique-sampling expected counts 1 − (1 − q)^tries per position, tries + i for row i of paired
+    samples (each row its own draw), tries for shared ones."""
     g = torch.Generator().manual_seed(seed)
     rng = np.random.default_rng(seed)
     out = {
@@ -197,7 +205,14 @@ def gen(seed, b, d, v, k=0, shared=False, bias=False, scale=1.0, hits=0, counts=
             ids[p] = targets[h % b] if shared else targets[p // k]
         out["samples"] = {"shape": [k] if shared else [b, k], "data": ids}
     if counts is not None:
-        out["expected_counts"] = [-math.expm1(counts * math.log1p(-p)) for p in q]
+        def e(c, tries):
+            return -math.expm1(tries * math.log1p(-q[c]))
+        ids = out["samples"]["data"]
+        row_tries = [counts if shared else counts + i for i in range(b)]
+        out["expected_counts"] = {
+            "targets": [e(c, row_tries[i]) for i, c in enumerate(out["targets"])],
+            "samples": [e(c, counts if shared else row_tries[p // k]) for p, c in enumerate(ids)],
+        }
     return out
 
 
@@ -231,6 +246,7 @@ def build_cases():
          learnable_log_normaliser=True)
     case("nce_paired_k1_hits_removed_learnable", "nce", gen(27, 6, 3, 7, k=1, hits=2), remove_accidental_hits=True,
          learnable_log_normaliser=True, log_normaliser=-1.0)
+    case("nce_shared_counts_unique", "nce", gen(29, 5, 4, 12, k=4, shared=True, counts=9))
     case("nce_shared_k10_larger", "nce", gen(28, 8, 16, 40, k=10, shared=True, bias=True, scale=0.5, hits=1),
          remove_accidental_hits=True)
     # ---------------------------------------------------------------- negative sampling

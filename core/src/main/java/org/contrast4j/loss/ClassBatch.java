@@ -9,23 +9,27 @@ import org.contrast4j.linalg.Matrix;
  *
  * <p>The sampled losses also need the k sampled ("noise") classes of each query, either <b>shared</b> by the whole
  * batch (k ids, as TF's candidate samplers draw them) or <b>paired</b> (B×k ids as one flat row-major array: ids
- * i·k … i·k+k−1 belong to query i), and the correction they subtract: the noise distribution q (V probabilities,
- * {@link Builder#noise}) giving the expected count E(c) = k·q(c) of class c among k draws with replacement, or the
- * expected counts themselves ({@link Builder#expectedCounts}, e.g. 1 − (1 − q(c))^tries for unique sampling), which
- * take precedence. The samples are given, not drawn here, so a result is reproducible and checkable; any sampler can
- * produce them.
+ * i·k … i·k+k−1 belong to query i), and the correction they subtract, log E(c) with E(c) the expected count of class
+ * c among a query's samples: either derived from the noise distribution q (V probabilities, {@link Builder#noise}) as
+ * E(c) = k·q(c), exact for k draws with replacement, or given by the sampler per position
+ * ({@link Builder#expectedCounts}: one count per target and one per sampled id, as TF's {@code true_expected_count}
+ * and {@code sampled_expected_count}, e.g. 1 − (1 − q(c))^tries for unique sampling, which depends on each draw's
+ * number of tries), which take precedence. The samples are given, not drawn here, so a result is reproducible and
+ * checkable; any sampler can produce them ({@code org.contrast4j.sample.ClassSamples} draws them with a
+ * {@code Sampler}).
  *
  * <p>Inputs a loss does not use are ignored (the full softmax ignores samples, noise and counts; negative sampling
  * ignores noise and counts), so one batch can feed all four objectives side by side.
  *
- * <p>Sharing: the matrices and the V-long arrays (bias, noise, expected counts) are wrapped, not copied (like
- * {@link Matrix}), so building a batch over a large vocabulary costs no copy of it; do not modify them while a loss
- * computes. Targets and samples (O(B·k)) are copied.
+ * <p>Sharing: the matrices and the V-long arrays (bias, noise) are wrapped, not copied (like {@link Matrix}), so
+ * building a batch over a large vocabulary costs no copy of it; do not modify them while a loss computes. Targets,
+ * samples and expected counts (O(B·k)) are copied.
  *
  * <p>{@link Builder#build()} rejects, with a message naming the sizes or the offending index and value: an empty
- * batch (B = 0), D = 0 or V = 0, queries and classes of different D, a bias or noise or expected-count array whose
- * length is not V, missing targets or targets of the wrong length, a target or sampled id outside [0, V), k &lt; 1, a
- * paired sample array whose length is not B·k, a negative or non-finite probability or count, a noise distribution
+ * batch (B = 0), D = 0 or V = 0, queries and classes of different D, a bias or noise array whose length is not V,
+ * missing targets or targets of the wrong length, a target or sampled id outside [0, V), k &lt; 1, a paired sample
+ * array whose length is not B·k, expected counts without samples or of the wrong lengths, an expected count that is
+ * not finite and &gt; 0, a negative or non-finite probability, a noise distribution
  * whose sum differs from 1 by more than {@value #NOISE_SUM_TOLERANCE} (an error, not a silent renormalisation:
  * normalise q first), and a NaN or infinite entry in the queries, the bias, or the class rows the batch names
  * (targets and samples). The rows of W that the batch does not name are not scanned here — a sampled loss never reads
@@ -44,7 +48,8 @@ public final class ClassBatch {
     private final int samplesPerRow;
     private final boolean shared;
     private final double[] noise;
-    private final double[] expectedCounts;
+    private final double[] targetCounts;
+    private final double[] sampleCounts;
 
     private ClassBatch(Builder b) {
         this.queries = b.queries;
@@ -55,7 +60,8 @@ public final class ClassBatch {
         this.shared = b.samples != null && b.shared;
         this.samplesPerRow = b.samples == null ? 0 : (b.shared ? b.samples.length : b.samplesPerRow);
         this.noise = b.noise;
-        this.expectedCounts = b.expectedCounts;
+        this.targetCounts = b.targetCounts == null ? null : b.targetCounts.clone();
+        this.sampleCounts = b.sampleCounts == null ? null : b.sampleCounts.clone();
     }
 
     /** Starts a batch of B queries (B×D) against V classes (V×D). */
@@ -111,9 +117,36 @@ public final class ClassBatch {
         return Optional.ofNullable(noise);
     }
 
-    /** The expected counts E(c) (length V, not a copy), if given. */
-    public Optional<double[]> expectedCounts() {
-        return Optional.ofNullable(expectedCounts);
+    /** A copy of the expected count of each query's target (B), if expected counts were given. */
+    public Optional<double[]> targetExpectedCounts() {
+        return Optional.ofNullable(targetCounts).map(double[]::clone);
+    }
+
+    /**
+     * A copy of the expected count of each sampled id (laid out like {@link #samples()}), if expected counts were
+     * given.
+     */
+    public Optional<double[]> sampleExpectedCounts() {
+        return Optional.ofNullable(sampleCounts).map(double[]::clone);
+    }
+
+    /**
+     * A builder holding this batch's inputs (the same matrices and V-long arrays, copies of the rest), e.g. to attach
+     * other samples.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(queries, classes).bias(bias).targets(targets).noise(noise);
+        if (samples != null) {
+            if (shared) {
+                b.sharedSamples(samples);
+            } else {
+                b.pairedSamples(samples, samplesPerRow);
+            }
+        }
+        if (targetCounts != null) {
+            b.expectedCounts(targetCounts, sampleCounts);
+        }
+        return b;
     }
 
     /** B. */
@@ -153,8 +186,19 @@ public final class ClassBatch {
         return noise;
     }
 
-    double[] expectedCountsOrNull() {
-        return expectedCounts;
+    /** Whether per-position expected counts were given. */
+    boolean hasExpectedCounts() {
+        return targetCounts != null;
+    }
+
+    /** The expected count of query i's target. */
+    double targetCount(int row) {
+        return targetCounts[row];
+    }
+
+    /** The expected count of sampled class j of query i. */
+    double sampleCount(int row, int j) {
+        return shared ? sampleCounts[j] : sampleCounts[row * samplesPerRow + j];
     }
 
     /** Rejects a non-finite entry anywhere in W (the full softmax reads every row). */
@@ -176,7 +220,7 @@ public final class ClassBatch {
                 + (samples != null ? (shared ? ", sharedSamples=" + samplesPerRow
                         : ", pairedSamples=" + size() + "×" + samplesPerRow) : "")
                 + (noise != null ? ", noise=" + noise.length : "")
-                + (expectedCounts != null ? ", expectedCounts=" + expectedCounts.length : "") + "}";
+                + (targetCounts != null ? ", expectedCounts" : "") + "}";
     }
 
     /** Builds a {@link ClassBatch}; {@link #build()} validates everything. */
@@ -189,7 +233,8 @@ public final class ClassBatch {
         private int samplesPerRow;
         private boolean shared;
         private double[] noise;
-        private double[] expectedCounts;
+        private double[] targetCounts;
+        private double[] sampleCounts;
 
         private Builder(Matrix queries, Matrix classes) {
             if (queries == null) {
@@ -244,7 +289,7 @@ public final class ClassBatch {
 
         /**
          * The noise distribution q the samples were drawn from, V probabilities summing to 1 (wrapped, not copied); the
-         * sampled losses subtract log(k·q(c)) unless {@link #expectedCounts} are given.
+         * sampled losses subtract log(k·q(c)) unless {@link #expectedCounts} are given. Checked in O(V) at build.
          */
         public Builder noise(double[] q) {
             this.noise = q;
@@ -252,12 +297,20 @@ public final class ClassBatch {
         }
 
         /**
-         * The expected number of times E(c) each class appears among the samples of one query (length V, wrapped, not
-         * copied), as the sampler reports it; overrides k·q(c). For sampling with replacement E(c) = k·q(c); for TF's
-         * unique sampling E(c) = 1 − (1 − q(c))^tries.
+         * The expected count E(c) of each target and each sampled id among its query's samples, as the sampler reports
+         * it (TF's {@code true_expected_count} and {@code sampled_expected_count}); overrides k·q(c). For sampling
+         * with replacement E(c) = k·q(c); for TF's unique sampling E(c) = 1 − (1 − q(c))^tries, tries the number of
+         * draws the query's (or the shared) samples took. Copied at build.
+         *
+         * @param targetCounts E(t_i), one per query (B)
+         * @param sampleCounts E(c) of every sampled id, laid out like the samples (k shared, or B·k row-major)
          */
-        public Builder expectedCounts(double[] counts) {
-            this.expectedCounts = counts;
+        public Builder expectedCounts(double[] targetCounts, double[] sampleCounts) {
+            if (targetCounts == null || sampleCounts == null) {
+                throw new IllegalArgumentException("expectedCounts: both the target and the sample counts are needed");
+            }
+            this.targetCounts = targetCounts;
+            this.sampleCounts = sampleCounts;
             return this;
         }
 
@@ -330,8 +383,22 @@ public final class ClassBatch {
                             + " sum to 1 within " + NOISE_SUM_TOLERANCE + " (normalise it first)");
                 }
             }
-            if (expectedCounts != null) {
-                checkPerClass("expectedCounts", expectedCounts, v);
+            if (targetCounts != null) {
+                if (samples == null) {
+                    throw new IllegalArgumentException("expectedCounts are given but no samples: they count the"
+                            + " sampled classes");
+                }
+                if (targetCounts.length != b) {
+                    throw new IllegalArgumentException("expectedCounts has " + targetCounts.length + " target counts but"
+                            + " there are " + b + " queries");
+                }
+                if (sampleCounts.length != samples.length) {
+                    throw new IllegalArgumentException("expectedCounts has " + sampleCounts.length + " sample counts but"
+                            + " there are " + samples.length + " sampled ids (" + (shared ? "k = " + samples.length
+                            + " shared" : b + "×" + samplesPerRow + " paired") + ")");
+                }
+                checkCounts("target", targetCounts, 1);
+                checkCounts("sample", sampleCounts, shared ? samples.length : samplesPerRow);
             }
             for (int i = 0; i < b; i++) {
                 checkClassRow(targets[i], "the target of query " + i);
@@ -348,6 +415,17 @@ public final class ClassBatch {
             if (id < 0 || id >= v) {
                 throw new IllegalArgumentException(what + " = " + id + " is outside [0, " + v + "): there are " + v
                         + " classes");
+            }
+        }
+
+        private static void checkCounts(String what, double[] counts, int k) {
+            for (int p = 0; p < counts.length; p++) {
+                if (!Double.isFinite(counts[p]) || !(counts[p] > 0)) {
+                    String at = what.equals("target") ? "query " + p
+                            : k == counts.length ? "sample " + p : "query " + p / k + ", sample " + p % k;
+                    throw new IllegalArgumentException("expectedCounts: the " + what + " count of " + at + " is "
+                            + counts[p] + ": an expected count must be finite and > 0 (log E(c) is subtracted)");
+                }
             }
         }
 

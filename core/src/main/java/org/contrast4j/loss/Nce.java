@@ -9,7 +9,7 @@ package org.contrast4j.loss;
  *
  * <p>With scores s(c|h) = h·W_c + b_c ({@link ClassBatch}), the unnormalised model log-probability s(c|h) − log Z,
  * and the expected count E(c) of class c among the k samples (k·q(c) for sampling with replacement; the batch's
- * {@code expectedCounts} when given, e.g. for unique sampling, as TF's {@code nce_loss}),
+ * per-position {@code expectedCounts} when given, e.g. for unique sampling, as TF's {@code nce_loss}),
  * <pre>
  *   Δ(c) = s(c|h) − log Z − log E(c)
  *   ℓ_i  = −log σ(Δ(t_i)) − Σ_{j=1..k} log σ(−Δ(c_ij))
@@ -27,8 +27,8 @@ package org.contrast4j.loss;
  * logits, which drops them up to rounding). The correction keeps using k, the number of samples drawn.
  *
  * <p>Defaults: log Z = 0, not learnable, accidental hits kept, {@link Reduction#MEAN}. Needs targets, samples (shared
- * or paired) and q or the expected counts; q(c) = 0 (or E(c) = 0) for a target or sampled class is an error naming
- * it, never a NaN. Result: ∂L/∂h (dense), ∂L/∂W and ∂L/∂b over the touched classes (targets ∪ samples, sparse), terms
+ * or paired) and q or the expected counts; q(c) = 0 for a target or sampled class is an error naming it, never a
+ * NaN. Result: ∂L/∂h (dense), ∂L/∂W and ∂L/∂b over the touched classes (targets ∪ samples, sparse), terms
  * {@code data} (−log σ(Δ(t_i)), reduced) and {@code noise} (the sampled terms, reduced), whose sum is the value.
  * Immutable and thread-safe.
  */

@@ -106,27 +106,28 @@ final class SampledScores {
     }
 
     /**
-     * log E(c) for every position: E(c) = expectedCounts[c] when the batch has them, else k·q(c).
+     * log E(c) for every position: the batch's expected counts when it has them, else k·q(c).
      *
-     * @throws IllegalArgumentException if neither is given, or E(c) = 0 at a position (naming the class and row)
+     * @throws IllegalArgumentException if neither is given, or k·q(c) = 0 at a position (naming the class and row)
      */
     double[] logExpectedCounts(String loss) {
-        double[] counts = batch.expectedCountsOrNull();
         double[] q = batch.noiseOrNull();
-        if (counts == null && q == null) {
+        boolean counted = batch.hasExpectedCounts();
+        if (!counted && q == null) {
             throw new IllegalArgumentException(loss + " needs the noise distribution q (noise, V probabilities) or the"
                     + " expected counts E(c) (expectedCounts) of the sampler");
         }
         double[] out = new double[ids.length];
         for (int p = 0; p < ids.length; p++) {
+            int i = p / cols;
+            int j = p % cols;
             int c = ids[p];
-            double e = counts != null ? counts[c] : k * q[c];
-            if (!(e > 0)) {
-                String role = p % cols == 0 ? "the target of query " + p / cols
-                        : "sampled class " + (p % cols - 1) + " of query " + p / cols;
-                throw new IllegalArgumentException(loss + ": " + (counts != null ? "expectedCounts[" + c + "] = "
-                        + counts[c] : "noise q[" + c + "] = " + q[c]) + " for class " + c + ", " + role
-                        + ": the correction log E(c) is undefined; every target and sampled class needs E(c) > 0");
+            double e = counted ? (j == 0 ? batch.targetCount(i) : batch.sampleCount(i, j - 1)) : k * q[c];
+            if (!(e > 0)) { // only k·q(c) can be 0 here: the batch checked the given counts
+                String role = j == 0 ? "the target of query " + i : "sampled class " + (j - 1) + " of query " + i;
+                throw new IllegalArgumentException(loss + ": noise q[" + c + "] = " + q[c] + " for class " + c + ", "
+                        + role + ": the correction log(k·q(c)) is undefined; every target and sampled class needs"
+                        + " q(c) > 0");
             }
             out[p] = Math.log(e);
         }

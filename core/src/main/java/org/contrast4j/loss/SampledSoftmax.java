@@ -9,8 +9,8 @@ import java.util.Map;
  * sampled objective's gradient is an estimate of the full softmax's.
  *
  * <p>With scores s(c|h) = h·W_c + b_c ({@link ClassBatch}) and E(c) the expected count of c among the k samples
- * (k·q(c) for sampling with replacement; the batch's {@code expectedCounts} when given, e.g. 1 − (1 − q(c))^tries for
- * unique sampling), the logits of query i are z(c) = s(c|h_i) − log E(c) over the candidates [t_i, c_i1 … c_ik] and
+ * (k·q(c) for sampling with replacement; the batch's per-position {@code expectedCounts} when given, e.g.
+ * 1 − (1 − q(c))^tries for unique sampling), the logits of query i are z(c) = s(c|h_i) − log E(c) over the candidates [t_i, c_i1 … c_ik] and
  * <pre>
  *   ℓ_i = −z(t_i) + log( e^{z(t_i)} + Σ_{j: c_ij kept} e^{z(c_ij)} )
  * </pre>
@@ -21,7 +21,7 @@ import java.util.Map;
  * it. A query whose samples are all accidental hits is left with its target alone: ℓ_i = 0, gradient 0 (as TF).
  *
  * <p>Defaults: accidental hits removed, {@link Reduction#MEAN}. Needs targets, samples (shared or paired) and q or the
- * expected counts; q(c) = 0 (or E(c) = 0) for a target or sampled class is an error naming it, never a NaN. Result:
+ * expected counts; q(c) = 0 for a target or sampled class is an error naming it, never a NaN. Result:
  * ∂L/∂h (dense), ∂L/∂W and ∂L/∂b over the touched classes (targets ∪ samples, sparse); no terms, no learnable scalar
  * (a softmax is invariant to a shared shift of its logits). Immutable and thread-safe.
  */

@@ -87,9 +87,21 @@ class ClassBatchTest {
         double[] close = q.clone();
         close[0] += 5e-5;
         base().noise(close).build(); // within the tolerance
-        rejects(() -> base().expectedCounts(new double[] {1, 1, 1, Double.POSITIVE_INFINITY, 1, 1}).build(),
-                "expectedCounts[3] is Infinity");
-        rejects(() -> base().expectedCounts(new double[V + 1]).build(), "expectedCounts has 7 entries");
+        double[] three = {1, 1, 1};
+        rejects(() -> base().expectedCounts(three, new double[] {1}).build(), "expectedCounts are given but no"
+                + " samples");
+        rejects(() -> base().sharedSamples(new int[] {1, 2}).expectedCounts(new double[] {1, 1}, new double[] {1, 1})
+                .build(), "expectedCounts has 2 target counts but there are 3 queries");
+        rejects(() -> base().pairedSamples(new int[] {1, 2, 3, 4, 5, 0}, 2).expectedCounts(three, three).build(),
+                "expectedCounts has 3 sample counts but there are 6 sampled ids (3×2 paired)");
+        rejects(() -> base().sharedSamples(new int[] {1, 2}).expectedCounts(three, new double[] {1, Double.NaN})
+                .build(), "expectedCounts: the sample count of sample 1 is NaN", "finite and > 0");
+        rejects(() -> base().pairedSamples(new int[] {1, 2, 3, 4, 5, 0}, 2)
+                .expectedCounts(three, new double[] {1, 1, 1, 0, 1, 1}).build(),
+                "the sample count of query 1, sample 1 is 0.0");
+        rejects(() -> base().sharedSamples(new int[] {1}).expectedCounts(new double[] {1, -1, 1}, new double[] {1})
+                .build(), "the target count of query 1 is -1.0");
+        rejects(() -> base().expectedCounts(null, three), "both the target and the sample counts are needed");
     }
 
     @Test
@@ -135,15 +147,15 @@ class ClassBatchTest {
         double[] zeroAt3 = {0.2, 0.2, 0.2, 0.0, 0.2, 0.2};
         ClassBatch sampled3 = base().pairedSamples(new int[] {1, 2, 4, 1, 3, 4}, 2).noise(zeroAt3).build();
         rejects(() -> Nce.builder().build().compute(sampled3), "NCE: noise q[3] = 0.0 for class 3",
-                "sampled class 0 of query 2", "E(c) > 0");
+                "sampled class 0 of query 2", "needs q(c) > 0");
         rejects(() -> SampledSoftmax.builder().build().compute(sampled3), "sampled softmax: noise q[3] = 0.0");
         double[] zeroAt5 = {0.2, 0.2, 0.2, 0.2, 0.2, 0.0};
         ClassBatch target5 = base().sharedSamples(new int[] {1}).noise(zeroAt5).build();
         rejects(() -> Nce.builder().build().compute(target5), "noise q[5] = 0.0 for class 5, the target of query 1");
-        double[] counts = {1, 1, 0, 1, 1, 1};
-        ClassBatch zeroCount = base().sharedSamples(new int[] {1}).noise(q).expectedCounts(counts).build();
-        rejects(() -> SampledSoftmax.builder().build().compute(zeroCount),
-                "expectedCounts[2] = 0.0 for class 2, the target of query 2");
+        // given expected counts take precedence over k·q: q(3) = 0 no longer matters
+        ClassBatch counted = sampled3.toBuilder().expectedCounts(new double[] {0.5, 0.5, 0.5},
+                new double[] {1, 1, 1, 1, 1, 1}).build();
+        assertTrue(Double.isFinite(SampledSoftmax.builder().build().compute(counted).value()));
         // q = 0 away from the targets and samples is fine
         double[] zeroAt1 = {0.25, 0.0, 0.25, 0.25, 0.0, 0.25};
         ClassBatch fine = base().sharedSamples(new int[] {3}).noise(zeroAt1).build();
@@ -170,8 +182,13 @@ class ClassBatchTest {
         assertEquals(false, batch.sharedSamples());
         assertEquals(V, batch.classCount());
         assertEquals("ClassBatch{queries=3×4, classes=6×4, targets=3, pairedSamples=3×2, noise=6}", batch.toString());
-        assertEquals("ClassBatch{queries=3×4, classes=6×4, bias=6, targets=3, sharedSamples=1}",
-                base().bias(new float[V]).sharedSamples(new int[] {2}).build().toString());
+        assertEquals("ClassBatch{queries=3×4, classes=6×4, bias=6, targets=3, sharedSamples=1, expectedCounts}",
+                base().bias(new float[V]).sharedSamples(new int[] {2})
+                        .expectedCounts(new double[] {1, 2, 3}, new double[] {4}).build().toString());
+        ClassBatch copy = batch.toBuilder().build();
+        assertEquals(batch.toString(), copy.toString());
+        assertArrayEquals(batch.samples().orElseThrow(), copy.samples().orElseThrow());
+        assertTrue(copy.queries() == batch.queries() && copy.noise().orElseThrow() == q, "wrapped, not copied");
     }
 
     @Test

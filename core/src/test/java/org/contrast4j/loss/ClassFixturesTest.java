@@ -218,7 +218,8 @@ class ClassFixturesTest {
         }
         b.noise(doubles(in.required("noise")));
         if (in.has("expected_counts")) {
-            b.expectedCounts(doubles(in.get("expected_counts")));
+            JsonNode e = in.get("expected_counts");
+            b.expectedCounts(doubles(e.required("targets")), doubles(e.required("samples")));
         }
         return b.build();
     }

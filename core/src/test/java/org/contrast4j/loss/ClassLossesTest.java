@@ -74,13 +74,20 @@ class ClassLossesTest {
             b.bias(bv);
         }
         if (counts) {
-            // unique-sampling style expected counts 1 − (1 − q)^tries, tries = 2k
+            // unique-sampling style expected counts 1 − (1 − q)^tries, with a different number of tries per row
+            // (one for the whole batch when the samples are shared), as the sampler reports them
             double[] q = ClassTesting.noise(V);
-            double[] e = new double[V];
-            for (int c = 0; c < V; c++) {
-                e[c] = -Math.expm1(2 * k * Math.log1p(-q[c]));
+            double[] et = new double[B];
+            double[] es = new double[samples.length];
+            for (int i = 0; i < B; i++) {
+                int tries = k + (shared ? 3 : i);
+                et[i] = -Math.expm1(tries * Math.log1p(-q[targets[i]]));
+                for (int j = 0; j < k; j++) {
+                    int p = shared ? j : i * k + j;
+                    es[p] = -Math.expm1(tries * Math.log1p(-q[samples[p]]));
+                }
             }
-            b.expectedCounts(e);
+            b.expectedCounts(et, es);
         }
         return b.build();
     }
@@ -255,7 +262,7 @@ class ClassLossesTest {
         java.util.Arrays.fill(ones, 1.0);
         int[] targets = {4, 0, 10, 4, 7};
         ClassBatch batch = ClassBatch.builder(h, w).bias(bias).targets(targets).sharedSamples(perm)
-                .expectedCounts(ones).build();
+                .expectedCounts(new double[] {1, 1, 1, 1, 1}, ones).build();
         for (Reduction r : Reduction.values()) {
             ClassLossResult sampled = SampledSoftmax.builder().reduction(r).build().compute(batch);
             ClassLossResult full = FullSoftmax.builder().reduction(r).build().compute(batch);

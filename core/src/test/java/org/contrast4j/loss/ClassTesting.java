@@ -81,13 +81,14 @@ final class ClassTesting {
         return -softplus(-x);
     }
 
-    /** E(c): the batch's expected count, else k·q(c). */
-    static double expectedCount(ClassBatch batch, int c) {
-        double[] counts = batch.expectedCounts().orElse(null);
-        if (counts != null) {
-            return counts[c];
+    /** E of position j of row i (j = 0 the target, j ≥ 1 sample j − 1): the batch's expected count, else k·q(c). */
+    static double expectedCount(ClassBatch batch, int i, int j, int c) {
+        int k = batch.samplesPerRow();
+        if (batch.targetExpectedCounts().isPresent()) {
+            return j == 0 ? batch.targetExpectedCounts().get()[i]
+                    : batch.sampleExpectedCounts().get()[batch.sharedSamples() ? j - 1 : i * k + j - 1];
         }
-        return batch.samplesPerRow() * batch.noise().orElseThrow()[c];
+        return k * batch.noise().orElseThrow()[c];
     }
 
     static int sampleOf(ClassBatch batch, int[] samples, int i, int j) {
@@ -121,14 +122,14 @@ final class ClassTesting {
         double[] data = new double[x.b];
         double[] noise = new double[x.b];
         for (int i = 0; i < x.b; i++) {
-            double dt = x.score(i, t[i]) - x.logZ - (correct ? Math.log(expectedCount(batch, t[i])) : 0);
+            double dt = x.score(i, t[i]) - x.logZ - (correct ? Math.log(expectedCount(batch, i, 0, t[i])) : 0);
             data[i] = -logSigmoid(dt);
             for (int j = 0; j < k; j++) {
                 int c = sampleOf(batch, samples, i, j);
                 if (removeHits && c == t[i]) {
                     continue;
                 }
-                double dc = x.score(i, c) - x.logZ - (correct ? Math.log(expectedCount(batch, c)) : 0);
+                double dc = x.score(i, c) - x.logZ - (correct ? Math.log(expectedCount(batch, i, j + 1, c)) : 0);
                 noise[i] -= logSigmoid(-dc);
             }
             perRow[i] = data[i] + noise[i];
@@ -148,11 +149,11 @@ final class ClassTesting {
         for (int i = 0; i < x.b; i++) {
             double[] z = new double[k + 1];
             int n = 0;
-            z[n++] = x.score(i, t[i]) - Math.log(expectedCount(batch, t[i]));
+            z[n++] = x.score(i, t[i]) - Math.log(expectedCount(batch, i, 0, t[i]));
             for (int j = 0; j < k; j++) {
                 int c = sampleOf(batch, samples, i, j);
                 if (!(removeHits && c == t[i])) {
-                    z[n++] = x.score(i, c) - Math.log(expectedCount(batch, c));
+                    z[n++] = x.score(i, c) - Math.log(expectedCount(batch, i, j + 1, c));
                 }
             }
             perRow[i] = LossTesting.logSumExp(Arrays.copyOf(z, n)) - z[0];
