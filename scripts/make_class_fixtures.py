@@ -28,11 +28,11 @@ the class bias b (V, when present) and the log-normaliser log Z (NCE, when learn
   reductions  mean over the B queries, sum, none (value = sum, gradients of the sum).
 
 Each fixture: name, loss (CLI name), config, inputs {queries, classes, class_bias: {shape, data}, targets, samples
-{shape: [k] shared or [B, k] paired, data}, noise, expected_counts {targets (B), samples (like samples.data)}}, expected {value, per_row, gradients {queries,
-classes, class_bias}, scalar_gradients {log_normaliser}, terms {data, noise}, touched_ids (sorted targets ∪ samples;
-all ids for softmax), accidental_hits (how many sampled entries equal their row's target)}, float32_check, generator.
+{shape: [k] shared or [B, k] paired, data}, noise, expected_counts {targets (B), samples (like samples.data)}},
+expected {value, per_row, gradients {queries, classes, class_bias}, scalar_gradients {log_normaliser}, terms {data,
+noise}, touched_ids (sorted targets ∪ samples; all ids for softmax), accidental_hits (how many sampled entries equal
+their row's target)}, float32_check, generator.
 """
-import json
 import math
 import os
 import sys

@@ -389,12 +389,12 @@ public final class ClassBatch {
                             + " sampled classes");
                 }
                 if (targetCounts.length != b) {
-                    throw new IllegalArgumentException("expectedCounts has " + targetCounts.length + " target counts but"
-                            + " there are " + b + " queries");
+                    throw new IllegalArgumentException("expectedCounts has " + targetCounts.length
+                            + " target counts but there are " + b + " queries");
                 }
                 if (sampleCounts.length != samples.length) {
-                    throw new IllegalArgumentException("expectedCounts has " + sampleCounts.length + " sample counts but"
-                            + " there are " + samples.length + " sampled ids (" + (shared ? "k = " + samples.length
+                    throw new IllegalArgumentException("expectedCounts has " + sampleCounts.length
+                            + " sample counts but there are " + samples.length + " sampled ids (" + (shared ? "k = " + samples.length
                             + " shared" : b + "×" + samplesPerRow + " paired") + ")");
                 }
                 checkCounts("target", targetCounts, 1);

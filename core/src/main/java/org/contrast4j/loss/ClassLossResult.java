@@ -20,7 +20,8 @@ import org.contrast4j.linalg.Matrix;
  *   <li>{@link #biasGradient()}: ∂value/∂b over the same ids, when the batch had a bias;</li>
  *   <li>{@link #scalarGradients()}: ∂value/∂s for each learnable scalar ({@link Scalar#LOG_NORMALISER} of
  *       {@link Nce});</li>
- *   <li>{@link #terms()}: named sub-terms of the value (NCE and negative sampling: {@code data} and {@code noise}).</li>
+ *   <li>{@link #terms()}: named sub-terms of the value (NCE and negative sampling: {@code data} and
+ *       {@code noise}).</li>
  * </ul>
  * The gradient arrays are freshly allocated and belong to the caller; the result itself is never modified by the
  * library.

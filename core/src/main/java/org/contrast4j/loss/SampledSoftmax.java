@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * <p>With scores s(c|h) = h·W_c + b_c ({@link ClassBatch}) and E(c) the expected count of c among the k samples
  * (k·q(c) for sampling with replacement; the batch's per-position {@code expectedCounts} when given, e.g.
- * 1 − (1 − q(c))^tries for unique sampling), the logits of query i are z(c) = s(c|h_i) − log E(c) over the candidates [t_i, c_i1 … c_ik] and
+ * 1 − (1 − q(c))^tries for unique sampling), the logits of query i are z(c) = s(c|h_i) − log E(c) over the
+ * candidates [t_i, c_i1 … c_ik] and
  * <pre>
  *   ℓ_i = −z(t_i) + log( e^{z(t_i)} + Σ_{j: c_ij kept} e^{z(c_ij)} )
  * </pre>

@@ -195,7 +195,8 @@ class ClassFixturesTest {
             checked++;
         }
         if (!problems.isEmpty()) {
-            fail(name + " (" + loss + "):\n  " + String.join("\n  ", problems.subList(0, Math.min(12, problems.size()))));
+            fail(name + " (" + loss + "):\n  "
+                    + String.join("\n  ", problems.subList(0, Math.min(12, problems.size()))));
         }
     }
 

@@ -238,7 +238,8 @@ class ClassLossesTest {
         }
         double[] uniform = new double[V];
         java.util.Arrays.fill(uniform, 1.0 / V);
-        ClassBatch batch = ClassBatch.builder(gaussian(rnd, B, D), gaussian(rnd, V, D)).targets(new int[] {0, 1, 2, 3, 4})
+        ClassBatch batch = ClassBatch.builder(gaussian(rnd, B, D), gaussian(rnd, V, D))
+                .targets(new int[] {0, 1, 2, 3, 4})
                 .pairedSamples(samples, V).noise(uniform).build();
         ClassLossResult nce = Nce.builder().build().compute(batch);
         ClassLossResult neg = NegativeSampling.builder().build().compute(batch);
