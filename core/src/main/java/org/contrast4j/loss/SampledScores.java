@@ -27,8 +27,10 @@ final class SampledScores {
     final int[] ids;
     /** B×(k+1) scores s(c|h_i). */
     final double[] scores;
+    /** The shared sampled rows W_S (k×D), or null for paired samples. */
+    private final Matrix sharedRows;
 
-    private SampledScores(ClassBatch batch, int[] ids, double[] scores) {
+    private SampledScores(ClassBatch batch, int[] ids, double[] scores, Matrix sharedRows) {
         this.batch = batch;
         this.rows = batch.size();
         this.k = batch.samplesPerRow();
@@ -36,6 +38,7 @@ final class SampledScores {
         this.d = batch.dimension();
         this.ids = ids;
         this.scores = scores;
+        this.sharedRows = sharedRows;
     }
 
     /** Scores every target and sampled class of the batch; {@code loss} names the loss in errors. */
@@ -62,8 +65,9 @@ final class SampledScores {
         for (int i = 0; i < b; i++) {
             s[i * cols] = Kernels.dot(h.data(), i * d, w.data(), batch.target(i) * d, d);
         }
+        Matrix ws = null;
         if (batch.sharedSamples()) {
-            Matrix ws = gather(w, batch.samplesOrNull());
+            ws = gather(w, batch.samplesOrNull());
             float[] sim = Kernels.multiplyTransposed(h, ws).data();
             for (int i = 0; i < b; i++) {
                 for (int j = 0; j < k; j++) {
@@ -87,7 +91,7 @@ final class SampledScores {
                         + p / cols + " is " + s[p] + " (float32 overflow: the query or class row is too large)");
             }
         }
-        return new SampledScores(batch, ids, s);
+        return new SampledScores(batch, ids, s, ws);
     }
 
     /** The rows {@code ids} of {@code w}, in order (repeats allowed). */
@@ -161,8 +165,7 @@ final class SampledScores {
             }
             Matrix gsm = Matrix.of(rows, k, gs);
             int[] sampled = batch.samplesOrNull();
-            Matrix ws = gather(w, sampled);
-            Kernels.gemm(false, false, 1f, gsm, ws, 0f, gradH);
+            Kernels.gemm(false, false, 1f, gsm, sharedRows, 0f, gradH);
             Matrix gws = Matrix.zeros(k, d);
             Kernels.gemm(true, false, 1f, gsm, h, 0f, gws);
             for (int j = 0; j < k; j++) {
