@@ -1,0 +1,83 @@
+package org.contrast4j.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.contrast4j.similarity.Similarity;
+
+/**
+ * The NDArray building blocks the DJL losses share. Everything here is an engine-neutral NDArray operation, so it runs
+ * on whichever engine and device the embeddings live on and autograd differentiates it.
+ */
+final class Nd {
+    /** Fill for masked logits: exp(MASKED − max) is exactly 0 for any finite row maximum, so it never makes NaN. */
+    static final float MASKED = -1e30f;
+    /** (1e-12)², the squared norm floor: ‖x‖ = sqrt(max(‖x‖², ε²)) is F.normalize's max(‖x‖, ε) with no 0/0 in backward. */
+    private static final float NORM_FLOOR_SQUARED = (float) (Similarity.NORM_FLOOR * Similarity.NORM_FLOOR);
+    private static final int[] ROWS = {1};
+
+    private Nd() {
+    }
+
+    /**
+     * The rows the similarity is a dot product of: x / max(‖x‖₂, 1e-12) for COSINE (as {@code F.normalize}: a zero row
+     * stays zero and gets the gradient g/ε), x itself for DOT.
+     */
+    static NDArray prepare(NDArray x, Similarity similarity) {
+        if (similarity == Similarity.DOT) {
+            return x;
+        }
+        NDArray norm = x.square().sum(ROWS, true).maximum(NORM_FLOOR_SQUARED).sqrt();
+        return x.div(norm);
+    }
+
+    /**
+     * Row-wise log Σ_c exp(x_rc) over the columns where {@code candidates} is true (null = every column), with the
+     * row maximum (treated as a constant) subtracted first. Masked entries are replaced by {@link #MASKED} before the
+     * exponential, so they contribute exactly 0 and receive a zero gradient; every row needs at least one candidate.
+     *
+     * @return shape (rows)
+     */
+    static NDArray logSumExp(NDArray x, NDArray candidates) {
+        NDArray masked = candidates == null ? x : NDArrays.where(candidates, x, fill(x));
+        NDArray max = masked.max(ROWS, true).stopGradient();
+        return masked.sub(max).exp().sum(ROWS, true).log().add(max).squeeze(1);
+    }
+
+    /** softplus(x) = log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|): no overflow for any x. */
+    static NDArray softplus(NDArray x) {
+        return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+    }
+
+    /** Σ_c x_rc·w_rc per row (w a constant weight matrix, e.g. a one-hot of the positives). */
+    static NDArray rowSum(NDArray x, NDArray weights) {
+        return x.mul(weights).sum(ROWS);
+    }
+
+    /** An n×n boolean identity on {@code like}'s device. */
+    static NDArray eye(NDArray like, int n) {
+        NDManager m = like.getManager();
+        NDArray idx = m.arange(0, n, 1, DataType.INT32).toDevice(like.getDevice(), false);
+        return idx.reshape(n, 1).eq(idx.reshape(1, n));
+    }
+
+    /**
+     * For z = [a; p] (2N rows): the boolean 2N×2N matrix whose row k is true at its partner k ± N.
+     */
+    static NDArray partners(NDArray like, int n) {
+        NDManager m = like.getManager();
+        int rows = 2 * n;
+        NDArray idx = m.arange(0, rows, 1, DataType.INT32).toDevice(like.getDevice(), false);
+        return idx.reshape(rows, 1).sub(idx.reshape(1, rows)).abs().eq(n); // |k − l| = N
+    }
+
+    /** The boolean matrix as 0/1 in the data type of {@code like}. */
+    static NDArray asWeights(NDArray mask, NDArray like) {
+        return mask.toType(like.getDataType(), false);
+    }
+
+    private static NDArray fill(NDArray like) {
+        return like.getManager().full(like.getShape(), MASKED, like.getDataType(), like.getDevice());
+    }
+}
