@@ -52,42 +52,7 @@ abstract class EmbeddingLoss extends Loss {
      * 2-D, all of the same shape, with at least {@code minRows} rows.
      */
     NDArray[] embeddings(NDList predictions, int min, int max, int minRows) {
-        if (predictions == null) {
-            throw new IllegalArgumentException(display + ": predictions must not be null");
-        }
-        int scalars = scalarCount();
-        int count = predictions.size() - scalars;
-        if (count < min || count > max) {
-            String expected = min == max ? String.valueOf(min) : min + " or " + max;
-            throw new IllegalArgumentException(display + " expects " + expected + " embedding arrays"
-                    + (scalars > 0 ? " followed by " + scalars + " learnable scalar" + (scalars > 1 ? "s" : "")
-                    + " (" + scalarNames() + ")" : "") + " in the predictions, got " + predictions.size()
-                    + " arrays " + shapes(predictions));
-        }
-        NDArray[] out = new NDArray[count];
-        Shape first = null;
-        for (int i = 0; i < count; i++) {
-            NDArray e = predictions.get(i);
-            Shape s = e.getShape();
-            if (s.dimension() != 2) {
-                throw new IllegalArgumentException(display + ": prediction " + i + " must be an N×D embedding matrix, "
-                        + "its shape is " + s);
-            }
-            if (first == null) {
-                first = s;
-            } else if (!first.equals(s)) {
-                throw new IllegalArgumentException(display + ": prediction " + i + " has shape " + s
-                        + " but prediction 0 has shape " + first + ": embeddings must have the same shape");
-            }
-            out[i] = e;
-        }
-        if (first.get(0) < minRows) {
-            throw new IllegalArgumentException(display + " needs N >= " + minRows + " rows, the embeddings are " + first);
-        }
-        if (first.get(1) < 1) {
-            throw new IllegalArgumentException(display + ": embeddings have dimension 0 (" + first + ")");
-        }
-        return out;
+        return Nd.embeddings(display, predictions, scalarCount(), scalarNames(), min, max, minRows);
     }
 
     /** The learnable scalar at position {@code k} among the trailing scalars, reshaped to (1). */
@@ -137,14 +102,6 @@ abstract class EmbeddingLoss extends Loss {
         return "temperature=" + temperature + ", learnableTemperature=" + learnableTemperature
                 + (Double.isInfinite(maxLogitScale) ? "" : ", maxLogitScale=" + maxLogitScale)
                 + ", similarity=" + similarity + ", reduction=" + reduction + ", name=" + getName();
-    }
-
-    private static String shapes(NDList list) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < list.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(list.get(i).getShape());
-        }
-        return sb.append(']').toString();
     }
 
     /**

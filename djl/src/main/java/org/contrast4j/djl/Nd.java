@@ -2,8 +2,10 @@ package org.contrast4j.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import org.contrast4j.similarity.Similarity;
 
 /**
@@ -75,6 +77,58 @@ final class Nd {
     /** The boolean matrix as 0/1 in the data type of {@code like}. */
     static NDArray asWeights(NDArray mask, NDArray like) {
         return mask.toType(like.getDataType(), false);
+    }
+
+    /**
+     * The N×D embeddings at the head of the predictions, checked: between {@code min} and {@code max} of them before
+     * {@code scalars} trailing scalar predictions, each 2-D, all of the same shape, with at least {@code minRows} rows
+     * and a dimension ≥ 1. Messages name the loss, the positions and the shapes.
+     */
+    static NDArray[] embeddings(String display, NDList predictions, int scalars, String scalarNames, int min, int max,
+                                int minRows) {
+        if (predictions == null) {
+            throw new IllegalArgumentException(display + ": predictions must not be null");
+        }
+        int count = predictions.size() - scalars;
+        if (count < min || count > max) {
+            String expected = min == max ? String.valueOf(min) : min + " or " + max;
+            throw new IllegalArgumentException(display + " expects " + expected + " embedding arrays"
+                    + (scalars > 0 ? " followed by " + scalars + " learnable scalar" + (scalars > 1 ? "s" : "")
+                    + " (" + scalarNames + ")" : "") + " in the predictions, got " + predictions.size()
+                    + " arrays " + shapes(predictions));
+        }
+        NDArray[] out = new NDArray[count];
+        Shape first = null;
+        for (int i = 0; i < count; i++) {
+            NDArray e = predictions.get(i);
+            Shape s = e.getShape();
+            if (s.dimension() != 2) {
+                throw new IllegalArgumentException(display + ": prediction " + i + " must be an N×D embedding matrix, "
+                        + "its shape is " + s);
+            }
+            if (first == null) {
+                first = s;
+            } else if (!first.equals(s)) {
+                throw new IllegalArgumentException(display + ": prediction " + i + " has shape " + s
+                        + " but prediction 0 has shape " + first + ": embeddings must have the same shape");
+            }
+            out[i] = e;
+        }
+        if (first.get(0) < minRows) {
+            throw new IllegalArgumentException(display + " needs N >= " + minRows + " rows, the embeddings are " + first);
+        }
+        if (first.get(1) < 1) {
+            throw new IllegalArgumentException(display + ": embeddings have dimension 0 (" + first + ")");
+        }
+        return out;
+    }
+
+    private static String shapes(NDList list) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < list.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(list.get(i).getShape());
+        }
+        return sb.append(']').toString();
     }
 
     private static NDArray fill(NDArray like) {

@@ -34,6 +34,7 @@ import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.InfoNce;
 import org.contrast4j.loss.LossResult;
 import org.contrast4j.loss.Scalar;
+import org.contrast4j.loss.SupCon;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,38 +84,49 @@ class GradCacheTest {
 
     /** Direct: both views encoded with gradient, the DJL loss on the whole batch, one backward. */
     private static double direct(Block encA, Block encB, ParameterStore ps, NDArray a, NDArray b, Loss loss,
-                                 NDArray logTau) {
+                                 NDArray logTau, long[] labels) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray ea = encA.forward(ps, new NDList(a), true).singletonOrThrow();
-            NDArray eb = encB.forward(ps, new NDList(b), true).singletonOrThrow();
-            NDList predictions = logTau == null ? new NDList(ea, eb) : new NDList(ea, eb, logTau);
-            NDArray v = loss.evaluate(new NDList(a.getManager().zeros(new Shape(N))), predictions);
+            NDList predictions = new NDList(encA.forward(ps, new NDList(a), true).singletonOrThrow());
+            if (b != null) {
+                predictions.add(encB.forward(ps, new NDList(b), true).singletonOrThrow());
+            }
+            if (logTau != null) {
+                predictions.add(logTau);
+            }
+            NDManager m = a.getManager();
+            NDArray y = labels == null ? m.zeros(new Shape(N)) : m.create(labels);
+            NDArray v = loss.evaluate(new NDList(y), predictions);
             gc.backward(v);
             return v.getFloat();
         }
     }
 
     private static void compareChunkings(ContrastiveLoss core, Loss djl, double tau, boolean twoTowers) {
+        compareChunkings(core, djl, tau, twoTowers, null, false);
+    }
+
+    private static void compareChunkings(ContrastiveLoss core, Loss djl, double tau, boolean twoTowers,
+                                         long[] labels, boolean oneView) {
         try (NDManager m = NDManager.newBaseManager()) {
             Block encA = mlp(m, 11, 8);
             Block encB = twoTowers ? mlp(m, 12, 8) : encA;
             Block[] blocks = twoTowers ? new Block[] {encA, encB} : new Block[] {encA};
             ParameterStore ps = new ParameterStore(m, false);
             NDArray a = inputs(m, 1, N);
-            NDArray b = inputs(m, 2, N);
+            NDArray b = oneView ? null : inputs(m, 2, N);
             NDArray logTau = null;
             if (!Double.isNaN(tau)) {
                 logTau = m.create(new float[] {(float) Math.log(tau)}, new Shape(1));
                 logTau.setRequiresGradient(true);
             }
             zeroGradients(blocks);
-            double value = direct(encA, encB, ps, a, b, djl, logTau);
+            double value = direct(encA, encB, ps, a, b, djl, logTau, labels);
             List<float[]> expected = gradients(blocks);
             for (int chunk : new int[] {1, 5, N, 50}) {
                 zeroGradients(blocks);
                 GradCache.Encoder fa = GradCache.Encoder.of(encA, ps);
                 GradCache.Encoder fb = twoTowers ? GradCache.Encoder.of(encB, ps) : fa;
-                LossResult r = new GradCache(core, chunk).step(fa, a, fb, b, null);
+                LossResult r = new GradCache(core, chunk).step(fa, a, fb, b, labels);
                 String what = core + " chunk " + chunk;
                 assertValue(value, r.value(), 1e-5, what);
                 List<float[]> actual = gradients(blocks);
@@ -145,6 +157,14 @@ class GradCacheTest {
     void twoTowersEqualTheFullBatch() {
         compareChunkings(InfoNce.builder().symmetric(true).build(), InfoNceLoss.builder().symmetric(true).build(),
                 Double.NaN, true);
+    }
+
+    @Test
+    void supConWithLabelsEqualsTheFullBatch() {
+        long[] labels = {0, 1, 2, 0, 1, 2, 3, 0, 1, 4, 2, 0}; // labels 3 and 4 once: skipped rows
+        compareChunkings(SupCon.builder().temperature(0.3).build(), SupConLoss.builder().temperature(0.3).build(),
+                Double.NaN, false, labels, false);
+        compareChunkings(SupCon.builder().build(), SupConLoss.builder().build(), Double.NaN, false, labels, true);
     }
 
     @Test
