@@ -37,7 +37,11 @@ import org.contrast4j.loss.LossResult;
  * ({@link Encoder#of(Trainer)}), or {@code parameterStore.updateAllParameters()} with a plain {@link Block} and a
  * {@link ParameterStore} holding a {@code LocalParameterServer(optimizer)} ({@link Encoder#of(Block, ParameterStore)}).
  * Gradients accumulate into the parameters as with any DJL backward, so zero them between steps the usual way (the
- * optimiser update does).
+ * optimiser update does). The step bypasses the trainer's own loss, so DJL's training listeners and evaluators do not
+ * see it: log {@link LossResult#value()} yourself. {@link Encoder#of(Trainer)} needs a model block that maps one input
+ * to one embedding matrix; to run only the encoder of a larger model (e.g. {@link TwoViewBlock#encoder()}) on one
+ * device, use {@link Encoder#of(Block, ParameterStore)} with {@code new ParameterStore(manager, false)}: it reads the
+ * same parameter arrays, so their gradients are the ones {@code trainer.step()} applies.
  *
  * <p><b>Determinism caveat.</b> Each input is encoded twice and the two encodings must be the same function of the
  * same input: the inputs are fixed tensors here (augment <em>before</em> calling {@link #step}, never inside the

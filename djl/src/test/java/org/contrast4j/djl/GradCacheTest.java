@@ -33,6 +33,7 @@ import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.InfoNce;
 import org.contrast4j.loss.LossResult;
+import org.contrast4j.loss.NtXent;
 import org.contrast4j.loss.Scalar;
 import org.contrast4j.loss.SupCon;
 import org.junit.jupiter.api.Test;
@@ -208,6 +209,36 @@ class GradCacheTest {
                     trainer.step();
                 }
                 assertTrue(last < 0.7 * first, "loss " + first + " → " + last);
+            }
+        }
+    }
+
+    @Test
+    void trainsTheEncoderOfATwoViewModelWithItsOwnParameterStore() {
+        try (NDManager m = NDManager.newBaseManager(); Model model = Model.newInstance("two-view")) {
+            Engine.getInstance().setRandomSeed(9);
+            TwoViewBlock block = TwoViewBlock.of(Linear.builder().setUnits(8).build());
+            model.setBlock(block);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(NtXentLoss.builder().build())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build());
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(new Shape(1, IN), new Shape(1, IN));
+                NDArray base = inputs(m, 6, 24);
+                NDArray a = base.add(inputs(m, 7, 24).mul(0.3f));
+                NDArray b = base.add(inputs(m, 8, 24).mul(0.3f));
+                GradCache cache = new GradCache(NtXent.builder().build(), 10);
+                GradCache.Encoder encoder = GradCache.Encoder.of(block.encoder(), new ParameterStore(m, false));
+                float[] w0 = block.encoder().getParameters().get("weight").getArray().toFloatArray();
+                double first = cache.step(encoder, a, b).value();
+                trainer.step();
+                float[] w1 = block.encoder().getParameters().get("weight").getArray().toFloatArray();
+                assertTrue(!java.util.Arrays.equals(w0, w1), "trainer.step() must update the encoder's weights");
+                double last = first;
+                for (int step = 0; step < 30; step++) {
+                    last = cache.step(encoder, a, b).value();
+                    trainer.step();
+                }
+                assertTrue(last < 0.8 * first, "loss " + first + " → " + last);
             }
         }
     }

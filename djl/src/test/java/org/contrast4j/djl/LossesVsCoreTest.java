@@ -211,6 +211,48 @@ class LossesVsCoreTest {
     }
 
     @Test
+    void logitsNear1e4StayFiniteAndMatchCore() {
+        // dot similarity of rows of norm ≈ 10·√8 at τ = 0.05: |logits| up to ~1e4 (the design's stated range)
+        SplittableRandom rnd = new SplittableRandom(25);
+        int n = 6;
+        int d = 8;
+        Matrix a = scaled(DjlTesting.gaussian(rnd, n, d), 10f);
+        Matrix p = scaled(DjlTesting.gaussian(rnd, n, d), 10f);
+        long[] labels = {0, 1, 0, 1, 2, 2};
+        List<Object[]> cases = List.of(
+                new Object[] {NtXent.builder().similarity(Similarity.DOT).temperature(0.05).build(),
+                    NtXentLoss.builder().similarity(Similarity.DOT).temperature(0.05).build(), null},
+                new Object[] {SupCon.builder().similarity(Similarity.DOT).temperature(0.05).build(),
+                    SupConLoss.builder().similarity(Similarity.DOT).temperature(0.05).build(), labels},
+                new Object[] {Dcl.builder().similarity(Similarity.DOT).temperature(0.05).build(),
+                    DclLoss.builder().similarity(Similarity.DOT).temperature(0.05).build(), null},
+                new Object[] {SigLip.builder().similarity(Similarity.DOT).temperature(0.05).build(),
+                    SigLipLoss.builder().similarity(Similarity.DOT).temperature(0.05).build(), null});
+        for (Object[] c : cases) {
+            ContrastiveLoss core = (ContrastiveLoss) c[0];
+            long[] y = (long[]) c[2];
+            Batch.Builder b = Batch.builder(a).positives(p);
+            if (y != null) {
+                b.labels(y);
+            }
+            LossResult expected = core.compute(b.build());
+            DjlTesting.Run run = DjlTesting.run((Loss) c[1], y, List.of(a, p));
+            assertTrue(expected.value() > 100, core + " should see large logits, value " + expected.value());
+            assertValue(expected.value(), run.value()[0], REL, core + " large logits");
+            assertGradient(expected.gradient(Input.ANCHORS), run.gradients().get(0), REL, core + " large anchors");
+            assertGradient(expected.gradient(Input.POSITIVES), run.gradients().get(1), REL, core + " large positives");
+        }
+    }
+
+    private static Matrix scaled(Matrix m, float f) {
+        float[] x = m.data().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= f;
+        }
+        return Matrix.of(m.rows(), m.cols(), x);
+    }
+
+    @Test
     void twoViewLossesNeedTwoRows() {
         Matrix one = DjlTesting.gaussian(new SplittableRandom(24), 1, 3);
         for (Loss loss : List.of(NtXentLoss.builder().build(), DclLoss.builder().build())) {
