@@ -49,7 +49,7 @@ final class Adam {
         return learningRate * Math.sqrt(1 - Math.pow(BETA2, t)) / (1 - Math.pow(BETA1, t));
     }
 
-    /** One update of every parameter from its current gradient. */
+    /** One update of every parameter from its current gradient, which is then set to zero for the next step. */
     void step() {
         steps++;
         float lr = (float) rate(steps);
@@ -63,6 +63,7 @@ final class Adam {
                 m.muli((float) BETA1).addi(g.mul((float) (1 - BETA1)));
                 v.muli((float) BETA2).addi(g.square().muli((float) (1 - BETA2)));
                 w.subi(m.div(v.sqrt().addi((float) EPSILON)).muli(lr));
+                g.subi(g); // consumed: backward passes accumulate into it (as DJL's zeroGradients does)
             }
         }
     }

@@ -8,16 +8,25 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.contrast4j.djl.GradCache;
 import org.contrast4j.djl.data.LabeledImages;
 import org.contrast4j.djl.data.SimClrAugment;
 import org.contrast4j.linalg.Matrix;
+import org.contrast4j.loss.ContrastiveLoss;
+import org.contrast4j.loss.LossResult;
+import org.contrast4j.loss.Scalar;
 
 /**
  * SimCLR-style contrastive training of an image encoder with DJL (Chen et al. 2020): each step takes
  * {@code batchSize} training images, makes two {@link SimClrAugment augmented} views of each, runs encoder and
  * projection head on all 2·batchSize views, evaluates the {@link Objective} on the head outputs with the core losses
- * and back-propagates its gradient into the network ({@code EmbeddingGradients}: whole batch, or GradCache chunks of
- * {@link TrainingConfig#chunkSize()} images), then updates every parameter with Adam. A learnable temperature is
+ * and back-propagates its gradient into the network through the embedding-gradient bridge
+ * {@link GradCache} (chunks of {@link TrainingConfig#chunkSize()} images, default the whole batch; the align
+ * objectives, which have no core loss class, use the same scheme with {@code AlignUniform}'s gradients), then updates
+ * every parameter with Adam. A learnable temperature is
  * trained as log τ, clamped to [1e-3, 10], with the same Adam update.
  *
  * <p>Epochs visit a fresh random permutation of the training images in full batches (the last partial batch is
@@ -196,13 +205,27 @@ public final class ImageTrainer {
             augment.apply(pixels, image * pix, views, k * pix,
                     new SplittableRandom(Seeds.mix(config.seed(), Seeds.AUGMENT, epoch, image, view)));
         });
+        ContrastiveLoss loss = Objectives.coreLoss(config.objective(), config.learnableTemperature(), tau);
+        if (loss != null) {
+            // the bridge: encode both views without gradient, core loss and ∂L/∂z, re-encode and back-propagate
+            GradCache bridge = new GradCache(loss, config.chunkSize() > 0 ? config.chunkSize() : b);
+            try (NDManager inputs = model.manager.newSubManager()) {
+                Shape shape = new Shape(b, 1, model.rows, model.cols);
+                NDArray v1 = inputs.create(java.util.Arrays.copyOfRange(views, 0, b * pix), shape);
+                NDArray v2 = inputs.create(java.util.Arrays.copyOfRange(views, b * pix, 2 * b * pix), shape);
+                LossResult r = bridge.step(chunk -> model.forward(chunk, true, true), v1, v2,
+                        config.objective().usesLabels() ? batchLabels : null);
+                return new LossStep(r.value(), null, null,
+                        r.scalarGradients().getOrDefault(Scalar.LOG_TEMPERATURE, 0.0));
+            }
+        }
+        // align objectives: the same scheme with their gradients from AlignUniform (they have no core loss class)
         int p = model.projectionDim;
         return EmbeddingGradients.step(model, views, 2 * b, config.chunkSize(), z -> {
             float[] zd = z.data();
             Matrix z1 = Matrix.of(b, p, java.util.Arrays.copyOfRange(zd, 0, b * p));
             Matrix z2 = Matrix.of(b, p, java.util.Arrays.copyOfRange(zd, b * p, 2 * b * p));
-            LossStep r = Objectives.compute(config.objective(), config.learnableTemperature(), z1, z2, batchLabels,
-                    tau);
+            LossStep r = Objectives.compute(config.objective(), false, z1, z2, batchLabels, tau);
             float[] g = new float[2 * b * p];
             System.arraycopy(r.gradView1().data(), 0, g, 0, b * p);
             System.arraycopy(r.gradView2().data(), 0, g, b * p, b * p);

@@ -11,9 +11,23 @@ import org.contrast4j.loss.NtXent;
 import org.contrast4j.loss.Scalar;
 import org.contrast4j.loss.SupCon;
 
-/** The objective on a batch's two views through the core losses (or {@link AlignUniform}): value and gradients. */
+/**
+ * The objective on a batch's two views: the core loss of a contrastive objective ({@link #coreLoss}, used through
+ * the {@link org.contrast4j.djl.GradCache} bridge), or value and gradients of any objective on given outputs
+ * ({@link #compute}; the align objectives through {@link AlignUniform}, which has no core loss class).
+ */
 final class Objectives {
     private Objectives() {
+    }
+
+    /** The core loss of an objective with a temperature, or null for the align objectives. */
+    static ContrastiveLoss coreLoss(Objective objective, boolean learnable, double tau) {
+        return switch (objective) {
+            case NTXENT -> NtXent.builder().temperature(tau).learnableTemperature(learnable).build();
+            case SUPCON -> SupCon.builder().temperature(tau).learnableTemperature(learnable).build();
+            case DCL -> Dcl.builder().temperature(tau).learnableTemperature(learnable).build();
+            case ALIGN_UNIFORM, ALIGNMENT_ONLY -> null;
+        };
     }
 
     /**
@@ -25,12 +39,9 @@ final class Objectives {
     static LossStep compute(Objective objective, boolean learnable, Matrix z1, Matrix z2, long[] labels,
                             double tau) {
         return switch (objective) {
-            case NTXENT -> core(NtXent.builder().temperature(tau).learnableTemperature(learnable).build(),
-                    Batch.of(z1, z2));
-            case SUPCON -> core(SupCon.builder().temperature(tau).learnableTemperature(learnable).build(),
+            case NTXENT, DCL -> core(coreLoss(objective, learnable, tau), Batch.of(z1, z2));
+            case SUPCON -> core(coreLoss(objective, learnable, tau),
                     Batch.builder(z1).positives(z2).labels(labels).build());
-            case DCL -> core(Dcl.builder().temperature(tau).learnableTemperature(learnable).build(),
-                    Batch.of(z1, z2));
             case ALIGN_UNIFORM -> AlignUniform.compute(z1, z2, true);
             case ALIGNMENT_ONLY -> AlignUniform.compute(z1, z2, false);
         };

@@ -33,10 +33,74 @@ class EmbeddingGradientsTest {
         }
     }
 
+    /** The trainer's use of the bridge: NT-Xent through GradCache in chunks of 4 (view 1 | view 2 = rows 0–5 | 6–11). */
+    private static List<float[]> bridgeGradients() {
+        TrainingConfig config = TinyData.config().build();
+        float[] images = TinyData.images(12, 3, 5).allPixels();
+        try (Model model = new Model(config, 28, 28)) {
+            ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(6, 1, 28, 28);
+            NDArray v1 = model.manager.create(java.util.Arrays.copyOfRange(images, 0, 6 * 784), shape);
+            NDArray v2 = model.manager.create(java.util.Arrays.copyOfRange(images, 6 * 784, 12 * 784), shape);
+            var r = new org.contrast4j.djl.GradCache(Objectives.coreLoss(Objective.NTXENT, false, 0.1), 4)
+                    .step(chunk -> model.forward(chunk, true, true), v1, v2);
+            List<float[]> out = new ArrayList<>();
+            out.add(new float[] {(float) r.value()});
+            for (var p : model.parameters) {
+                out.add(p.getArray().getGradient().toFloatArray());
+            }
+            return out;
+        }
+    }
+
     @Test
-    void chunksOfFiveEqualTheWholeBatch() {
-        List<float[]> whole = gradients(0);
-        List<float[]> chunked = gradients(5);
+    void bridgeEqualsTheWholeBatch() {
+        assertClose(gradients(0), bridgeGradients());
+    }
+
+    @Test
+    void adamConsumesTheGradients() {
+        TrainingConfig config = TinyData.config().build();
+        float[] images = TinyData.images(12, 3, 5).allPixels();
+        try (Model model = new Model(config, 28, 28)) {
+            Adam adam = new Adam(1e-3, model.parameters);
+            List<float[]> first = new ArrayList<>();
+            for (int rep = 0; rep < 2; rep++) {
+                EmbeddingGradients.step(model, images, 12, 0, z -> new EmbeddingGradients.Result<>(0.0,
+                        Matrix.of(12, z.cols(), new float[12 * z.cols()]).copy()));
+                EmbeddingGradients.step(model, images, 12, 0, z -> {
+                    float[] g = new float[12 * z.cols()];
+                    java.util.Arrays.fill(g, 0.5f);
+                    return new EmbeddingGradients.Result<>(0.0, Matrix.of(12, z.cols(), g));
+                });
+                List<float[]> now = new ArrayList<>();
+                for (var p : model.parameters) {
+                    now.add(p.getArray().getGradient().toFloatArray());
+                }
+                if (rep == 0) {
+                    first.addAll(now);
+                    adam.step();
+                    for (var p : model.parameters) {
+                        for (float v : p.getArray().getGradient().toFloatArray()) {
+                            assertEquals(0f, v);
+                        }
+                    }
+                } else {
+                    // the parameters moved, so compare only that the gradient did not double (accumulate)
+                    double a = 0;
+                    double b = 0;
+                    for (int k = 0; k < now.size(); k++) {
+                        for (int i = 0; i < now.get(k).length; i++) {
+                            a += Math.abs(first.get(k)[i]);
+                            b += Math.abs(now.get(k)[i]);
+                        }
+                    }
+                    assertEquals(a, b, 0.05 * a);
+                }
+            }
+        }
+    }
+
+    private static void assertClose(List<float[]> whole, List<float[]> chunked) {
         assertEquals(whole.size(), chunked.size());
         assertEquals(whole.get(0)[0], chunked.get(0)[0], 1e-5, "objective value");
         for (int k = 1; k < whole.size(); k++) {
@@ -50,5 +114,10 @@ class EmbeddingGradientsTest {
                 assertEquals(a[i], b[i], 1e-4 * scale + 1e-7, "parameter " + k + " entry " + i);
             }
         }
+    }
+
+    @Test
+    void chunksOfFiveEqualTheWholeBatch() {
+        assertClose(gradients(0), gradients(5));
     }
 }
