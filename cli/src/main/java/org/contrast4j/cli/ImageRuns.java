@@ -80,14 +80,14 @@ final class ImageRuns {
     static RunSummary summary(String name, TrainingResult r) {
         TrainingConfig c = r.config();
         return new RunSummary(name, c.objective().key(), c.objective().usesTemperature() ? r.last().temperature()
-                : null, c.embeddingDim(), r.last().evaluation(), r.seconds(), r.history());
+                : null, c.embeddingDim(), r.last().evaluation(), r.seconds(), r.history(), r.headOutputs());
     }
 
     /** The untrained encoder: epoch 0 of a run (same architecture and seed, no training). */
     static RunSummary untrained(TrainingResult r) {
         EpochRecord zero = r.untrained();
         return new RunSummary("untrained", null, null, r.config().embeddingDim(), zero.evaluation(), zero.seconds(),
-                List.of(zero));
+                List.of(zero), null);
     }
 
     static RunSummary rawPixels(LabeledImages train, LabeledImages test, TrainingConfig config, boolean quiet,
@@ -104,7 +104,7 @@ final class ImageRuns {
         long t = System.nanoTime();
         Evaluation e = Baselines.rawPixels(train, test, config);
         return new RunSummary("raw-pixels", null, null, train.pixelsPerImage(), e, (System.nanoTime() - t) / 1e9,
-                List.of());
+                List.of(), null);
     }
 
     /** Prints the summary table. */

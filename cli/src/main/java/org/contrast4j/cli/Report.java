@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.contrast4j.djl.train.EpochRecord;
 import org.contrast4j.djl.train.Evaluation;
+import org.contrast4j.metric.Hardness;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -69,7 +70,7 @@ final class Report {
                 r -> r.evaluation().uniformity(), 0)));
         h.append("</div>\n<h2>Geometry and temperature</h2>\n<div class=\"plots\">");
         h.append(img(plane(runs)));
-        XYChart hard = hardness(trained);
+        XYChart hard = hardness(trained, find(runs, mainRun));
         if (hard != null) {
             h.append(img(hard));
         }
@@ -246,10 +247,13 @@ final class Report {
         return c;
     }
 
-    /** Effective negatives against τ for the runs of one objective at several temperatures (log τ axis). */
-    private static XYChart hardness(List<RunSummary> trained) {
+    /**
+     * Effective negatives against τ (log axes): each run at its own training τ, and the main run's final head outputs
+     * measured at a grid of τ (the pure effect of the temperature on the same embeddings).
+     */
+    private static XYChart hardness(List<RunSummary> trained, RunSummary main) {
         List<RunSummary> withTau = new ArrayList<>(trained.stream().filter(r -> r.temperature() != null).toList());
-        if (withTau.size() < 2) {
+        if (withTau.size() < 2 && (main == null || main.headOutputs() == null)) {
             return null;
         }
         withTau.sort(Comparator.comparingDouble(RunSummary::temperature));
@@ -259,7 +263,18 @@ final class Report {
                 .setLegendPosition(Styler.LegendPosition.InsideNW);
         double[] xs = withTau.stream().mapToDouble(RunSummary::temperature).toArray();
         double[] ys = withTau.stream().mapToDouble(r -> r.evaluation().effectiveNegatives()).toArray();
-        c.addSeries("each run at its training τ", xs, ys).setMarker(SeriesMarkers.DIAMOND);
+        if (xs.length >= 2) {
+            c.addSeries("each run at its training τ", xs, ys).setMarker(SeriesMarkers.DIAMOND);
+        }
+        if (main != null && main.headOutputs() != null) {
+            double[] grid = {0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
+            double[] eff = new double[grid.length];
+            for (int i = 0; i < grid.length; i++) {
+                eff[i] = Hardness.of(main.headOutputs().view1(), main.headOutputs().view2(), grid[i], true)
+                        .effectiveNegatives().mean();
+            }
+            c.addSeries(main.name() + " outputs at each τ", grid, eff).setMarker(SeriesMarkers.CIRCLE);
+        }
         return c;
     }
 

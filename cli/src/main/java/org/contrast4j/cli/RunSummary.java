@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.contrast4j.djl.train.EpochRecord;
 import org.contrast4j.djl.train.Evaluation;
+import org.contrast4j.djl.train.TrainingResult;
 
 /**
  * One row of an image run's summary: a trained run, the untrained encoder or raw pixels.
@@ -16,9 +17,10 @@ import org.contrast4j.djl.train.Evaluation;
  * @param evaluation the final held-out evaluation
  * @param seconds wall time of the run (training and every evaluation)
  * @param history the epochs, empty for raw pixels
+ * @param headOutputs the final head outputs of the two test views, or null
  */
 record RunSummary(String name, String objective, Double temperature, int embeddingDim, Evaluation evaluation,
-                  double seconds, List<EpochRecord> history) {
+                  double seconds, List<EpochRecord> history, TrainingResult.HeadOutputs headOutputs) {
 
     /** The summary.json entry: exactly the documented keys. */
     ObjectNode json() {

@@ -139,6 +139,15 @@ public final class LabeledImages {
         return i;
     }
 
+    /** CRC-32 of the size, the pixels and the labels: recognises the same data (e.g. when resuming a run). */
+    public long checksum() {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(java.nio.ByteBuffer.allocate(12).putInt(labels.length).putInt(rows).putInt(cols).array());
+        crc.update(pixels);
+        crc.update(labels);
+        return crc.getValue();
+    }
+
     @Override
     public String toString() {
         return "LabeledImages{" + labels.length + " images " + rows + "×" + cols + ", " + numClasses() + " classes}";

@@ -27,6 +27,8 @@ final class Evaluator {
     private final int pix;
     private final int k;
     private final int probeSteps;
+    /** The head outputs of the two test views at the last {@link #evaluate(Model, double)}. */
+    TrainingResult.HeadOutputs lastHeadOutputs;
 
     Evaluator(LabeledImages train, LabeledImages test, SimClrAugment augment, long seed, int k, int probeSteps) {
         if (test.size() < 2) {
@@ -93,6 +95,7 @@ final class Evaluator {
         Matrix testFeatures = Matrix.of(nTest, model.embeddingDim, model.encode(testPixels, nTest));
         Matrix z1 = Matrix.of(nTest, model.projectionDim, model.project(view1, nTest));
         Matrix z2 = Matrix.of(nTest, model.projectionDim, model.project(view2, nTest));
+        lastHeadOutputs = new TrainingResult.HeadOutputs(z1, z2);
         return evaluate(trainFeatures, testFeatures, z1, z2, tau);
     }
 

@@ -116,10 +116,10 @@ public final class ImageTrainer {
     public TrainingResult resume(Path checkpoint, TrainingListener listener) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Checkpoint saved = Checkpoint.read(checkpoint);
-        if (!saved.fingerprint.equals(config.fingerprint())) {
-            throw new IllegalArgumentException(checkpoint + ": written with other settings; resume with the same "
-                    + "options (only the epochs may change). Checkpoint: " + saved.fingerprint + "; now: "
-                    + config.fingerprint());
+        if (!saved.fingerprint.equals(fingerprint())) {
+            throw new IllegalArgumentException(checkpoint + ": written with other settings or data; resume with the "
+                    + "same options and data (only the epochs may change). Checkpoint: " + saved.fingerprint
+                    + "; now: " + fingerprint());
         }
         AtomicWrite.checkWritable(checkpoint.toAbsolutePath().getParent());
         return run(saved, checkpoint, listener == null ? new TrainingListener() { } : listener);
@@ -186,7 +186,7 @@ public final class ImageTrainer {
                 save(checkpointFile, epoch, logTau, adam, model, history);
                 listener.epochFinished(record);
             }
-            return new TrainingResult(config, history);
+            return new TrainingResult(config, history, evaluator.lastHeadOutputs);
         }
     }
 
@@ -238,10 +238,16 @@ public final class ImageTrainer {
             return;
         }
         try {
-            Checkpoint.capture(config.fingerprint(), epoch, logTau, adam, model, history).write(file);
+            Checkpoint.capture(fingerprint(), epoch, logTau, adam, model, history).write(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the checkpoint " + file, e);
         }
+    }
+
+    /** The settings (all but the epochs) and the identity of the data, which a resumed run must share. */
+    private String fingerprint() {
+        return config.fingerprint() + String.format(java.util.Locale.ROOT, ", data={train=%d images crc %08x, "
+                + "test=%d images crc %08x}", train.size(), train.checksum(), test.size(), test.checksum());
     }
 
     /** Fisher–Yates with a generator seeded for this epoch. */

@@ -95,6 +95,9 @@ class ImageTrainerTest {
                 () -> new ImageTrainer(TinyData.config().epochs(2).seed(12).build(), TRAIN, TEST).resume(ck, null))
                 .getMessage();
         assertTrue(m.contains("other settings") && m.contains("seed=11") && m.contains("seed=12"), m);
+        m = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(TinyData.config().epochs(2).build(),
+                TRAIN.slice(0, 40), TEST).resume(ck, null)).getMessage();
+        assertTrue(m.contains("train=48 images") && m.contains("train=40 images"), m);
         m = assertThrows(IllegalArgumentException.class,
                 () -> new ImageTrainer(TinyData.config().build(), TRAIN, TEST).resume(dir.resolve("none"), null))
                 .getMessage();
