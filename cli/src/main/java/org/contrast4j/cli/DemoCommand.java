@@ -64,17 +64,6 @@ final class DemoCommand implements Callable<Integer> {
         LabeledImages train = embedded("train");
         LabeledImages test = embedded("t10k");
         TrainingConfig base = config(epochs, seed);
-        // the raw-pixel baseline needs no gradients (the engine's one-at-a-time GradientCollector): it runs on its own
-        // thread beside the training runs and uses the second core
-        ai.djl.engine.Engine.getInstance(); // start the engine once, on this thread
-        java.util.concurrent.CompletableFuture<RunSummary> raw = new java.util.concurrent.CompletableFuture<>();
-        Thread baseline = Thread.ofPlatform().name("raw-pixels").daemon().start(() -> {
-            try {
-                raw.complete(ImageRuns.rawPixels(train, test, base));
-            } catch (Throwable e) {
-                raw.completeExceptionally(e);
-            }
-        });
         List<RunSummary> runs = new ArrayList<>();
         List<RunSummary> sweep = new ArrayList<>();
         RunSummary untrained = null;
@@ -93,15 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         runs.add(run("alignment-only", base.toBuilder().objective(Objective.ALIGNMENT_ONLY).build(), train, test,
                 err).summary);
         runs.add(untrained);
-        try {
-            if (baseline.isAlive() && !noProgress) {
-                err.println("waiting for the raw-pixels baseline…");
-                err.flush();
-            }
-            runs.add(raw.join());
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        runs.add(ImageRuns.rawPixels(train, test, base, noProgress, err));
         PrintWriter o = spec.commandLine().getOut();
         ImageRuns.table(o, runs);
         double seconds = (System.nanoTime() - start) / 1e9;
