@@ -16,7 +16,6 @@ import org.contrast4j.djl.data.LabeledImages;
 import org.contrast4j.djl.train.Baselines;
 import org.contrast4j.djl.train.EpochRecord;
 import org.contrast4j.djl.train.Evaluation;
-import org.contrast4j.djl.train.ImageTrainer;
 import org.contrast4j.djl.train.TrainingConfig;
 import org.contrast4j.djl.train.TrainingListener;
 import org.contrast4j.djl.train.TrainingResult;
@@ -58,22 +57,6 @@ final class ImageRuns {
         } catch (IOException e) {
             throw new InputException(option + " " + dir + ": cannot write there (" + e.getClass().getSimpleName()
                     + ": " + e.getMessage() + ")", e);
-        }
-    }
-
-    /** Trains one configuration with a progress bar (unless {@code quiet}), checkpointing when a file is given. */
-    static RunSummary train(String name, TrainingConfig config, LabeledImages train, LabeledImages test,
-                            Path checkpoint, boolean resume, boolean quiet) {
-        ImageTrainer trainer = new ImageTrainer(config, train, test);
-        int steps = train.size() / config.batchSize();
-        Bar bar = quiet ? null : new Bar(name, (long) config.epochs() * steps);
-        try {
-            TrainingResult r = resume ? trainer.resume(checkpoint, bar) : trainer.train(checkpoint, bar);
-            return summary(name, r);
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
         }
     }
 

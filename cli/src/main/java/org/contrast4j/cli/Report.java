@@ -123,14 +123,16 @@ final class Report {
                             + "something a random network of the same size does not have."
                             : Math.min(dk, dp) > 0 ? "the gains are positive but not all of them are clear of the "
                             + "noise." : "training did <em>not</em> beat the untrained network on both measures."));
-            p.append(String.format(Locale.ROOT, "<p><b>Geometry.</b> Untrained, the head maps every image to nearly "
-                            + "the same direction (alignment %.3f, uniformity %.3f, effective rank %.2f): positives "
-                            + "agree only because everything does. Training spreads the outputs over the sphere "
-                            + "(uniformity %.3f, effective rank %.2f) while keeping the two views of an image close "
-                            + "(alignment %.3f): InfoNCE's numerator and denominator pulling in their two directions, "
-                            + "as Wang &amp; Isola describe.</p>\n",
-                    u.alignment(), u.uniformity(), u.effectiveRank(), m.uniformity(), m.effectiveRank(),
-                    m.alignment()));
+            boolean bunched = u.uniformity() > -0.5;
+            p.append(String.format(Locale.ROOT, "<p><b>Geometry.</b> Untrained, the head output has alignment %.3f, "
+                            + "uniformity %.3f and effective rank %.2f%s. After training: uniformity %.3f, effective "
+                            + "rank %.2f, alignment %.3f%s</p>\n",
+                    u.alignment(), u.uniformity(), u.effectiveRank(), bunched ? " — every image lands in nearly the "
+                            + "same direction, so positives agree only because everything does" : "",
+                    m.uniformity(), m.effectiveRank(), m.alignment(), m.uniformity() < u.uniformity()
+                            ? ": the outputs are spread over the sphere while the two views of an image stay close — "
+                            + "InfoNCE's numerator and denominator pulling in their two directions, as Wang &amp; "
+                            + "Isola describe." : ": training did not make the outputs more uniform."));
         }
         if (main != null && raw != null) {
             Evaluation m = main.evaluation();
