@@ -18,6 +18,11 @@
  * target), and reports TensorFlow's expected counts: E(c) = k·q(c) when the k ids took k draws, else
  * 1 − (1 − q(c))^tries.
  *
+ * <p>{@link org.contrast4j.sample.ClassSamples} draws the sampled classes of a {@link org.contrast4j.loss.ClassBatch}
+ * (shared, per query, or negatives avoiding the target) with a seeded sampler and attaches the draw's expected counts,
+ * for {@link org.contrast4j.loss.Nce}, {@link org.contrast4j.loss.NegativeSampling} and
+ * {@link org.contrast4j.loss.SampledSoftmax}.
+ *
  * <p>{@link org.contrast4j.sample.NegativeQueue}: MoCo's FIFO of the K latest keys (He et al. 2020), optionally
  * labelled, handed to {@link org.contrast4j.loss.InfoNce} as shared negatives with same-label entries masked per
  * anchor.
