@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
  * table on stdout, and write {@code DIR/result.json} when {@code --out DIR} is given.
  */
 @Command(name = "experiment", mixinStandardHelpOptions = true,
-        subcommands = {MiExperimentCommand.class},
+        subcommands = {MiExperimentCommand.class, NceExperimentCommand.class},
         description = {"Runs an experiment that checks a claim of the theory on synthetic data with a known answer.",
             "Progress goes to stderr as plain lines, the table to stdout, and --out DIR/result.json gets the rows."},
         footer = {"", "Run 'contrast4j experiment mi --help' or 'contrast4j experiment nce --help' for the options."})

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.contrast4j.experiment.MiExperiment;
+import org.contrast4j.experiment.NceExperiment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,5 +96,61 @@ class ExperimentCommandTest {
         Path file = Files.writeString(dir.resolve("taken"), "x");
         run("experiment", "mi", "--dim", "1", "--batch", "2", "--steps", "1", "--out", file.toString())
                 .assertBadInput("--out", "exists and is not a directory");
+    }
+
+    @Test
+    void nceWritesRowsWithTheDocumentedKeys() throws IOException {
+        Path out = dir.resolve("nce");
+        CliTesting.Run r = run("experiment", "nce", "--classes", "8", "--k", "1,4", "--samples", "300", "--epochs",
+                "1", "--batch-size", "100", "--seed", "2", "--threads", "1", "--out", out.toString());
+        int runs = 1 + 3 * 3 * 2; // full softmax, then 3 objectives × 3 noises × 2 k
+        assertRan(r, runs);
+        JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("result.json")));
+        assertEquals("nce", j.get("experiment").asText());
+        assertEquals(8, j.get("config").get("classes").asInt());
+        JsonNode rows = j.get("rows");
+        assertEquals(runs, rows.size());
+        Set<String> seen = new LinkedHashSet<>();
+        for (JsonNode row : rows) {
+            assertEquals(Set.of("objective", "noise", "k", "kl", "log_z", "seconds", "predicted_kl",
+                    "predicted_log_z"), keys(row));
+            assertTrue(row.get("kl").asDouble() >= 0, row::toString);
+            seen.add(row.get("objective").asText() + "/" + row.get("noise").asText() + "/" + row.get("k").asInt());
+        }
+        assertEquals(runs, seen.size(), "every (objective, noise, k) once");
+        assertTrue(seen.contains("full_softmax/none/0"), seen::toString);
+        assertTrue(seen.contains("nce/unigram/1") && seen.contains("negative_sampling/uniform/4")
+                && seen.contains("sampled_softmax/reversed_zipf/4"), seen::toString);
+        JsonNode full = rows.get(0);
+        assertTrue(full.get("predicted_kl").isNull() && full.get("predicted_log_z").isNull(), full::toString);
+        // the command runs the library's experiment: same configuration, same numbers
+        NceExperiment.Row lib = NceExperiment.builder().classes(8).ks(1, 4).samples(300).epochs(1).batchSize(100)
+                .seed(2).threads(1).build().fit(NceExperiment.Objective.NCE, NceExperiment.Noise.UNIFORM, 4).row();
+        JsonNode nce = null;
+        for (JsonNode row : rows) {
+            if (row.get("objective").asText().equals("nce") && row.get("noise").asText().equals("uniform")
+                    && row.get("k").asInt() == 4) {
+                nce = row;
+            }
+        }
+        assertEquals(lib.kl(), nce.get("kl").asDouble(), 0.0);
+        assertEquals(lib.logZ(), nce.get("log_z").asDouble(), 0.0);
+        assertEquals(0.0, nce.get("predicted_log_z").asDouble(), 0.0);
+        assertTrue(r.out().contains("predicted log Z"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("negative_sampling") && l.contains("reversed_zipf")),
+                r.out());
+    }
+
+    @Test
+    void nceBadArguments() {
+        run("experiment", "nce", "--k", "1,0").assertBadInput("experiment nce",
+                "k (noise samples per data sample) must be >= 1, was 0 at position 1");
+        run("experiment", "nce", "--k", "-3").assertBadInput("must be >= 1, was -3");
+        run("experiment", "nce", "--k", "5,5").assertBadInput("k = 5 is given twice");
+        run("experiment", "nce", "--classes", "1").assertBadInput("classes V must be >= 2, was 1");
+        run("experiment", "nce", "--samples", "0").assertBadInput("samples M must be >= 1, was 0");
+        run("experiment", "nce", "--zipf", "-1").assertBadInput("zipf exponent must be >= 0");
+        run("experiment", "nce", "--threads", "0").assertBadInput("threads must be >= 1, was 0");
+        run("experiment", "nce", "--epochs", "x").assertBadInput("--epochs");
     }
 }

@@ -6,9 +6,9 @@ package org.contrast4j.experiment;
  * <pre>
  *   m ← β₁m + (1−β₁)g,   v ← β₂v + (1−β₂)g²,   θ ← θ − η·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε)
  * </pre>
- * with β₁ = 0.9, ε = 1e-8 (the paper's defaults) and β₂ given (the paper's 0.999, or 0.99 for a shorter memory
- * of the gradient scale in short runs whose gradients shrink by orders of magnitude) and the step size η given per step, so a caller can
- * decay it. Dense: every coordinate moves at every step (a zero gradient still moves it through m). Mutable, not
+ * with β₁ = 0.9, ε = 1e-8 (the paper's defaults), β₂ given (the paper's 0.999, or 0.99 for a shorter memory of the
+ * gradient scale in short runs whose gradients shrink by orders of magnitude) and the step size η given per step, so
+ * a caller can decay it. Dense: every coordinate moves at every step (a zero gradient still moves it through m). Mutable, not
  * thread-safe; the experiments' own optimiser, not a public one.
  */
 final class Adam {

@@ -36,9 +36,9 @@ import org.contrast4j.similarity.Similarity;
  * reports the bound of this optimal critic on the same held-out batches ({@link Row#oracleEstimate()}), so training
  * can be judged.
  *
- * <p><b>Training.</b> W = U = 0 (estimate 0), then {@code steps} steps of Adam (Kingma &amp; Ba 2015; β₁ = 0.9, β₂ = 0.999, ε = 1e-8) on fresh
- * batches of N pairs (an endless stream: no sample is reused), the step size decaying from {@code learningRate} to
- * 1% of it along a cosine. <b>Held out:</b> ⌈evalSamples / N⌉ (at least 4) fresh batches of N pairs from a separate
+ * <p><b>Training.</b> W = U = 0 (estimate 0), then {@code steps} steps of Adam (Kingma &amp; Ba 2015; β₁ = 0.9,
+ * β₂ = 0.999, ε = 1e-8) on fresh batches of N pairs (an endless stream: no sample is reused), the step size decaying
+ * from {@code learningRate} to 1% of it along a cosine. <b>Held out:</b> ⌈evalSamples / N⌉ (at least 4) fresh batches of N pairs from a separate
  * random stream; the estimate is log N − (mean held-out loss), with its standard error over those batches.
  *
  * <p>Defaults: d = 8, ρ = 0.8, N ∈ {16, 64, 256, 1024}, seed 1, 200 steps, learning rate 0.1, 16384 held-out pairs
@@ -336,7 +336,7 @@ public final class MiExperiment {
             return this;
         }
 
-        /** One or more batch sizes N ≥ 2, run in this order (default 16, 64, 256, 1024). */
+        /** One or more distinct batch sizes N ≥ 2, run in this order (default 16, 64, 256, 1024). */
         public Builder batchSizes(int... sizes) {
             if (sizes == null || sizes.length == 0) {
                 throw new IllegalArgumentException("give at least one batch size");
@@ -345,6 +345,12 @@ public final class MiExperiment {
                 if (sizes[i] < 2) {
                     throw new IllegalArgumentException("batch size N must be >= 2 (InfoNCE needs a negative), was "
                             + sizes[i] + " at position " + i);
+                }
+                for (int j = 0; j < i; j++) {
+                    if (sizes[j] == sizes[i]) {
+                        throw new IllegalArgumentException("batch size N = " + sizes[i] + " is given twice (positions "
+                                + j + " and " + i + ")");
+                    }
                 }
             }
             batchSizes = sizes.clone();
