@@ -14,20 +14,24 @@ import picocli.CommandLine.Option;
 
 /** {@code contrast4j experiment mi}: the InfoNCE bound against the known MI of correlated Gaussians. */
 @Command(name = "mi", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The InfoNCE lower bound log N - L on correlated Gaussians with known mutual information",
-            "I = -(d/2)·log(1 - rho²) (x, y in R^d, each coordinate pair correlated rho, independent across",
-            "coordinates). For each batch size N a separable critic f(x, y) = xᵀWy + yᵀUy (it holds the optimal",
-            "critic for Gaussians) is trained with InfoNCE (dot similarity, tau = 1) by Adam on fresh batches of N",
-            "pairs, and log N - L is measured on held-out batches of the same N. The estimate stays below both I",
-            "and log N (up to sampling noise) and rises with N; 'optimal critic' is the bound of the",
-            "log-density-ratio critic W* = rho/(1-rho²)·I, U* = -rho²/(2(1-rho²))·I on the same held-out batches."},
+        description = {"The InfoNCE lower bound log N - L on correlated Gaussians with known mutual information"
+                + " I = -(d/2)·log(1 - rho²): x, y in R^d, each coordinate pair correlated rho, independent across"
+                + " coordinates.",
+            "For each batch size N a separable critic f(x, y) = xᵀWy + yᵀUy (it holds the optimal critic for"
+                + " Gaussians) is trained with InfoNCE (dot similarity, tau = 1) by Adam on fresh batches of N pairs,"
+                + " and log N - L is measured on held-out batches of the same N. The estimate stays below both I and"
+                + " log N (up to sampling noise) and rises with N. 'optimal critic' is the bound of the log density"
+                + " ratio critic W* = rho/(1-rho²)·I, U* = -rho²/(2(1-rho²))·I on the same held-out batches."},
         footer = {"",
-            "result.json: {experiment, config, rows: [{n, true_mi, estimate, standard_error, log_n,",
-            "  oracle_estimate, train_steps, eval_batches, seconds}]}, information in nats.",
+            "result.json: {experiment, config, rows: [{n, true_mi, estimate,",
+            "  standard_error, log_n, oracle_estimate, train_steps, eval_batches,",
+            "  seconds}]}, information in nats.",
+            "",
             "Defaults take about 7 s of CPU (d = 8, rho = 0.8: I = -4·log 0.36 ≈ 4.087 nats).",
             "",
             "Example:",
-            "  contrast4j experiment mi --dim 8 --rho 0.8 --batch 16,64,256,1024 --out mi-run"})
+            "  contrast4j experiment mi --dim 8 --rho 0.8 --batch 16,64,256,1024 \\",
+            "      --out mi-run"})
 final class MiExperimentCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -51,7 +55,7 @@ final class MiExperimentCommand implements Callable<Integer> {
     int steps = MiExperiment.DEFAULT_STEPS;
 
     @Option(names = "--learning-rate", paramLabel = "LR",
-            description = "Adam's initial step size, cosine-decayed to 1% of it (default 0.1).")
+            description = "Adam's initial step size, cosine-decayed to 1%% of it (default 0.1).")
     double learningRate = MiExperiment.DEFAULT_LEARNING_RATE;
 
     @Option(names = "--eval-samples", paramLabel = "M",

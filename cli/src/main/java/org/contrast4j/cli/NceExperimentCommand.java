@@ -14,28 +14,33 @@ import picocli.CommandLine.Option;
 
 /** {@code contrast4j experiment nce}: the NCE family learning a known categorical distribution. */
 @Command(name = "nce", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Learns a known categorical distribution p(c) ∝ 1/(c+1)^a over V classes (one context, free",
-            "logits s(c)) from M samples with the full softmax, NCE, negative sampling and sampled softmax, and",
-            "reports per (objective, noise, k) KL(p || softmax(s)), log Z = log sum_c exp(s(c)) and the wall time.",
-            "Noise: unigram = the data's add-one-smoothed unigram estimate (good); uniform; reversed_zipf =",
-            "p with the ranks reversed (far from the data). Each data sample gets its k noise samples once",
-            "(with replacement); logits start at -log V; Adam (beta2 = 0.99) on mini-batches, the step size",
-            "cosine-decayed to 1%; the library's FullSoftmax, Nce (log Z fixed at 0), NegativeSampling and",
-            "SampledSoftmax (accidental hits removed) with their defaults."},
+        description = {"Learns a known categorical distribution p(c) ∝ 1/(c+1)^a over V classes (one context, free"
+                + " logits s(c)) from M samples with the full softmax, NCE, negative sampling and sampled softmax, and"
+                + " reports per (objective, noise, k) KL(p || softmax(s)), log Z = log sum_c exp(s(c)) and the wall"
+                + " time.",
+            "Noise: unigram = the data's add-one-smoothed unigram estimate (good); uniform; reversed_zipf = p with"
+                + " the ranks reversed (far from the data). Each data sample gets its k noise samples once (with"
+                + " replacement); logits start at -log V; Adam (beta2 = 0.99) on mini-batches, the step size"
+                + " cosine-decayed to 1%%; the library's FullSoftmax, Nce (log Z fixed at 0), NegativeSampling and"
+                + " SampledSoftmax (accidental hits removed) with their defaults."},
         footer = {"",
-            "What to look for: NCE's KL falls as k grows and the unigram/reversed_zipf gap shrinks with k; NCE's",
-            "log Z stays near 0. Negative sampling learns s(c) = log p(c) - log(k q(c)) (Levy & Goldberg 2014), so",
-            "its KL is small only with uniform noise and its log Z is log sum p/(k q); 'predicted' columns give",
-            "that limit (and 0 for NCE). The full softmax is the maximum-likelihood baseline, KL ≈ (V-1)/(2M).",
+            "What to look for: NCE's KL falls as k grows and the unigram/reversed_zipf gap shrinks with k; NCE's log"
+                + " Z stays near 0. Negative sampling learns s(c) = log p(c) - log(k q(c)) (Levy & Goldberg 2014), so"
+                + " its KL is small only with uniform noise and its log Z is log sum p/(k q); the 'predicted' columns"
+                + " give that limit (and 0 for NCE). The full softmax is the maximum-likelihood baseline,"
+                + " KL ≈ (V-1)/(2M).",
             "",
-            "result.json: {experiment, config, rows: [{objective, noise, k, kl, log_z, seconds,",
-            "  predicted_kl, predicted_log_z}]}; the full softmax has noise \"none\" and k 0; predicted_* are",
-            "  null where there is no closed form (sampled softmax, full softmax).",
-            "Defaults (V = 1000, a = 1, M = 100000, k = 1,5,25,100, 5 epochs, batches of 1000, learning rate 0.2)",
-            "take about a minute on two cores; the full softmax's share is its O(B·V) cost per step.",
+            "result.json: {experiment, config, rows: [{objective, noise, k, kl, log_z,",
+            "  seconds, predicted_kl, predicted_log_z}]}. The full softmax has noise",
+            "  \"none\" and k 0; predicted_* are null where there is no closed form",
+            "  (sampled softmax, full softmax).",
+            "",
+            "Defaults (V = 1000, a = 1, M = 100000, k = 1,5,25,100, 5 epochs, batches of 1000, learning rate 0.2) take"
+                + " about a minute on two idle cores; the full softmax's large share is its O(B·V) cost per step.",
             "",
             "Example:",
-            "  contrast4j experiment nce --classes 1000 --k 1,5,25,100 --samples 100000 --out nce-run"})
+            "  contrast4j experiment nce --classes 1000 --k 1,5,25,100 \\",
+            "      --samples 100000 --out nce-run"})
 final class NceExperimentCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -64,7 +69,7 @@ final class NceExperimentCommand implements Callable<Integer> {
     int batchSize = NceExperiment.DEFAULT_BATCH_SIZE;
 
     @Option(names = "--learning-rate", paramLabel = "LR",
-            description = "Adam's initial step size, cosine-decayed to 1% of it (default 0.2).")
+            description = "Adam's initial step size, cosine-decayed to 1%% of it (default 0.2).")
     double learningRate = NceExperiment.DEFAULT_LEARNING_RATE;
 
     @Option(names = "--threads", paramLabel = "T",
