@@ -10,9 +10,9 @@ import picocli.CommandLine;
 /** The losses of {@code contrast4j loss}, with the input files and options each one takes. */
 enum LossKind {
     INFONCE("infonce", Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL,
-            "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale"),
+            "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale", "--engine"),
     CLIP("clip", Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL,
-            "--temperature", "--learnable-temperature", "--max-logit-scale"),
+            "--temperature", "--learnable-temperature", "--max-logit-scale", "--engine"),
     NTXENT("ntxent", Use.REQUIRED, Use.NO, Use.NO, "--temperature", "--learnable-temperature"),
     SUPCON("supcon", Use.OPTIONAL, Use.NO, Use.REQUIRED,
             "--temperature", "--learnable-temperature", "--base-temperature"),

@@ -29,11 +29,14 @@ public enum Engine {
      */
     public static final int AUTO_TILED_FROM = 512;
 
-    /** Whether a batch of n rows, with or without explicit negatives, runs tiled under this engine. */
-    boolean tiled(int n, boolean explicitNegatives) {
-        if (explicitNegatives) {
-            return false;
+    /**
+     * The engine that runs a batch of {@code n} rows under this setting: {@link #DENSE} or {@link #TILED} (AUTO
+     * resolved by size; explicit negatives always DENSE).
+     */
+    public Engine resolve(int n, boolean explicitNegatives) {
+        if (explicitNegatives || this == DENSE) {
+            return DENSE;
         }
-        return this == TILED || (this == AUTO && n >= AUTO_TILED_FROM);
+        return this == TILED || n >= AUTO_TILED_FROM ? TILED : DENSE;
     }
 }

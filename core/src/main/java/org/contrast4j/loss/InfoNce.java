@@ -90,7 +90,7 @@ public final class InfoNce implements ContrastiveLoss {
         int paired = batch.negativesPerAnchor();
         long[] labels = batch.labelsOrNull();
         int n = a.rows();
-        if (engine.tiled(n, neg != null)) {
+        if (engine.resolve(n, neg != null) == Engine.TILED) {
             requireNegatives(labels, n, n, "anchor", "");
             if (symmetric) {
                 requireNegatives(labels, n, n, "positive", " in the reverse (positive → anchor) direction");

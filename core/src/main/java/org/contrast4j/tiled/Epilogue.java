@@ -40,9 +40,11 @@ interface Epilogue {
      *   colDot[j] += q_c·(s_c − diag[j])                                   (only if colLog != null)
      * </pre>
      * and returns Σ_c p_c·(s_c − rowDiag) in double. A masked entry (−∞) gets weight 0 and adds nothing.
+     * {@code scratch} holds at least {@code len} floats the implementation may overwrite.
      */
     double gradientRow(float[] x, int off, int len, int j0, float rowShift, float rowLog, float rowDiag,
-                       float[] colShift, float[] colLog, float[] diag, double[] colDot, float scale, float weight);
+                       float[] colShift, float[] colLog, float[] diag, double[] colDot, float scale, float weight,
+                       float[] scratch);
 
     /**
      * The epilogue matching the kernel in use: the Vector API one when the module {@code jdk.incubator.vector} is

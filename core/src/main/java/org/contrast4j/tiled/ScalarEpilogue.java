@@ -46,7 +46,7 @@ final class ScalarEpilogue implements Epilogue {
     @Override
     public double gradientRow(float[] x, int off, int len, int j0, float rowShift, float rowLog, float rowDiag,
                               float[] colShift, float[] colLog, float[] diag, double[] colDot, float scale,
-                              float weight) {
+                              float weight, float[] scratch) {
         double rowDot = 0;
         for (int c = 0; c < len; c++) {
             float s = x[off + c];

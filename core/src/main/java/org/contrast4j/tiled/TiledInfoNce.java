@@ -357,6 +357,7 @@ public final class TiledInfoNce {
         private void gradients(int w, float[] rowLog, float[] colShift, float[] colLog, float[] gradA,
                                float[][] partialB, double[] rowDot, double[][] colDot) {
             float[] tile = new float[Math.min(rowBlock, n) * Math.min(columnBlock, n)];
+            float[] scratch = new float[Math.min(columnBlock, n)];
             float[] gradB = w == 0 ? partialB[0] : new float[n * d];
             partialB[w] = gradB;
             double[] cDot = symmetric ? new double[n] : null;
@@ -373,7 +374,7 @@ public final class TiledInfoNce {
                     for (int r = 0; r < h; r++) {
                         int i = i0 + r;
                         rowDot[i] += epilogue.gradientRow(tile, r * cols, cols, j0, rowMax[i], rowLog[i], diag[i],
-                                colShift, colLog, diag, cDot, scaleF, weightF);
+                                colShift, colLog, diag, cDot, scaleF, weightF, scratch);
                     }
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
                         tile[(i - i0) * cols + (i - j0)] -= diagonal;

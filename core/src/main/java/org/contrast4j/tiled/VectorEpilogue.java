@@ -57,10 +57,11 @@ final class VectorEpilogue implements Epilogue {
     }
 
     /** The lanes of v added in lane order (the same bits in every JIT tier, unlike reduceLanes). */
-    private static double sum(DoubleVector v) {
+    private static double sum(DoubleVector v, double[] lanes) {
+        v.intoArray(lanes, 0);
         double s = 0;
-        for (int i = 0; i < DL; i++) {
-            s += v.lane(i);
+        for (double l : lanes) {
+            s += l;
         }
         return s;
     }
@@ -108,7 +109,7 @@ final class VectorEpilogue implements Epilogue {
                 acc0 = acc0.add(e.convertShape(VectorOperators.F2D, D, 0));
                 acc1 = acc1.add(e.convertShape(VectorOperators.F2D, D, 1));
             }
-            s = sum(acc0.add(acc1));
+            s = sum(acc0.add(acc1), new double[DL]);
         }
         return s + TAIL.sumExp(x, off + c, len - c, shift, scale);
     }
@@ -135,7 +136,43 @@ final class VectorEpilogue implements Epilogue {
     @Override
     public double gradientRow(float[] x, int off, int len, int j0, float rowShift, float rowLog, float rowDiag,
                               float[] colShift, float[] colLog, float[] diag, double[] colDot, float scale,
-                              float weight) {
+                              float weight, float[] scratch) {
+        // two loops with one exponential each: a single loop with both is too large for C2 to inline the vector
+        // operations into, and un-inlined vector code boxes every intermediate
+        if (colLog != null) {
+            reverseWeights(x, off, len, j0, colShift, colLog, diag, colDot, scale, scratch);
+        } else {
+            java.util.Arrays.fill(scratch, 0, len, 0f);
+        }
+        return forwardWeights(x, off, len, rowShift, rowLog, rowDiag, scale, weight, scratch);
+    }
+
+    /** q[c] = exp((x_c − colShift[j])·scale − colLog[j]), colDot[j] += q[c]·(x_c − diag[j]), j = j0 + c. */
+    private static void reverseWeights(float[] x, int off, int len, int j0, float[] colShift, float[] colLog,
+                                       float[] diag, double[] colDot, float scale, float[] q) {
+        FloatVector vScale = FloatVector.broadcast(F, scale);
+        FloatVector floor = FloatVector.broadcast(F, ScalarEpilogue.FLOOR);
+        int c = 0;
+        for (; c + VL <= len; c += VL) {
+            int j = j0 + c;
+            FloatVector s = FloatVector.fromArray(F, x, off + c);
+            FloatVector e = exp(s.sub(FloatVector.fromArray(F, colShift, j))
+                    .fma(vScale, FloatVector.fromArray(F, colLog, j).neg()));
+            e.intoArray(q, c);
+            addInto(e.mul(s.sub(FloatVector.fromArray(F, diag, j)).max(floor)), colDot, j);
+        }
+        for (; c < len; c++) {
+            int j = j0 + c;
+            float s = x[off + c];
+            float e = (float) Math.exp(Math.fma(s - colShift[j], scale, -colLog[j]));
+            q[c] = e;
+            colDot[j] += e * Math.max(s - diag[j], ScalarEpilogue.FLOOR);
+        }
+    }
+
+    /** p_c = exp((x_c − rowShift)·scale − rowLog), x_c := weight·(p_c + q[c]); returns Σ p_c·(x_c − rowDiag). */
+    private static double forwardWeights(float[] x, int off, int len, float rowShift, float rowLog, float rowDiag,
+                                         float scale, float weight, float[] q) {
         int c = 0;
         double rowDot = 0;
         if (len >= VL) {
@@ -153,19 +190,16 @@ final class VectorEpilogue implements Epilogue {
                 FloatVector pd = p.mul(s.sub(vRowDiag).max(floor));
                 acc0 = acc0.add(pd.convertShape(VectorOperators.F2D, D, 0));
                 acc1 = acc1.add(pd.convertShape(VectorOperators.F2D, D, 1));
-                FloatVector g = p;
-                if (colLog != null) {
-                    int j = j0 + c;
-                    FloatVector q = exp(s.sub(FloatVector.fromArray(F, colShift, j))
-                            .fma(vScale, FloatVector.fromArray(F, colLog, j).neg()));
-                    addInto(q.mul(s.sub(FloatVector.fromArray(F, diag, j)).max(floor)), colDot, j);
-                    g = g.add(q);
-                }
-                g.mul(vWeight).intoArray(x, off + c);
+                p.add(FloatVector.fromArray(F, q, c)).mul(vWeight).intoArray(x, off + c);
             }
-            rowDot = sum(acc0.add(acc1));
+            rowDot = sum(acc0.add(acc1), new double[DL]);
         }
-        return rowDot + TAIL.gradientRow(x, off + c, len - c, j0 + c, rowShift, rowLog, rowDiag, colShift, colLog,
-                diag, colDot, scale, weight);
+        for (; c < len; c++) {
+            float s = x[off + c];
+            float p = (float) Math.exp(Math.fma(s - rowShift, scale, -rowLog));
+            rowDot += p * Math.max(s - rowDiag, ScalarEpilogue.FLOOR);
+            x[off + c] = weight * (p + q[c]);
+        }
+        return rowDot;
     }
 }
