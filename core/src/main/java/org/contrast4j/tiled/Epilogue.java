@@ -31,8 +31,8 @@ interface Epilogue {
 
     /**
      * Overwrites the tile row x[off .. off+len) — similarities s_c of row i against columns j = j0 + c — with the
-     * gradient weights of the loss with respect to the similarities, the diagonal's −1 excepted (the caller subtracts
-     * it):
+     * gradient weights of the loss with respect to the similarities, the diagonal's −1 excepted (the caller rewrites
+     * the diagonal entry):
      * <pre>
      *   p_c = exp((s_c − rowShift)·scale − rowLog)                        (forward softmax)
      *   q_c = exp((s_c − colShift[j])·scale − colLog[j])                   (reverse softmax, only if colLog != null)

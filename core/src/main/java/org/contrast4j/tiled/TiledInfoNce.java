@@ -189,6 +189,9 @@ public final class TiledInfoNce {
         // column statistics: one set per worker in pass 1, merged into worker 0's
         private final float[][] colMax;
         private final double[][] colSum;
+        // after pass 1: log of each row's (and column's) sum of e^{σ(S − max)}, for the diagonal's exact weight
+        private final double[] rowLogSum;
+        private double[] colLogSum;
 
         Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, double weight) {
             this.a = am.data();
@@ -208,6 +211,7 @@ public final class TiledInfoNce {
             this.diag = new float[n];
             this.colMax = symmetric ? new float[workers][] : null;
             this.colSum = symmetric ? new double[workers][] : null;
+            this.rowLogSum = new double[n];
         }
 
         Result compute() {
@@ -218,6 +222,7 @@ public final class TiledInfoNce {
                 double log = Math.log(rowSum[i]);
                 forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
                 rowLog[i] = (float) log;
+                rowLogSum[i] = log;
             }
             double[] reverse = null;
             float[] colShift = null;
@@ -328,6 +333,7 @@ public final class TiledInfoNce {
 
         /** Merges the workers' column statistics in worker order: the reverse losses and pass 2's shifts. */
         private void mergeColumns(double[] reverse, float[] colShift, float[] colLog) {
+            colLogSum = new double[n];
             for (int j = 0; j < n; j++) {
                 float m = Float.NEGATIVE_INFINITY;
                 for (int w = 0; w < workers; w++) {
@@ -343,6 +349,7 @@ public final class TiledInfoNce {
                 reverse[j] = scale * ((double) m - diag[j]) + log;
                 colShift[j] = m;
                 colLog[j] = (float) log;
+                colLogSum[j] = log;
             }
             for (int w = 0; w < workers; w++) {
                 colMax[w] = null;
@@ -363,7 +370,6 @@ public final class TiledInfoNce {
             double[] cDot = symmetric ? new double[n] : null;
             colDot[w] = cDot;
             float weightF = (float) (weight * scale);
-            float diagonal = symmetric ? 2 * weightF : weightF;
             for (int blk = w; blk < blocks; blk += workers) {
                 int i0 = blk * rowBlock;
                 int h = Math.min(rowBlock, n - i0);
@@ -377,13 +383,26 @@ public final class TiledInfoNce {
                                 colShift, colLog, diag, cDot, scaleF, weightF, scratch);
                     }
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
-                        tile[(i - i0) * cols + (i - j0)] -= diagonal;
+                        tile[(i - i0) * cols + (i - j0)] = diagonalWeight(i, colShift);
                     }
                     // ∂L/∂A_R += G·B_C, ∂L/∂B_C += Gᵀ·A_R
                     Kernels.gemm(false, false, h, d, cols, 1f, tile, 0, cols, b, j0 * d, d, 1f, gradA, i0 * d, d);
                     Kernels.gemm(true, false, cols, d, h, 1f, tile, 0, cols, a, i0 * d, d, 1f, gradB, j0 * d, d);
                 }
             }
+        }
+
+        /**
+         * The weight of S_ii, w·σ·((P_ii − 1) + (Q_ii − 1)), with P_ii − 1 = expm1(σ(S_ii − max_i) − log sum_i) in
+         * double: for a well-solved row P_ii is within 1e-4 of 1, and w·σ·(p + q) − 2w·σ in float would lose the
+         * difference (the dense path forms p − 1 in double too).
+         */
+        private float diagonalWeight(int i, float[] colShift) {
+            double g = Math.expm1(scale * ((double) diag[i] - rowMax[i]) - rowLogSum[i]);
+            if (symmetric) {
+                g += Math.expm1(scale * ((double) diag[i] - colShift[i]) - colLogSum[i]);
+            }
+            return (float) (weight * scale * g);
         }
 
         /** tile (h×cols) = A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ, with masked candidates set to −∞. */
