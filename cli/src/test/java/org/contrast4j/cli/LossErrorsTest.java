@@ -195,6 +195,6 @@ class LossErrorsTest {
     void noCommand() {
         CliTesting.Run r = run();
         assertEquals(2, r.code());
-        assertEquals("contrast4j: missing command: loss or metrics (see 'contrast4j --help')", r.err().strip());
+        assertEquals("contrast4j: missing command: loss, metrics or bench (see 'contrast4j --help')", r.err().strip());
     }
 }
