@@ -38,11 +38,20 @@ public final class TiledInfoNce {
     public static final int DEFAULT_ROW_BLOCK = 256;
     /** Default columns per tile, {@value} (see {@link #DEFAULT_ROW_BLOCK}). */
     public static final int DEFAULT_COLUMN_BLOCK = 1024;
+    /**
+     * Largest panel of one-way similarities a worker holds, in floats: 2^24 (64 MiB). The one-way loss runs in one
+     * pass on panels of min(rowBlock, 2^24 / N) whole rows while that is at least {@value #MIN_PANEL_ROWS} rows (N up
+     * to 262144 with the default tile), else in two passes like the symmetric loss.
+     */
+    static final long PANEL_FLOATS = 1L << 24;
+    /** Fewest rows of a one-way panel (see {@link #PANEL_FLOATS}). */
+    static final int MIN_PANEL_ROWS = 64;
 
     private final int threads;
     private final int rowBlock;
     private final int columnBlock;
     private final Epilogue epilogue;
+    private final long panelFloats;
 
     /**
      * The engine with the default tile ({@value #DEFAULT_ROW_BLOCK} × {@value #DEFAULT_COLUMN_BLOCK}).
@@ -61,10 +70,11 @@ public final class TiledInfoNce {
      * @throws IllegalArgumentException if an argument is &lt; 1
      */
     public TiledInfoNce(int threads, int rowBlock, int columnBlock) {
-        this(threads, rowBlock, columnBlock, Epilogue.select());
+        this(threads, rowBlock, columnBlock, Epilogue.select(), PANEL_FLOATS);
     }
 
-    TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue) {
+    /** @param panelFloats the one-way panel budget ({@link #PANEL_FLOATS}; 0 = always two passes) */
+    TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         }
@@ -76,6 +86,7 @@ public final class TiledInfoNce {
         this.rowBlock = rowBlock;
         this.columnBlock = columnBlock;
         this.epilogue = epilogue;
+        this.panelFloats = panelFloats;
     }
 
     public int threads() {
@@ -178,6 +189,9 @@ public final class TiledInfoNce {
         private final boolean symmetric;
         private final long[] labels;
         private final double weight;
+        /** One-way in one pass on panels of {@code rows} whole rows; else two passes on rows × columnBlock tiles. */
+        private final boolean onePass;
+        private final int rows;
         private final int blocks;
         private final int workers;
         private final Workers pool;
@@ -189,7 +203,7 @@ public final class TiledInfoNce {
         // column statistics: one set per worker in pass 1, merged into worker 0's
         private final float[][] colMax;
         private final double[][] colSum;
-        // after pass 1: log of each row's (and column's) sum of e^{σ(S − max)}, for the diagonal's exact weight
+        // log of each row's (and column's) sum of e^{σ(S − max)}, for the diagonal's exact weight
         private final double[] rowLogSum;
         private double[] colLogSum;
 
@@ -203,7 +217,10 @@ public final class TiledInfoNce {
             this.symmetric = symmetric;
             this.labels = labels;
             this.weight = weight;
-            this.blocks = (n + rowBlock - 1) / rowBlock;
+            int panelRows = (int) Math.min(rowBlock, panelFloats / n);
+            this.onePass = !symmetric && panelRows >= 1 && panelRows >= Math.min(rowBlock, MIN_PANEL_ROWS);
+            this.rows = onePass ? panelRows : rowBlock;
+            this.blocks = (n + rows - 1) / rows;
             this.workers = Math.min(threads, blocks);
             this.pool = new Workers(workers);
             this.rowMax = new float[n];
@@ -215,33 +232,40 @@ public final class TiledInfoNce {
         }
 
         Result compute() {
-            pool.run(this::statistics);
-            double[] forward = new double[n];
-            float[] rowLog = new float[n];
-            for (int i = 0; i < n; i++) {
-                double log = Math.log(rowSum[i]);
-                forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
-                rowLog[i] = (float) log;
-                rowLogSum[i] = log;
-            }
-            double[] reverse = null;
-            float[] colShift = null;
-            float[] colLog = null;
-            if (symmetric) {
-                reverse = new double[n];
-                colShift = new float[n];
-                colLog = new float[n];
-                mergeColumns(reverse, colShift, colLog);
-            }
             Matrix gradA = Matrix.zeros(n, d);
             Matrix gradB = Matrix.zeros(n, d);
             float[][] partialB = new float[workers][];
             partialB[0] = gradB.data();
             double[] rowDot = new double[n];
             double[][] colDot = new double[workers][];
-            float[] cs = colShift;
-            float[] cl = colLog;
-            pool.run(w -> gradients(w, rowLog, cs, cl, gradA.data(), partialB, rowDot, colDot));
+            double[] forward = new double[n];
+            double[] reverse = null;
+            if (onePass) {
+                pool.run(w -> panels(w, gradA.data(), partialB, rowDot));
+                for (int i = 0; i < n; i++) {
+                    forward[i] = scale * ((double) rowMax[i] - diag[i]) + rowLogSum[i];
+                }
+            } else {
+                pool.run(this::statistics);
+                float[] rowLog = new float[n];
+                for (int i = 0; i < n; i++) {
+                    double log = Math.log(rowSum[i]);
+                    forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
+                    rowLog[i] = (float) log;
+                    rowLogSum[i] = log;
+                }
+                float[] colShift = null;
+                float[] colLog = null;
+                if (symmetric) {
+                    reverse = new double[n];
+                    colShift = new float[n];
+                    colLog = new float[n];
+                    mergeColumns(reverse, colShift, colLog);
+                }
+                float[] cs = colShift;
+                float[] cl = colLog;
+                pool.run(w -> gradients(w, rowLog, cs, cl, gradA.data(), partialB, rowDot, colDot));
+            }
             float[] gb = gradB.data();
             for (int w = 1; w < workers; w++) {
                 float[] part = partialB[w];
@@ -262,6 +286,43 @@ public final class TiledInfoNce {
                 }
             }
             return new Result(forward, reverse, gradA, gradB, weight * scale * dot);
+        }
+
+        /**
+         * The one-way loss in one pass, for worker w: each of its blocks of {@code rows} anchors against all N
+         * positives at once (a rows×N panel), so each row's log-sum-exp is exact before its gradient weights are
+         * formed; then ∂L/∂A_R = G·B and its partial ∂L/∂B += Gᵀ·A_R. 6·N²·D flops.
+         */
+        private void panels(int w, float[] gradA, float[][] partialB, double[] rowDot) {
+            float[] panel = new float[Math.min(rows, n) * n];
+            float[] scratch = new float[n];
+            float[] gradB = w == 0 ? partialB[0] : new float[n * d];
+            partialB[w] = gradB;
+            float weightF = (float) (weight * scale);
+            for (int blk = w; blk < blocks; blk += workers) {
+                int i0 = blk * rows;
+                int h = Math.min(rows, n - i0);
+                for (int j0 = 0; j0 < n; j0 += columnBlock) {
+                    pool.checkpoint();
+                    similarities(panel, n, j0, i0, h, j0, Math.min(columnBlock, n - j0));
+                }
+                for (int r = 0; r < h; r++) {
+                    int i = i0 + r;
+                    int off = r * n;
+                    diag[i] = panel[off + i];
+                    float m = epilogue.max(panel, off, n);
+                    double log = Math.log(epilogue.sumExp(panel, off, n, m, scaleF));
+                    rowMax[i] = m;
+                    rowLogSum[i] = log;
+                    rowDot[i] = epilogue.gradientRow(panel, off, n, 0, m, (float) log, diag[i], null, null, diag,
+                            null, scaleF, weightF, scratch);
+                    panel[off + i] = diagonalWeight(i, null);
+                }
+                pool.checkpoint();
+                Kernels.gemm(false, false, h, d, n, 1f, panel, 0, n, b, 0, d, 0f, gradA, i0 * d, d);
+                pool.checkpoint();
+                Kernels.gemm(true, false, n, d, h, 1f, panel, 0, n, a, i0 * d, d, 1f, gradB, 0, d);
+            }
         }
 
         /** Pass 1 for worker w: the row statistics of its blocks, and its share of the column statistics. */
@@ -407,15 +468,23 @@ public final class TiledInfoNce {
 
         /** tile (h×cols) = A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ, with masked candidates set to −∞. */
         private void similarities(float[] tile, int i0, int h, int j0, int cols) {
-            Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, tile, 0, cols);
+            similarities(tile, cols, 0, i0, h, j0, cols);
+        }
+
+        /**
+         * A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ written from column c0 of {@code out}, whose rows are {@code ld} apart (a
+         * tile: ld = cols, c0 = 0; a panel of whole rows: ld = N, c0 = j0); masked candidates set to −∞.
+         */
+        private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols) {
+            Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, out, c0, ld);
             if (labels != null) {
                 for (int r = 0; r < h; r++) {
                     int i = i0 + r;
                     long li = labels[i];
-                    int off = r * cols - j0;
+                    int off = r * ld + c0 - j0;
                     for (int j = j0; j < j0 + cols; j++) {
                         if (labels[j] == li && j != i) {
-                            tile[off + j] = Float.NEGATIVE_INFINITY;
+                            out[off + j] = Float.NEGATIVE_INFINITY;
                         }
                     }
                 }

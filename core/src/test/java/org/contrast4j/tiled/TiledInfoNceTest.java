@@ -14,6 +14,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.contrast4j.linalg.Matrix;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The engine on prepared rows against a reference written from the formula in double (plain loops, the N×N matrix in
@@ -201,10 +203,14 @@ class TiledInfoNceTest {
                     Ref ref = reference(a, b, 1 / 0.1, symmetric, l, 1.0 / n);
                     for (int[] t : tiles) {
                         for (int threads : new int[] {1, 3}) {
-                            TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e);
-                            check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
-                                    + t[0] + "×" + t[1] + " threads " + threads, ref,
-                                    engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), 1e-6, 1e-5);
+                            // one-way: in one pass on panels of whole rows, and (no panel budget) in two passes
+                            for (long panel : symmetric ? new long[] {TiledInfoNce.PANEL_FLOATS}
+                                    : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
+                                TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel);
+                                check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
+                                        + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel, ref,
+                                        engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), 1e-6, 1e-5);
+                            }
                         }
                     }
                 }
@@ -223,11 +229,13 @@ class TiledInfoNceTest {
         Matrix y = gaussian(rnd, 23, 4);
         for (Epilogue e : epilogues()) {
             for (boolean symmetric : new boolean[] {false, true}) {
-                TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e);
-                check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
-                        engine.compute(a, b, 2.0, symmetric, null, 1.0), 1e-6, 1e-5);
-                check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
-                        engine.compute(x, y, 2.0, symmetric, null, 0.5), 1e-6, 1e-5);
+                for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
+                    TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel);
+                    check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
+                            engine.compute(a, b, 2.0, symmetric, null, 1.0), 1e-6, 1e-5);
+                    check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
+                            engine.compute(x, y, 2.0, symmetric, null, 0.5), 1e-6, 1e-5);
+                }
             }
         }
     }
@@ -244,8 +252,10 @@ class TiledInfoNceTest {
         }
         Matrix one = Matrix.of(n, 6, same);
         for (Epilogue e : epilogues()) {
-            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}}) {
-                TiledInfoNce engine = new TiledInfoNce(2, t[0], t[1], e);
+            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}}) {
+                // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget)
+                TiledInfoNce engine = t[1] == 0 ? new TiledInfoNce(2, 4, 5, e, 0)
+                        : new TiledInfoNce(2, t[0], t[1], e, TiledInfoNce.PANEL_FLOATS);
                 for (boolean symmetric : new boolean[] {false, true}) {
                     // identical inputs, diagonal logits 1000, the rest up to ~1000 below: tiles off the diagonal
                     // have their own (much smaller) maxima
@@ -290,16 +300,19 @@ class TiledInfoNceTest {
         long[] labels = labels(rnd, n, 20);
         for (Epilogue e : epilogues()) {
             for (int threads : new int[] {1, 2, 3, 5}) {
-                TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e);
-                TiledInfoNce.Result first = engine.compute(a, b, 14.0, true, labels, 1.0 / n);
-                for (int rep = 0; rep < 3; rep++) {
-                    TiledInfoNce.Result again = engine.compute(a, b, 14.0, true, labels, 1.0 / n);
-                    String what = e.name() + ", " + threads + " threads, repetition " + rep + ": ";
-                    assertArrayEquals(first.forward(), again.forward(), what + "forward");
-                    assertArrayEquals(first.reverse(), again.reverse(), what + "reverse");
-                    assertArrayEquals(first.gradA().data(), again.gradA().data(), what + "gradA");
-                    assertArrayEquals(first.gradB().data(), again.gradB().data(), what + "gradB");
-                    assertEquals(first.gradDotLogit(), again.gradDotLogit(), what + "gradDotLogit");
+                for (boolean symmetric : new boolean[] {true, false}) {
+                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS);
+                    TiledInfoNce.Result first = engine.compute(a, b, 14.0, symmetric, labels, 1.0 / n);
+                    for (int rep = 0; rep < 3; rep++) {
+                        TiledInfoNce.Result again = engine.compute(a, b, 14.0, symmetric, labels, 1.0 / n);
+                        String what = e.name() + ", " + threads + " threads, symmetric " + symmetric
+                                + ", repetition " + rep + ": ";
+                        assertArrayEquals(first.forward(), again.forward(), what + "forward");
+                        assertArrayEquals(first.reverse(), again.reverse(), what + "reverse");
+                        assertArrayEquals(first.gradA().data(), again.gradA().data(), what + "gradA");
+                        assertArrayEquals(first.gradB().data(), again.gradB().data(), what + "gradB");
+                        assertEquals(first.gradDotLogit(), again.gradDotLogit(), what + "gradDotLogit");
+                    }
                 }
             }
         }
@@ -319,10 +332,11 @@ class TiledInfoNceTest {
         }
     }
 
-    @Test
-    void anInterruptStopsARunningComputationPromptly() throws Exception {
+    @ParameterizedTest(name = "symmetric = {0}")
+    @ValueSource(booleans = {true, false})
+    void anInterruptStopsARunningComputationPromptly(boolean symmetric) throws Exception {
         SplittableRandom rnd = new SplittableRandom(6);
-        // 8·N²·D = 137 GFLOP: seconds of work, far longer than the 100 ms before the interrupt
+        // 6 to 8·N²·D = 100 to 137 GFLOP: seconds of work, far longer than the 100 ms before the interrupt
         int n = 16384;
         Matrix a = unitRows(rnd, n, 64);
         Matrix b = unitRows(rnd, n, 64);
@@ -332,7 +346,7 @@ class TiledInfoNceTest {
         long[] stoppedAt = new long[1];
         Thread t = new Thread(() -> {
             try {
-                engine.compute(a, b, 10, true, null, 1.0 / n);
+                engine.compute(a, b, 10, symmetric, null, 1.0 / n);
             } catch (Throwable e) {
                 thrown.set(e);
             }
