@@ -23,11 +23,12 @@ public enum Engine {
 
     /**
      * The batch size from which AUTO picks the tiled engine: {@value}. Measured on a 2-core AVX-512 machine (Vector
-     * API kernel, symmetric, D = 256): at N = 256 the tiled engine is already as fast as the dense one on one thread
-     * and faster on two, and from N ≈ 1000 the dense path's N×N arrays (about 9 of them, 36 MiB at N = 1024) start to
-     * cost more than the arithmetic.
+     * API kernel, one thread, best of several runs): symmetric with D = 256 the tiled engine takes 0.6× the dense
+     * time at N = 128 and 0.4× from N = 512 on (0.0010 s vs 0.0016 s; 0.039 s vs 0.097 s at N = 1024), one-way with
+     * D = 64 about the same ratios; at N = 64 the two are even. The dense engine spends its time on N×N arrays and a
+     * double-precision softmax, the tiled one on the products. Small batches stay on the simple dense path.
      */
-    public static final int AUTO_TILED_FROM = 512;
+    public static final int AUTO_TILED_FROM = 128;
 
     /**
      * The engine that runs a batch of {@code n} rows under this setting: {@link #DENSE} or {@link #TILED} (AUTO

@@ -8,9 +8,10 @@ import org.contrast4j.linalg.Kernels;
  * 0. Exponentials are taken in float (their arguments are ≤ 0 and, where the result matters, of order 100 at most, so
  * float keeps ~1e-7 relative accuracy); every sum is accumulated in double.
  *
- * <p>Two implementations: {@link ScalarEpilogue} (plain loops, always available) and {@code VectorEpilogue} (the
- * Vector API's lane-wise EXP, which HotSpot compiles to the SIMD math library: ~15× faster than Math.exp per entry on
- * AVX-512). Both compute the same formulas; they differ in the last bits.
+ * <p>Two implementations: {@link ScalarEpilogue} (plain loops and {@link Math#exp}, always available) and
+ * {@code VectorEpilogue} (Vector API lanes with an exponential built from IEEE operations: 0.6 ns per sum-of-exp entry
+ * against 5.5 ns for Math.exp on AVX-512). Both compute the same formulas and give the same bits on every run; they
+ * differ from each other in the last bits.
  */
 interface Epilogue {
 

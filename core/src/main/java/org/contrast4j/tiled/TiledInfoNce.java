@@ -19,12 +19,13 @@ import org.contrast4j.linalg.Matrix;
  * temperature gradient needs: ∂L/∂log τ = −that sum when σ = 1/τ). InfoNCE's mean reduction is w = 1/N, the
  * symmetric mean w = 1/(2N).
  *
- * <p>The algorithm (two passes over tiles of {@code rowBlock} × {@code columnBlock} similarities, each tile a
- * {@link Kernels#gemm} product that is recomputed, never stored): see the package documentation. Row blocks are
- * split among {@code threads} workers (worker t takes blocks t, t + threads, …); each worker keeps its own column
- * statistics and partial ∂L/∂B, merged in worker order, so the result is the same bits on every run with the same
- * thread count and tile sizes. Memory: the two gradients, O(threads·N) statistics, {@code threads − 1} partial
- * gradients N×D and one tile per worker.
+ * <p>The algorithm (see the package documentation): the symmetric loss in two passes over tiles of
+ * {@code rowBlock} × {@code columnBlock} similarities, each tile a {@link Kernels#gemm} product that is recomputed,
+ * never stored (8·N²·D flops); the one-way loss in one pass over panels of whole rows (6·N²·D flops, at most 2^24
+ * floats per worker). Row blocks are split among {@code threads} workers (worker t takes blocks t, t + threads, …);
+ * each worker keeps its own column statistics and partial ∂L/∂B, merged in worker order, so the result is the same
+ * bits on every run with the same thread count and tile sizes. Memory: the two gradients, O(threads·N) statistics,
+ * {@code threads − 1} partial gradients N×D and one tile (or one-way panel) per worker.
  *
  * <p>Interrupting the calling thread stops every worker at its next tile and {@link #compute} throws
  * {@link java.util.concurrent.CancellationException} (the interrupt status is kept); no result is returned. Instances
