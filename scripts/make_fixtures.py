@@ -17,9 +17,9 @@ torch.autograd.grad with respect to every raw input (anchors, positives, negativ
 Each fixture is a JSON object:
   name, loss (CLI loss name), config (every option; for the CLIP preset also "overrides", the options set on top of
   InfoNce.clip()), inputs {anchors, positives, negatives: {shape, data (flat, row-major, exact float32 values)},
-  negatives_kind "shared"|"paired", labels}, expected {value, per_row, skipped_rows, gradients {input: flat},
-  scalar_gradients {log_temperature, bias}, terms}, float32_check, hinges (margin and triplet: how many hinges are
-  active), generator {script, torch, numpy}.
+  negatives_kind "shared"|"paired", labels, negative_labels (labels of the shared negatives, e.g. a MoCo queue)},
+  expected {value, per_row, skipped_rows, gradients {input: flat}, scalar_gradients {log_temperature, bias}, terms},
+  float32_check, hinges (margin and triplet: how many hinges are active), generator {script, torch, numpy}.
 
 float32_check: how far the same torch computation run entirely in float32 lands from the float64 answer, measured
 as PyTorchFixturesTest measures (numbers |x − t|/max(1, |t|); gradients row-relative). It documents what float32
@@ -107,7 +107,8 @@ def neg_candidates(q, neg, kind, n, m):
 
 def infonce(t, cfg, params):
     """ℓ_i = −s(a_i,p_i) + log Σ_c e^{s(a_i,c)}, c over every in-batch p_j (same-label j≠i removed) and the explicit
-    negatives; symmetric: per row ½(ℓ^{a→p} + ℓ^{p→a}), the reverse direction over in-batch candidates only."""
+    negatives (shared negatives with anchor i's label removed when they carry labels); symmetric: per row
+    ½(ℓ^{a→p} + ℓ^{p→a}), the reverse direction over in-batch candidates only."""
     a, p, neg = t["anchors"], t["positives"], t.get("negatives")
     n = a.shape[0]
     sim = cfg["similarity"]
@@ -123,16 +124,19 @@ def infonce(t, cfg, params):
         removed = torch.zeros(n, n, dtype=torch.bool)
     ninf = torch.tensor(-INF, dtype=torch.float64)
 
-    def direction(q, k, extra):
+    def direction(q, k, extra, extra_removed=None):
         logits = (q @ k.T) * scale
         cand = [torch.where(removed, ninf, logits)]
         if extra is not None:
-            cand.append(extra * scale)
+            cand.append(extra * scale if extra_removed is None else torch.where(extra_removed, ninf, extra * scale))
         allc = torch.cat(cand, dim=1)
         return -logits.diagonal() + torch.logsumexp(allc, dim=1)
 
     extra = neg_candidates(qa, qn, t.get("negatives_kind"), n, t.get("m"))
-    fwd = direction(qa, kp, extra)
+    same = None
+    if t.get("negative_labels") is not None:
+        same = torch.tensor(labels)[:, None] == torch.tensor(t["negative_labels"])[None, :]
+    fwd = direction(qa, kp, extra, same)
     if not cfg["symmetric"]:
         return fwd, None, {}
     bwd = direction(kp, qa, None)
@@ -475,6 +479,12 @@ def build_cases():
     case("infonce_cosine_zero_row", "infonce", zero, symmetric=True)
     case("infonce_larger", "infonce", gen(124, 12, 16, paired=2) | {"labels": [0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7]},
          learnable_temperature=True, symmetric=True, temperature=0.2)
+    case("infonce_shared_negative_labels", "infonce",
+         gen(125, 7, 6, shared=6) | {"labels": [4, 4, 4, 2, 2, 9, 0], "negative_labels": [4, 2, 7, 4, 0, 4]},
+         temperature=0.2, learnable_temperature=True)
+    case("infonce_shared_negative_labels_symmetric_dot_sum", "infonce",
+         gen(126, 6, 5, shared=4, scale=0.5) | {"labels": [1, 1, 1, 2, 2, 3], "negative_labels": [1, 3, 5, 1]},
+         symmetric=True, similarity="dot", reduction="sum")
     # ---------------------------------------------------------------- CLIP preset
     case("clip_preset", "clip", gen(201, 8, 6))
     case("clip_preset_dot_sum", "clip", gen(202, 6, 5, scale=0.3), similarity="dot", reduction="sum")
@@ -623,6 +633,8 @@ def main():
             fin["negatives_kind"] = inputs["negatives_kind"]
         if "labels" in inputs:
             fin["labels"] = list(inputs["labels"])
+        if "negative_labels" in inputs:
+            fin["negative_labels"] = list(inputs["negative_labels"])
         config = dict(cfg)  # max_logit_scale None = no clamp
         doc = {
             "name": name,

@@ -94,6 +94,66 @@ final class InputFiles {
         return labels;
     }
 
+    /**
+     * Reads int32/int64 class ids: 1-D, or 1-D or 2-D when {@code allow2d}, every id within [0, V) where V is the
+     * number of rows of {@code classes}.
+     */
+    static Loaded classIds(String option, Path file, boolean allow2d, String expected, Loaded classes) {
+        Loaded in = read(option, file);
+        if (in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
+                    + in.array().dtype().descr + "') but class ids must be int32 ('<i4') or int64 ('<i8')");
+        }
+        if (in.ndim() != 1 && !(allow2d && in.ndim() == 2)) {
+            throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
+                    + option.substring(2) + " must be " + expected);
+        }
+        long[] ids = in.array().longs();
+        int v = classes.dim(0);
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= v) {
+                throw new InputException(in.label() + ": element " + in.array().index(i) + " = " + ids[i]
+                        + " is outside [0, " + v + "): " + classes.label() + " has " + v + " classes");
+            }
+        }
+        return in;
+    }
+
+    /** The ids of a {@link #classIds} array as ints (each already checked to lie in [0, V)). */
+    static int[] ints(Loaded ids) {
+        long[] v = ids.array().longs();
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (int) v[i];
+        }
+        return out;
+    }
+
+    /** Reads a 1-D float array of {@code length} finite values ({@code what} says what it holds, for messages). */
+    static Loaded vector(String option, Path file, int length, String what, Loaded lengthOf) {
+        Loaded in = read(option, file);
+        if (!in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
+                    + in.array().dtype().descr + "') but " + what + " must be float32 ('<f4') or float64 ('<f8')");
+        }
+        if (in.ndim() != 1) {
+            throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
+                    + what + " must be 1-D, one value per class");
+        }
+        if (in.dim(0) != length) {
+            throw new InputException(in.label() + " has " + in.dim(0) + " values but " + lengthOf.label() + " has "
+                    + length + " classes (" + lengthOf.shapeString() + "): give one value per class");
+        }
+        double[] v = in.array().doubles();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new InputException(in.label() + ": element " + in.array().index(i) + " is " + v[i]
+                        + ": inputs must be finite");
+            }
+        }
+        return in;
+    }
+
     /** Requires {@code other} to have the same shape as {@code ref}. */
     static void sameShape(Loaded other, Loaded ref) {
         if (!java.util.Arrays.equals(other.shape(), ref.shape())) {

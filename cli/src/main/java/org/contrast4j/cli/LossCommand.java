@@ -30,13 +30,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code contrast4j loss}: one loss on .npy inputs → result.json and one gradient .npy per input. */
+/**
+ * {@code contrast4j loss}: one loss on .npy inputs → result.json and one gradient .npy per input. Contrastive losses
+ * run here; the class-scoring losses (softmax, nce, neg, sampled-softmax) in {@link ClassScoringRun}.
+ */
 @Command(name = "loss", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Computes a contrastive loss and its exact gradients on .npy inputs.",
+        description = {"Computes a contrastive or class-scoring loss and its exact gradients on .npy inputs.",
             "Writes DIR/result.json (loss, config, value, per_row, skipped_rows, scalar_gradients, terms) and"
                 + " DIR/grad_<input>.npy (float32, shaped like each input file given), and prints a summary."},
         footer = {"",
-            "Inputs per loss (R required, o optional, - not used):",
+            "Contrastive losses, inputs (R required, o optional, - not used; --anchors always R):",
             "  loss      positives  negatives  labels",
             "  infonce   R          o          o",
             "  clip      R          o          o",
@@ -51,11 +54,27 @@ import picocli.CommandLine.Option;
             "Labels (infonce, clip, margin): same-label in-batch rows are not negatives.",
             "clip = symmetric InfoNCE, learnable τ starting at 0.07, logit scale ≤ 100.",
             "supcon embeddings: the anchors, or [anchors; positives] with labels repeated.",
-            "Embeddings: float32 or float64, C order; labels: int32 or int64.",
             "",
-            "Example:",
+            "Class-scoring losses, queries h against a class table W, s(c|h) = h·W_c + b_c",
+            "(--queries, --classes, --targets always R; --class-bias o):",
+            "  loss             samples  noise  accidental hits removed by default",
+            "  softmax          -        -      (full softmax over all V classes)",
+            "  nce              R        R      false",
+            "  neg              R        -      false",
+            "  sampled-softmax  R        R      true",
+            "Samples: k ids shared by every query, or B×k (query i's own k).",
+            "Noise q: V probabilities summing to 1 (float64 kept exact); nce and",
+            "  sampled-softmax subtract log(k·q(c)). Writes grad_queries.npy (B×D),",
+            "  grad_classes.npy (V×D, dense; zero off the targets and samples),",
+            "  grad_class_bias.npy (V, with --class-bias).",
+            "",
+            "Embeddings: float32 or float64, C order; labels and class ids: int32 or int64.",
+            "",
+            "Examples:",
             "  contrast4j loss --loss infonce --anchors a.npy --positives p.npy \\",
-            "      --temperature 0.07 --out run1"})
+            "      --temperature 0.07 --out run1",
+            "  contrast4j loss --loss nce --queries h.npy --classes w.npy --targets t.npy \\",
+            "      --samples s.npy --noise q.npy --out run2"})
 final class LossCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -69,7 +88,7 @@ final class LossCommand implements Callable<Integer> {
             description = "Output directory (created if needed).")
     Path out;
 
-    @Option(names = "--anchors", required = true, paramLabel = "A.npy", description = "Anchors, N×D.")
+    @Option(names = "--anchors", paramLabel = "A.npy", description = "Anchors, N×D (contrastive losses).")
     Path anchors;
 
     @Option(names = "--positives", paramLabel = "P.npy", description = "Positives, N×D (row i belongs to anchor i).")
@@ -138,9 +157,45 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--softplus", description = "triplet: softplus instead of the hinge.")
     Boolean softplus;
 
+    @Option(names = "--queries", paramLabel = "H.npy", description = "Class-scoring: queries h, B×D.")
+    Path queries;
+
+    @Option(names = "--classes", paramLabel = "W.npy", description = "Class-scoring: class table W, V×D.")
+    Path classes;
+
+    @Option(names = "--class-bias", paramLabel = "b.npy", description = "Class-scoring: class bias b, V (optional).")
+    Path classBias;
+
+    @Option(names = "--targets", paramLabel = "t.npy", description = "Class-scoring: target class ids, B (ints).")
+    Path targets;
+
+    @Option(names = "--samples", paramLabel = "S.npy",
+            description = "nce, neg, sampled-softmax: sampled class ids, k (shared) or B×k (ints).")
+    Path samples;
+
+    @Option(names = "--noise", paramLabel = "q.npy",
+            description = "nce, sampled-softmax: the noise distribution q, V probabilities summing to 1.")
+    Path noise;
+
+    @Option(names = "--remove-accidental-hits", arity = "1", paramLabel = "true|false",
+            description = "nce, neg, sampled-softmax: drop sampled classes equal to the target"
+                    + " (default true for sampled-softmax, false for nce and neg, as TF).")
+    Boolean removeAccidentalHits;
+
+    @Option(names = "--log-normaliser", paramLabel = "Z",
+            description = "nce: log Z subtracted from every score (default 0: self-normalised).")
+    Double logNormaliser;
+
+    @Option(names = "--learnable-log-normaliser", description = "nce: report ∂L/∂log Z.")
+    Boolean learnableLogNormaliser;
+
     @Override
     public Integer call() throws IOException {
         checkOptions();
+        if (loss.classScoring()) {
+            ClassScoringRun.run(this);
+            return 0;
+        }
         ContrastiveLoss built = build();
         Inputs in = load();
         LossResult result = built.compute(in.batch);
@@ -157,9 +212,15 @@ final class LossCommand implements Callable<Integer> {
                         + LossKind.acceptedBy(name) + ")");
             }
         }
+        require("--anchors", anchors, "N×D");
         require("--positives", positives, "N×D, row i the positive of anchor i");
         require("--negatives", negatives, "M×D shared or N×M×D paired");
         require("--labels", labels, "N class ids, int32 or int64");
+        require("--queries", queries, "B×D");
+        require("--classes", classes, "V×D");
+        require("--targets", targets, "B class ids, int32 or int64");
+        require("--samples", samples, "k or B×k class ids, int32 or int64");
+        require("--noise", noise, "V probabilities summing to 1");
     }
 
     private void require(String option, Path given, String what) {
@@ -169,7 +230,7 @@ final class LossCommand implements Callable<Integer> {
     }
 
     /** Calls a builder setter when the option was given, naming the option if the builder rejects the value. */
-    private static <T> void set(String option, T value, Consumer<T> setter) {
+    static <T> void set(String option, T value, Consumer<T> setter) {
         if (value == null) {
             return;
         }
@@ -245,6 +306,8 @@ final class LossCommand implements Callable<Integer> {
                 set("--reduction", reduction, b::reduction);
                 yield b.build();
             }
+            case SOFTMAX, NCE, NEG, SAMPLED_SOFTMAX ->
+                    throw new IllegalStateException(loss.key + " is a class-scoring loss, built by ClassScoringRun");
         };
     }
 

@@ -3,55 +3,80 @@ package org.contrast4j.cli;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import picocli.CommandLine;
 
-/** The losses of {@code contrast4j loss}, with the input files and options each one takes. */
+/**
+ * The losses of {@code contrast4j loss}, with the input files and options each one takes. Two families: the
+ * contrastive losses read {@code --anchors} and friends into a {@code Batch}; the class-scoring losses read
+ * {@code --queries}, {@code --classes} and friends into a {@code ClassBatch}.
+ */
 enum LossKind {
-    INFONCE("infonce", Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL,
+    INFONCE("infonce", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL),
             "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale", "--engine"),
-    CLIP("clip", Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL,
+    CLIP("clip", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL),
             "--temperature", "--learnable-temperature", "--max-logit-scale", "--engine"),
-    NTXENT("ntxent", Use.REQUIRED, Use.NO, Use.NO, "--temperature", "--learnable-temperature"),
-    SUPCON("supcon", Use.OPTIONAL, Use.NO, Use.REQUIRED,
+    NTXENT("ntxent", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature"),
+    SUPCON("supcon", contrastive(Use.OPTIONAL, Use.NO, Use.REQUIRED),
             "--temperature", "--learnable-temperature", "--base-temperature"),
-    SIGLIP("siglip", Use.REQUIRED, Use.NO, Use.NO,
+    SIGLIP("siglip", contrastive(Use.REQUIRED, Use.NO, Use.NO),
             "--temperature", "--learnable-temperature", "--bias", "--learnable-bias"),
-    DCL("dcl", Use.REQUIRED, Use.NO, Use.NO, "--temperature", "--learnable-temperature"),
-    DCLW("dclw", Use.REQUIRED, Use.NO, Use.NO, "--temperature", "--learnable-temperature", "--sigma"),
-    MARGIN("margin", Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL, "--positive-margin", "--negative-margin"),
-    TRIPLET("triplet", Use.REQUIRED, Use.REQUIRED, Use.NO, "--margin", "--softplus");
+    DCL("dcl", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature"),
+    DCLW("dclw", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature", "--sigma"),
+    MARGIN("margin", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL), "--positive-margin", "--negative-margin"),
+    TRIPLET("triplet", contrastive(Use.REQUIRED, Use.REQUIRED, Use.NO), "--margin", "--softplus"),
+    SOFTMAX("softmax", classScoring(Use.NO, Use.NO)),
+    NCE("nce", classScoring(Use.REQUIRED, Use.REQUIRED),
+            "--remove-accidental-hits", "--log-normaliser", "--learnable-log-normaliser"),
+    NEG("neg", classScoring(Use.REQUIRED, Use.NO), "--remove-accidental-hits"),
+    SAMPLED_SOFTMAX("sampled-softmax", classScoring(Use.REQUIRED, Use.REQUIRED), "--remove-accidental-hits");
 
     /** Whether a loss takes an input file. */
     enum Use { REQUIRED, OPTIONAL, NO }
 
     /** Options every loss takes. */
-    static final Set<String> COMMON = Set.of("--loss", "--out", "--anchors", "--similarity", "--reduction",
-            "--help", "--version");
+    static final Set<String> COMMON = Set.of("--loss", "--out", "--reduction", "--help", "--version");
+
+    /** Options every contrastive loss takes besides its own. */
+    static final Set<String> CONTRASTIVE_COMMON = Set.of("--similarity");
+
+    /** The input-file options of both families, in the order of the usage table. */
+    static final List<String> INPUTS = List.of("--anchors", "--positives", "--negatives", "--labels", "--queries",
+            "--classes", "--class-bias", "--targets", "--samples", "--noise");
 
     final String key;
-    private final Use positives;
-    private final Use negatives;
-    private final Use labels;
+    private final Map<String, Use> inputs;
     private final Set<String> options;
 
-    LossKind(String key, Use positives, Use negatives, Use labels, String... options) {
+    LossKind(String key, Map<String, Use> inputs, String... options) {
         this.key = key;
-        this.positives = positives;
-        this.negatives = negatives;
-        this.labels = labels;
+        this.inputs = inputs;
         this.options = Set.of(options);
     }
 
-    /** How this loss uses the input file of {@code option} (--positives, --negatives, --labels). */
+    private static Map<String, Use> contrastive(Use positives, Use negatives, Use labels) {
+        return Map.of("--anchors", Use.REQUIRED, "--positives", positives, "--negatives", negatives,
+                "--labels", labels);
+    }
+
+    private static Map<String, Use> classScoring(Use samples, Use noise) {
+        return Map.of("--queries", Use.REQUIRED, "--classes", Use.REQUIRED, "--class-bias", Use.OPTIONAL,
+                "--targets", Use.REQUIRED, "--samples", samples, "--noise", noise);
+    }
+
+    /** Whether this is a class-scoring loss (queries against a class table) rather than a contrastive one. */
+    boolean classScoring() {
+        return inputs.containsKey("--queries");
+    }
+
+    /** How this loss uses the input file of {@code option} (one of {@link #INPUTS}). */
     Use use(String option) {
-        return switch (option) {
-            case "--positives" -> positives;
-            case "--negatives" -> negatives;
-            case "--labels" -> labels;
-            default -> throw new IllegalStateException("not an input option: " + option);
-        };
+        if (!INPUTS.contains(option)) {
+            throw new IllegalStateException("not an input option: " + option);
+        }
+        return inputs.getOrDefault(option, Use.NO);
     }
 
     /** Whether {@code option} (its long name) applies to this loss. */
@@ -59,8 +84,11 @@ enum LossKind {
         if (COMMON.contains(option)) {
             return true;
         }
-        if (option.equals("--positives") || option.equals("--negatives") || option.equals("--labels")) {
+        if (INPUTS.contains(option)) {
             return use(option) != Use.NO;
+        }
+        if (!classScoring() && CONTRASTIVE_COMMON.contains(option)) {
+            return true;
         }
         return options.contains(option);
     }

@@ -21,7 +21,8 @@ import java.util.StringJoiner;
 
 /**
  * NumPy {@code .npy} files: reads format versions 1.0, 2.0 and 3.0 holding a little-endian float32, float64, int32
- * or int64 array in C order with 1, 2 or 3 dimensions; writes float32 C-order arrays as version 1.0.
+ * or int64 array in C order with 1, 2 or 3 dimensions (float64 values are kept at full precision as well, for inputs
+ * such as probabilities that need it); writes float32 C-order arrays as version 1.0.
  *
  * <p>The format (numpy {@code lib/format.py}): the magic {@code \x93NUMPY}, a major and a minor version byte, the
  * header length (uint16 little-endian in 1.0, uint32 in 2.0 and 3.0), then the header — a Python dict literal
@@ -58,19 +59,24 @@ final class Npy {
         }
     }
 
-    /** An array read from a file: its shape, its stored dtype and its values (float32 or int64 widened). */
+    /**
+     * An array read from a file: its shape, its stored dtype and its values (float32 or int64 widened; a float64 file
+     * also keeps its double values).
+     */
     static final class Array {
         private final String name;
         private final int[] shape;
         private final DType dtype;
         private final float[] floats;
+        private final double[] doubles;
         private final long[] longs;
 
-        Array(String name, int[] shape, DType dtype, float[] floats, long[] longs) {
+        Array(String name, int[] shape, DType dtype, float[] floats, double[] doubles, long[] longs) {
             this.name = name;
             this.shape = shape.clone();
             this.dtype = dtype;
             this.floats = floats;
+            this.doubles = doubles;
             this.longs = longs;
         }
 
@@ -107,6 +113,21 @@ final class Npy {
                         + "') but embeddings must be float32 ('<f4') or float64 ('<f8')");
             }
             return floats;
+        }
+
+        /**
+         * The values of a float file in double: a float64 file's own values, a float32 file's widened (a new array).
+         */
+        double[] doubles() {
+            if (doubles != null) {
+                return doubles;
+            }
+            float[] f = floats();
+            double[] out = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                out[i] = f[i];
+            }
+            return out;
         }
 
         /** The values of an int32 or int64 file. */
@@ -229,6 +250,7 @@ final class Npy {
         int n = (int) count;
         ByteBuffer buf = ByteBuffer.allocate(CHUNK * 8).order(ByteOrder.LITTLE_ENDIAN);
         float[] floats = h.dtype.isFloat() ? new float[n] : null;
+        double[] doubles = h.dtype == DType.FLOAT64 ? new double[n] : null;
         long[] longs = h.dtype.isFloat() ? null : new long[n];
         int done = 0;
         while (done < n) {
@@ -250,6 +272,7 @@ final class Npy {
                                     + " overflows float32");
                         }
                         floats[done + i] = f;
+                        doubles[done + i] = v;
                     }
                 }
                 case INT32 -> {
@@ -261,11 +284,11 @@ final class Npy {
             }
             done += take;
         }
-        return new Array(name, h.shape, h.dtype, floats, longs);
+        return new Array(name, h.shape, h.dtype, floats, doubles, longs);
     }
 
     private static String index(int[] shape, long flat) {
-        return new Array("", shape, DType.FLOAT32, null, null).index(flat);
+        return new Array("", shape, DType.FLOAT32, null, null, null).index(flat);
     }
 
     private static boolean startsWithMagic(ByteBuffer b) {

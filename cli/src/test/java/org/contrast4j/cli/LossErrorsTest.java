@@ -119,7 +119,8 @@ class LossErrorsTest {
     @Test
     void unknownLoss() {
         bad(args("--loss", "hinge", "--anchors", f("a.npy")),
-                "--loss", "expected one of infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet",
+                "--loss", "expected one of infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet,"
+                        + " softmax, nce, neg, sampled-softmax",
                 "'hinge'");
     }
 
@@ -145,7 +146,7 @@ class LossErrorsTest {
                 "--loss triplet needs --negatives");
         bad(args("--loss", "supcon", "--anchors", f("a.npy")), "--loss supcon needs --labels");
         bad(args("--loss", "ntxent", "--anchors", f("a.npy")), "--loss ntxent needs --positives");
-        bad(args("--loss", "infonce"), "Missing required option", "--anchors");
+        bad(args("--loss", "infonce"), "--loss infonce needs --anchors (N×D)");
     }
 
     @Test

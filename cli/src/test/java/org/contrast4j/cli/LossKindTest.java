@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Random;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
+import org.contrast4j.loss.ClassBatch;
+import org.contrast4j.loss.ClassScoringLoss;
+import org.contrast4j.loss.FullSoftmax;
+import org.contrast4j.loss.Nce;
+import org.contrast4j.loss.NegativeSampling;
+import org.contrast4j.loss.SampledSoftmax;
 import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.Dcl;
 import org.contrast4j.loss.InfoNce;
@@ -37,6 +43,7 @@ class LossKindTest {
             case DCLW -> Dcl.builder().weighted(true).build();
             case MARGIN -> MarginContrastive.builder().build();
             case TRIPLET -> Triplet.builder().build();
+            case SOFTMAX, NCE, NEG, SAMPLED_SOFTMAX -> throw new IllegalArgumentException(k + " is class-scoring");
         };
     }
 
@@ -67,6 +74,9 @@ class LossKindTest {
     void tableAgreesWithTheLibrary() {
         int checked = 0;
         for (LossKind k : LossKind.values()) {
+            if (k.classScoring()) {
+                continue;
+            }
             ContrastiveLoss loss = library(k);
             assertDoesNotThrow(() -> loss.compute(batch(k, null, null)), k.key + " with its required inputs");
             for (String option : new String[] {"--positives", "--negatives", "--labels"}) {
@@ -86,11 +96,78 @@ class LossKindTest {
 
     @Test
     void namesAndLookup() {
-        assertEquals("infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet", LossKind.names());
+        assertEquals("infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet, softmax, nce, neg,"
+                + " sampled-softmax", LossKind.names());
         for (LossKind k : LossKind.values()) {
             assertEquals(k, LossKind.parse(k.key));
         }
         assertEquals("siglip", LossKind.acceptedBy("--bias"));
         assertEquals("infonce, clip, margin, triplet", LossKind.acceptedBy("--negatives"));
+        assertEquals("infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet",
+                LossKind.acceptedBy("--anchors"));
+        assertEquals("infonce, clip, ntxent, supcon, siglip, dcl, dclw, margin, triplet",
+                LossKind.acceptedBy("--similarity"));
+        assertEquals("softmax, nce, neg, sampled-softmax", LossKind.acceptedBy("--queries"));
+        assertEquals("nce, neg, sampled-softmax", LossKind.acceptedBy("--samples"));
+        assertEquals("nce, sampled-softmax", LossKind.acceptedBy("--noise"));
+        assertEquals("nce, neg, sampled-softmax", LossKind.acceptedBy("--remove-accidental-hits"));
+        assertEquals("nce", LossKind.acceptedBy("--learnable-log-normaliser"));
+        assertEquals(LossKind.acceptedBy("--loss"), LossKind.names());
+        assertEquals(LossKind.acceptedBy("--reduction"), LossKind.names());
+    }
+
+    static final int B = 3;
+    static final int V = 7;
+
+    static ClassScoringLoss classLibrary(LossKind k) {
+        return switch (k) {
+            case SOFTMAX -> FullSoftmax.builder().build();
+            case NCE -> Nce.builder().build();
+            case NEG -> NegativeSampling.builder().build();
+            case SAMPLED_SOFTMAX -> SampledSoftmax.builder().build();
+            default -> throw new IllegalArgumentException(k + " is contrastive");
+        };
+    }
+
+    /** A class batch with the required inputs of {@code k}, without {@code omit} (--samples or --noise). */
+    static ClassBatch classBatch(LossKind k, String omit) {
+        Random rnd = new Random(8);
+        ClassBatch.Builder b = ClassBatch.builder(m(rnd, B), m(rnd, V)).targets(new int[] {0, 3, 6});
+        if (k.use("--samples") == LossKind.Use.REQUIRED && !"--samples".equals(omit)) {
+            b.sharedSamples(new int[] {1, 2, 4});
+        }
+        if (k.use("--noise") == LossKind.Use.REQUIRED && !"--noise".equals(omit)) {
+            double[] q = new double[V];
+            java.util.Arrays.fill(q, 1.0 / V);
+            b.noise(q);
+        }
+        return b.build();
+    }
+
+    @Test
+    void classTableAgreesWithTheLibrary() {
+        // a required input missing makes the library throw; an input marked "-" is one the library does not need
+        // (it ignores it, so one batch can feed every objective; the command line rejects it as a likely mistake)
+        int checked = 0;
+        for (LossKind k : LossKind.values()) {
+            if (!k.classScoring()) {
+                continue;
+            }
+            ClassScoringLoss loss = classLibrary(k);
+            assertDoesNotThrow(() -> loss.compute(classBatch(k, null)), k.key + " with its required inputs");
+            for (String option : new String[] {"--samples", "--noise"}) {
+                if (k.use(option) == LossKind.Use.REQUIRED) {
+                    assertThrows(IllegalArgumentException.class, () -> loss.compute(classBatch(k, option)),
+                            k.key + " without " + option);
+                } else {
+                    assertEquals(LossKind.Use.NO, k.use(option));
+                    assertDoesNotThrow(() -> loss.compute(classBatch(k, option)), k.key + " without " + option);
+                }
+                checked++;
+            }
+            assertEquals(LossKind.Use.OPTIONAL, k.use("--class-bias"));
+            assertEquals(LossKind.Use.NO, k.use("--anchors"));
+        }
+        assertEquals(8, checked);
     }
 }

@@ -107,6 +107,18 @@ class NpyTest {
     }
 
     @Test
+    void keepsFloat64AtFullPrecisionAndWidensFloat32() throws IOException {
+        double[] v = {1.0 / 3, -2.0 / 7, 1e-30, 123456.789};
+        Npy.Array a = Npy.read(file("d.npy", npy(1, 0, dict("<f8", false, "(2, 2)"), f8(v))));
+        assertArrayEquals(v, a.doubles(), 0.0);
+        Npy.Array b = Npy.read(file("f.npy", npy(1, 0, dict("<f4", false, "(3,)"), f4(0.1f, -2.5f, 1e-20f))));
+        assertArrayEquals(new double[] {0.1f, -2.5f, 1e-20f}, b.doubles(), 0.0);
+        Npy.Array l = Npy.read(file("l.npy", npy(1, 0, dict("<i8", false, "(1,)"), i8(3))));
+        InputException e = assertThrows(InputException.class, l::doubles);
+        assertTrue(e.getMessage().contains("holds int64"), e.getMessage());
+    }
+
+    @Test
     void readsInt32AndInt64Labels() throws IOException {
         Npy.Array a = Npy.read(file("l4.npy", npy(1, 0, dict("<i4", false, "(4,)"),
                 i4(0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE))));

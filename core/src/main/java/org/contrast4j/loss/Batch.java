@@ -9,10 +9,13 @@ import org.contrast4j.linalg.Matrix;
  *
  * <p>Negatives are either <b>shared</b> (M×D: every anchor sees all M) or <b>paired</b> (an N×M×D array stored as an
  * (N·M)×D {@link Matrix}: rows i·M … i·M+M−1 are anchor i's own M negatives). Labels are class ids; same-label
- * in-batch candidates are treated as false negatives by the losses that support it.
+ * in-batch candidates are treated as false negatives by the losses that support it. Shared negatives may carry labels
+ * too ({@link Builder#sharedNegatives(Matrix, long[])}, e.g. a MoCo queue): {@link InfoNce} then also removes the
+ * shared negatives with anchor i's label from anchor i's candidates.
  *
  * <p>{@link Builder#build()} rejects, with a message naming the sizes or the offending index and value: an empty
- * batch, a dimension of 0, shapes that disagree, labels of the wrong length, and any NaN or infinite entry.
+ * batch, a dimension of 0, shapes that disagree, labels of the wrong length (N, or M for the negative labels),
+ * negative labels without anchor labels, and any NaN or infinite entry.
  */
 public final class Batch {
     private final Matrix anchors;
@@ -20,6 +23,7 @@ public final class Batch {
     private final Matrix negatives;
     private final int negativesPerAnchor;
     private final long[] labels;
+    private final long[] negativeLabels;
 
     private Batch(Builder b) {
         this.anchors = b.anchors;
@@ -27,6 +31,7 @@ public final class Batch {
         this.negatives = b.negatives;
         this.negativesPerAnchor = b.negativesPerAnchor;
         this.labels = b.labels == null ? null : b.labels.clone();
+        this.negativeLabels = b.negativeLabels == null ? null : b.negativeLabels.clone();
     }
 
     /** A batch of anchors and their positives, the input of most losses. */
@@ -69,6 +74,11 @@ public final class Batch {
         return Optional.ofNullable(labels).map(long[]::clone);
     }
 
+    /** A copy of the M labels of the shared negatives, if given. */
+    public Optional<long[]> negativeLabels() {
+        return Optional.ofNullable(negativeLabels).map(long[]::clone);
+    }
+
     /** N. */
     public int size() {
         return anchors.rows();
@@ -92,6 +102,10 @@ public final class Batch {
         return labels;
     }
 
+    long[] negativeLabelsOrNull() {
+        return negativeLabels;
+    }
+
     @Override
     public String toString() {
         return "Batch{anchors=" + anchors.shape()
@@ -99,7 +113,8 @@ public final class Batch {
                 + (negatives != null ? (negativesPerAnchor > 0
                         ? ", pairedNegatives=" + size() + "×" + negativesPerAnchor + "×" + dimension()
                         : ", sharedNegatives=" + negatives.shape()) : "")
-                + (labels != null ? ", labels=" + labels.length : "") + "}";
+                + (labels != null ? ", labels=" + labels.length : "")
+                + (negativeLabels != null ? ", negativeLabels=" + negativeLabels.length : "") + "}";
     }
 
     /** Builds a {@link Batch}; {@link #build()} validates everything. */
@@ -109,6 +124,7 @@ public final class Batch {
         private Matrix negatives;
         private int negativesPerAnchor;
         private long[] labels;
+        private long[] negativeLabels;
 
         private Builder(Matrix anchors) {
             if (anchors == null) {
@@ -125,8 +141,18 @@ public final class Batch {
 
         /** M×D negatives shared by every anchor (replaces any negatives set before). */
         public Builder sharedNegatives(Matrix negatives) {
+            return sharedNegatives(negatives, null);
+        }
+
+        /**
+         * M×D negatives shared by every anchor, with M class labels (copied at {@link #build()}; null = unlabelled).
+         * A shared negative whose label equals anchor i's label is removed from anchor i's candidates by
+         * {@link InfoNce}; the batch then needs anchor {@link #labels(long[])} too. Replaces any negatives set before.
+         */
+        public Builder sharedNegatives(Matrix negatives, long[] negativeLabels) {
             this.negatives = negatives;
             this.negativesPerAnchor = 0;
+            this.negativeLabels = negativeLabels;
             return this;
         }
 
@@ -140,6 +166,7 @@ public final class Batch {
             }
             this.negatives = negatives;
             this.negativesPerAnchor = perAnchor;
+            this.negativeLabels = null;
             return this;
         }
 
@@ -185,6 +212,20 @@ public final class Batch {
             if (labels != null && labels.length != n) {
                 throw new IllegalArgumentException(
                         "labels has " + labels.length + " entries but there are " + n + " anchors");
+            }
+            if (negativeLabels != null) {
+                if (negatives == null) {
+                    throw new IllegalArgumentException("negative labels were given (" + negativeLabels.length
+                            + ") but no shared negatives");
+                }
+                if (negativeLabels.length != negatives.rows()) {
+                    throw new IllegalArgumentException("negative labels has " + negativeLabels.length
+                            + " entries but there are " + negatives.rows() + " shared negatives");
+                }
+                if (labels == null) {
+                    throw new IllegalArgumentException("negative labels need anchor labels: same-label shared "
+                            + "negatives are masked per anchor, so give labels(long[]) for the " + n + " anchors too");
+                }
             }
             return new Batch(this);
         }

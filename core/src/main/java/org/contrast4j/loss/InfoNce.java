@@ -17,7 +17,9 @@ import org.contrast4j.similarity.Similarity;
  * </pre>
  * over its candidates C(i): every in-batch positive p_j, plus the batch's explicit negatives — shared (M×D, every
  * anchor sees all M) or paired (N×M×D, anchor i its own M). With labels, in-batch candidates p_j (j ≠ i) that share
- * anchor i's label are false negatives and are removed from C(i). The positive's share of the denominator measures
+ * anchor i's label are false negatives and are removed from C(i); so are labelled shared negatives with anchor i's
+ * label ({@link Batch.Builder#sharedNegatives(Matrix, long[])}, e.g. a MoCo queue,
+ * {@link org.contrast4j.sample.NegativeQueue}). The positive's share of the denominator measures
  * alignment, the rest uniformity; log N − L lower-bounds the mutual information I(a; p).
  *
  * <p>{@code symmetric(true)}: per-row ℓ_i = ½(ℓ_i^{a→p} + ℓ_i^{p→a}); the reverse direction scores p_i against the
@@ -89,11 +91,12 @@ public final class InfoNce implements ContrastiveLoss {
         Matrix neg = batch.negativesOrNull();
         int paired = batch.negativesPerAnchor();
         long[] labels = batch.labelsOrNull();
+        long[] negLabels = batch.negativeLabelsOrNull(); // only with shared negatives, and then labels != null
         int n = a.rows();
         if (engine.resolve(n, neg != null) == Engine.TILED) {
-            requireNegatives(labels, n, n, "anchor", "");
+            requireNegatives(labels, null, n, n, "anchor", "");
             if (symmetric) {
-                requireNegatives(labels, n, n, "positive", " in the reverse (positive → anchor) direction");
+                requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
             }
             return InfoNceTiled.compute(batch, p, temperature, symmetric, similarity, reduction,
                     threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
@@ -120,8 +123,8 @@ public final class InfoNce implements ContrastiveLoss {
             }
         }
 
-        boolean[] candidate = labels == null ? null : candidates(labels, n, cols);
-        requireNegatives(labels, n, cols, "anchor", "");
+        boolean[] candidate = labels == null ? null : candidates(labels, negLabels, n, cols);
+        requireNegatives(labels, negLabels, n, cols, "anchor", "");
         float[] target = new float[n * cols];
         for (int i = 0; i < n; i++) {
             target[i * cols + i] = 1f;
@@ -136,7 +139,7 @@ public final class InfoNce implements ContrastiveLoss {
         double[] dotR = null;
         float[] gR = null;
         if (symmetric) {
-            requireNegatives(labels, n, n, "positive", " in the reverse (positive → anchor) direction");
+            requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
             float[] simR = Blocks.transposeSquare(Blocks.columns(sim, n, cols, 0, n).data(), n);
             lossR = new double[n];
             dotR = new double[n];
@@ -145,7 +148,7 @@ public final class InfoNce implements ContrastiveLoss {
             for (int i = 0; i < n; i++) {
                 targetR[i * n + i] = 1f;
             }
-            SoftmaxRows.crossEntropy(simR, n, n, scale, labels == null ? null : candidates(labels, n, n), targetR,
+            SoftmaxRows.crossEntropy(simR, n, n, scale, labels == null ? null : candidates(labels, null, n, n), targetR,
                     null, lossR, gR, dotR);
         }
 
@@ -203,8 +206,11 @@ public final class InfoNce implements ContrastiveLoss {
         return new LossResult(value, perRow, 0, gradients, scalars, terms);
     }
 
-    /** In-batch columns j ≠ i with row i's label are not candidates; every other column is. */
-    private static boolean[] candidates(long[] labels, int n, int cols) {
+    /**
+     * In-batch columns j ≠ i with row i's label are not candidates, nor shared-negative columns n + m whose label
+     * {@code shared[m]} (null = unlabelled) is row i's; every other column is.
+     */
+    private static boolean[] candidates(long[] labels, long[] shared, int n, int cols) {
         boolean[] c = new boolean[n * cols];
         java.util.Arrays.fill(c, true);
         for (int i = 0; i < n; i++) {
@@ -213,16 +219,24 @@ public final class InfoNce implements ContrastiveLoss {
                     c[i * cols + j] = false;
                 }
             }
+            for (int m = 0; shared != null && m < shared.length; m++) {
+                if (shared[m] == labels[i]) {
+                    c[i * cols + n + m] = false;
+                }
+            }
         }
         return c;
     }
 
-    /** Each row needs a candidate besides its positive (cols − n explicit negatives, or a differently labelled j). */
-    private static void requireNegatives(long[] labels, int n, int cols, String row, String where) {
-        if (cols > n) {
+    /**
+     * Each row needs a candidate besides its positive: an unlabelled explicit negative (cols &gt; n), a differently
+     * labelled j, or a shared negative whose label ({@code shared}) differs from the row's.
+     */
+    private static void requireNegatives(long[] labels, long[] shared, int n, int cols, String row, String where) {
+        if (cols > n && shared == null) {
             return;
         }
-        if (n == 1) {
+        if (n == 1 && shared == null) {
             throw new IllegalArgumentException(NAME + " needs a negative for every " + row + where
                     + ": the batch has N = 1 and no explicit negatives");
         }
@@ -233,6 +247,14 @@ public final class InfoNce implements ContrastiveLoss {
             boolean found = false;
             for (int j = 0; j < n && !found; j++) {
                 found = labels[j] != labels[i];
+            }
+            for (int m = 0; shared != null && m < shared.length && !found; m++) {
+                found = shared[m] != labels[i];
+            }
+            if (!found && shared != null) {
+                throw new IllegalArgumentException(NAME + ": " + row + " " + i + " has no negative" + where
+                        + ": every in-batch candidate and all " + shared.length + " shared negatives share its label "
+                        + labels[i]);
             }
             if (!found) {
                 throw new IllegalArgumentException(NAME + ": " + row + " " + i + " has no negative" + where

@@ -45,6 +45,14 @@ final class Inputs {
         }
     }
 
+    /** For losses that take shared negatives but have no use for their labels (which would silently do nothing). */
+    static void rejectNegativeLabels(Batch batch, String loss) {
+        if (batch.negativeLabelsOrNull() != null) {
+            throw new IllegalArgumentException(loss + " does not use negative labels (its explicit negatives are "
+                    + "always negatives); the batch has " + batch.negativeLabelsOrNull().length);
+        }
+    }
+
     static void rejectPositives(Batch batch, String loss) {
         if (batch.positivesOrNull() != null) {
             throw new IllegalArgumentException(loss + " does not use positives; the batch has "

@@ -63,6 +63,7 @@ public final class MarginContrastive implements ContrastiveLoss {
         Matrix rawA = batch.anchors();
         Matrix rawP = Inputs.requirePositives(batch, NAME);
         Matrix rawN = batch.negativesOrNull();
+        Inputs.rejectNegativeLabels(batch, NAME);
         long[] labels = batch.labelsOrNull();
         int n = rawA.rows();
         int dim = rawA.cols();

@@ -1,5 +1,5 @@
 /**
- * Contrastive losses with exact gradients.
+ * Contrastive losses, and the class-scoring losses of the NCE family, with exact gradients.
  *
  * <p>One contract: a {@link org.contrast4j.loss.ContrastiveLoss} takes a validated
  * {@link org.contrast4j.loss.Batch} (anchors, positives, shared or paired negatives, labels) and returns one immutable
@@ -19,6 +19,27 @@
  *   <tr><td>{@link org.contrast4j.loss.MarginContrastive}</td><td>margin contrastive loss</td><td>Hadsell et al. 2006</td></tr>
  *   <tr><td>{@link org.contrast4j.loss.Triplet}</td><td>triplet margin loss (hinge or softplus)</td>
  *       <td>Schroff et al. 2015; Hermans et al. 2017</td></tr>
+ * </table>
+ *
+ * <p>A second contract for a query scored against a table of V classes, s(c|h) = h·W_c + b_c (word, item or
+ * retrieval embeddings): a {@link org.contrast4j.loss.ClassScoringLoss} takes a validated
+ * {@link org.contrast4j.loss.ClassBatch} (queries, class table, optional bias, targets, sampled classes shared or per
+ * query, noise distribution or expected counts) and returns a {@link org.contrast4j.loss.ClassLossResult} whose
+ * class-table and bias gradients are sparse ({@link org.contrast4j.loss.SparseRows},
+ * {@link org.contrast4j.loss.SparseVector}: only the touched rows, with their class ids), so a table of 10⁶ classes is
+ * never touched densely except by the full softmax.
+ *
+ * <table>
+ *   <caption>Class-scoring losses</caption>
+ *   <tr><th>class</th><th>loss</th><th>paper</th></tr>
+ *   <tr><td>{@link org.contrast4j.loss.FullSoftmax}</td><td>softmax cross-entropy over all V classes (the exact
+ *       baseline)</td><td>—</td></tr>
+ *   <tr><td>{@link org.contrast4j.loss.Nce}</td><td>noise-contrastive estimation, optional learned log Z</td>
+ *       <td>Gutmann &amp; Hyvärinen 2010; Mnih &amp; Teh 2012</td></tr>
+ *   <tr><td>{@link org.contrast4j.loss.NegativeSampling}</td><td>negative sampling (NCE without log(k·q))</td>
+ *       <td>Mikolov et al. 2013</td></tr>
+ *   <tr><td>{@link org.contrast4j.loss.SampledSoftmax}</td><td>sampled softmax with the log E(c) correction and
+ *       accidental-hit removal</td><td>Jean et al. 2015</td></tr>
  * </table>
  *
  * <p>Numerics: max-subtracted log-sum-exps in double, masked candidates never exponentiated, finite values and

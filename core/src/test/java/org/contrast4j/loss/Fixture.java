@@ -65,7 +65,8 @@ record Fixture(String file, String name, String loss, JsonNode config, Batch bat
             JsonNode neg = in.get("negatives");
             String kind = in.required("negatives_kind").asText();
             switch (kind) {
-                case "shared" -> b.sharedNegatives(matrix(neg));
+                case "shared" -> b.sharedNegatives(matrix(neg),
+                        in.has("negative_labels") ? longs(in.get("negative_labels")) : null);
                 case "paired" -> b.pairedNegatives(matrix(neg), neg.required("shape").get(1).asInt());
                 default -> throw new IllegalArgumentException(file + ": unknown negatives_kind " + kind);
             }
@@ -133,6 +134,14 @@ record Fixture(String file, String name, String loss, JsonNode config, Batch bat
         List<Double> out = new ArrayList<>(array.size());
         array.forEach(v -> out.add(v.doubleValue()));
         return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static long[] longs(JsonNode l) {
+        long[] out = new long[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = l.get(i).asLong();
+        }
+        return out;
     }
 
     private static Input input(String key) {
