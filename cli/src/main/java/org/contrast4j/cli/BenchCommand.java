@@ -78,8 +78,9 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "infonce", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Times InfoNCE (or its symmetric, CLIP-style form) forward + backward on seeded random"
-                    + " inputs: one warm-up run, then R timed runs; prints the median seconds, the effective"
-                    + " GFLOP/s, the peak resident memory, the kernel and the engine."},
+                    + " inputs: one warm-up run, then R timed runs; prints the median seconds (and CPU seconds of the"
+                    + " process, which a busy machine inflates less), the effective GFLOP/s, the peak resident"
+                    + " memory, the kernel and the engine."},
             footer = {"",
                 "Loss: InfoNCE with cosine similarity, τ = 0.1 fixed, mean over rows, in-batch negatives only;",
                 "  --symmetric adds the positive → anchor direction (the CLIP loss at a fixed temperature).",
@@ -124,6 +125,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--reps", paramLabel = "R", description = "Timed runs after the warm-up, >= 1 (default 3).")
         int reps = 3;
 
+        @Option(names = "--warmup", paramLabel = "W",
+                description = "Untimed runs first, >= 0 (default 1; 0 for very large N).")
+        int warmup = 1;
+
         @Option(names = "--seed", paramLabel = "S", description = "Seed of the inputs (default 42).")
         long seed = 42;
 
@@ -145,6 +150,9 @@ final class BenchCommand implements Runnable {
             if (reps < 1) {
                 throw new InputException("--reps must be >= 1, was " + reps);
             }
+            if (warmup < 0) {
+                throw new InputException("--warmup must be >= 0, was " + warmup);
+            }
             InfoNce.Builder b = InfoNce.builder().temperature(0.1).symmetric(symmetric).engine(engine);
             if (threads != null) {
                 if (threads < 1) {
@@ -160,20 +168,24 @@ final class BenchCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             double value = 0;
             double[] seconds = new double[reps];
-            for (int r = -1; r < reps; r++) {
+            double[] cpu = new double[reps];
+            for (int r = -warmup; r < reps; r++) {
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 LossResult result = loss.compute(batch);
                 double s = (System.nanoTime() - t0) / 1e9;
+                double c = (processCpuNanos() - c0) / 1e9;
                 value = result.value();
                 if (r >= 0) {
                     seconds[r] = s;
+                    cpu[r] = c;
                 }
-                err.printf(Locale.ROOT, "%s: %.3f s%n", r < 0 ? "warm-up" : "run " + (r + 1) + "/" + reps, s);
+                err.printf(Locale.ROOT, "%s: %.3f s (CPU %.3f s)%n", r < 0 ? "warm-up" : "run " + (r + 1) + "/" + reps,
+                        s, c);
                 err.flush();
             }
-            double[] sorted = seconds.clone();
-            Arrays.sort(sorted);
-            double median = reps % 2 == 1 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);
+            double median = median(seconds);
+            double medianCpu = median(cpu);
             double flops = (symmetric ? 8.0 : 6.0) * n * (double) n * dim;
             double gflops = flops / median / 1e9;
             long rss = peakRss();
@@ -187,6 +199,7 @@ final class BenchCommand implements Runnable {
                     .row("value", value)
                     .row("runs", reps + " after one warm-up: " + Arrays.toString(round(seconds)) + " s")
                     .row("median seconds", median)
+                    .row("median CPU seconds", Output.number(medianCpu) + " (all threads of the JVM)")
                     .row("GFLOP/s", gflops)
                     .row("peak RSS", rss < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f MiB", rss / 1048576.0));
             PrintWriter out = spec.commandLine().getOut();
@@ -202,6 +215,7 @@ final class BenchCommand implements Runnable {
                 o.put("seed", seed);
                 o.put("value", value);
                 o.put("seconds", median);
+                o.put("cpu_seconds", medianCpu);
                 ArrayNode all = o.putArray("runs");
                 for (double s : seconds) {
                     all.add(s);
@@ -220,6 +234,22 @@ final class BenchCommand implements Runnable {
                 }
             }
             out.flush();
+            return 0;
+        }
+
+        private static double median(double[] v) {
+            double[] sorted = v.clone();
+            Arrays.sort(sorted);
+            int k = sorted.length;
+            return k % 2 == 1 ? sorted[k / 2] : 0.5 * (sorted[k / 2 - 1] + sorted[k / 2]);
+        }
+
+        /** CPU time of the whole process (every thread), or 0 when the JVM cannot tell. */
+        private static long processCpuNanos() {
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os) {
+                return Math.max(0, os.getProcessCpuTime());
+            }
             return 0;
         }
 

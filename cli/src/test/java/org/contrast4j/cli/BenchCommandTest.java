@@ -48,6 +48,7 @@ class BenchCommandTest {
             assertEquals(2, j.get("runs").size());
             double seconds = j.get("seconds").asDouble();
             assertTrue(seconds > 0);
+            assertTrue(j.get("cpu_seconds").asDouble() >= 0);
             assertEquals(8.0 * 40 * 40 * 8, j.get("flops").asDouble());
             assertEquals(8.0 * 40 * 40 * 8 / seconds / 1e9, j.get("gflops").asDouble(), 1e-9);
             assertTrue(j.get("peak_rss_bytes").asLong() > 1 << 20, "peak RSS " + j.get("peak_rss_bytes"));
@@ -60,7 +61,9 @@ class BenchCommandTest {
             assertTrue(r.out().contains("median seconds"), r.out());
         }
         // one-way: 6·N²·D; AUTO below the threshold is dense
-        CliTesting.Run r = CliTesting.run("bench", "infonce", "--n", "30", "--dim", "4", "--reps", "1", "--json");
+        CliTesting.Run r = CliTesting.run("bench", "infonce", "--n", "30", "--dim", "4", "--reps", "1", "--warmup",
+                "0", "--json");
+        assertTrue(!r.err().contains("warm-up") && r.err().contains("run 1/1: "), r.err());
         String[] lines = r.out().strip().split("\n");
         JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
         assertEquals(6.0 * 30 * 30 * 4, j.get("flops").asDouble());
@@ -76,6 +79,8 @@ class BenchCommandTest {
                 .assertBadInput("--threads must be >= 1, was 0");
         CliTesting.run("bench", "infonce", "--n", "8", "--dim", "4", "--reps", "0")
                 .assertBadInput("--reps must be >= 1, was 0");
+        CliTesting.run("bench", "infonce", "--n", "8", "--dim", "4", "--warmup", "-1")
+                .assertBadInput("--warmup must be >= 0, was -1");
         CliTesting.run("bench", "infonce", "--n", "8", "--dim", "4", "--engine", "gpu")
                 .assertBadInput("expected one of auto, dense, tiled but was 'gpu'");
         CliTesting.run("bench", "infonce", "--n", "100000", "--dim", "100000")
