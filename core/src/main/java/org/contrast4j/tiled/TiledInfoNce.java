@@ -90,6 +90,7 @@ public final class TiledInfoNce {
         this.panelFloats = panelFloats;
     }
 
+    /** The number of workers (the calling thread and threads − 1 started per call). */
     public int threads() {
         return threads;
     }
