@@ -12,7 +12,7 @@ import org.contrast4j.linalg.Matrix;
 /**
  * The ceiling for a tiled symmetric InfoNCE: the GFLOP/s of its four products alone, with no exp, no log-sum-exp
  * and no softmax in between. Per block of b anchor rows, on the kernel the facade selected
- * ({@code -Dcontrast4j.kernel}), with single-threaded calls and T Java threads taking blocks in turn:
+ * ({@code -Dcontrast4j.kernel}), with T Java threads taking blocks in turn:
  * <ol>
  *   <li>S = A_blk·Bᵀ (b×N, depth D) — pass 1;</li>
  *   <li>S = A_blk·Bᵀ again — pass 2 recomputes the tile;</li>
@@ -27,9 +27,12 @@ import org.contrast4j.linalg.Matrix;
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dcontrast4j.kernel=blas \
  *     -cp bench/target/benchmarks.jar org.contrast4j.bench.SgemmCeiling --n 8192 --dim 256 --threads 2
  * </pre>
- * Options: {@code --n N --dim D --threads T --rows R --block b (256) --reps R (3) --seed S (1)}. Prints one line, then
+ * Options: {@code --n N --dim D --threads T --rows R --block b (256) --reps R (3) --seed S (42)} and
+ * {@code --blas-threads B} (1): OpenBLAS threads per call — the default 1 is how the tiled engine runs
+ * ({@link Kernels#singleThreadedCalls()}); {@code --threads 1 --blas-threads 2} is the alternative of letting
+ * OpenBLAS own the cores. Prints one line, then
  * a JSON object on the last line: {@code seconds} (median over the processed rows), {@code gflops}, {@code kernel},
- * {@code threads}, {@code rows}, {@code n}, {@code dim}.
+ * {@code threads}, {@code blas_threads}, {@code rows}, {@code n}, {@code dim}.
  */
 public final class SgemmCeiling {
     private SgemmCeiling() {
@@ -38,7 +41,8 @@ public final class SgemmCeiling {
     public static void main(String[] args) throws Exception {
         int n = 8192, d = 256, threads = 2, block = 256, reps = 3;
         int rows = -1;
-        long seed = 1;
+        int blasThreads = 1;
+        long seed = 42;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("option " + args[i] + " needs a value");
@@ -51,9 +55,10 @@ public final class SgemmCeiling {
                 case "--rows" -> rows = positive(args[i], v);
                 case "--block" -> block = positive(args[i], v);
                 case "--reps" -> reps = positive(args[i], v);
+                case "--blas-threads" -> blasThreads = positive(args[i], v);
                 case "--seed" -> seed = Long.parseLong(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--n, --dim, --threads, --rows, --block, --reps, --seed)");
+                        + " (--n, --dim, --threads, --rows, --block, --reps, --blas-threads, --seed)");
             }
         }
         rows = rows < 0 ? n : Math.min(rows, n);
@@ -85,7 +90,9 @@ public final class SgemmCeiling {
         }
         ExecutorService pool = Executors.newFixedThreadPool(t);
         double[] seconds = new double[reps];
-        try (Kernels.Scope ignored = Kernels.singleThreadedCalls()) {
+        int before = Kernels.threadsPerCall();
+        Kernels.setThreadsPerCall(blasThreads);
+        try {
             for (int rep = -1; rep < reps; rep++) {
                 long t0 = System.nanoTime();
                 Future<?>[] futures = new Future<?>[t];
@@ -114,16 +121,18 @@ public final class SgemmCeiling {
             }
         } finally {
             pool.shutdown();
+            Kernels.setThreadsPerCall(before);
         }
         Arrays.sort(seconds);
+        int perCall = Kernels.name().equals("blas") ? blasThreads : 1;
         double median = seconds[reps / 2];
         double gflops = 8.0 * rows * n * d / median * 1e-9;
         System.out.printf(Locale.ROOT, "sgemm ceiling: 4 products of %d rows × N = %d × D = %d in blocks of %d, %d "
-                        + "threads, kernel %s: median %.3f s = %.1f GFLOP/s%n",
-                rows, n, d, bl, t, Kernels.name(), median, gflops);
+                        + "threads × %d per call, kernel %s: median %.3f s = %.1f GFLOP/s%n",
+                rows, n, d, bl, t, perCall, Kernels.name(), median, gflops);
         System.out.printf(Locale.ROOT, "{\"seconds\": %.6f, \"gflops\": %.3f, \"kernel\": \"%s\", \"threads\": %d, "
-                        + "\"rows\": %d, \"n\": %d, \"dim\": %d}%n",
-                median, gflops, Kernels.name(), t, rows, n, d);
+                        + "\"blas_threads\": %d, \"rows\": %d, \"n\": %d, \"dim\": %d}%n",
+                median, gflops, Kernels.name(), t, perCall, rows, n, d);
     }
 
     private static int positive(String option, String value) {

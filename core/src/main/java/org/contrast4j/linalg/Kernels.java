@@ -222,8 +222,10 @@ public final class Kernels {
      * C = alpha·op(A)·op(B) + beta·C on blocks of row-major arrays, with BLAS's arguments: C is m×n starting at
      * {@code c[cOff]} with rows {@code ldc} apart, op(A) is m×k and op(B) k×n (stored transposed when
      * {@code transA}/{@code transB}), rows {@code lda}/{@code ldb} apart. When {@code beta == 0} the old content of C
-     * is ignored. An entry of C does not depend on m, n or where it lies in the call (see the package notes), so a
-     * product computed block by block gives the same bits as one call.
+     * is ignored. With the Java kernels an entry of C does not depend on m, n or where it lies in the call, so a
+     * product computed block by block gives the same bits as one call; OpenBLAS chooses its micro-kernels by shape
+     * and may differ in the last bits between blockings, though it is deterministic for fixed arguments and thread
+     * count (see the package notes).
      *
      * @throws IllegalArgumentException if a size is negative, a leading dimension is smaller than its row, or a
      *     block runs outside its array (naming it)
