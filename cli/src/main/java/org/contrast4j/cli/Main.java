@@ -27,7 +27,10 @@ import picocli.CommandLine.HelpCommand;
  * which finds a JDK 25 and adds the JVM flags the kernels need.
  */
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {LossCommand.class, MetricsCommand.class, HelpCommand.class},
+        subcommands = {LossCommand.class, MetricsCommand.class,
+            NeighboursCommand.class,
+            CompareCommand.class,
+            HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
                 + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})
