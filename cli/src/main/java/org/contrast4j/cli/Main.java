@@ -19,6 +19,9 @@ import picocli.CommandLine.HelpCommand;
  *       {@code DIR/grad_<input>.npy} per input file, shaped like that input;</li>
  *   <li>{@code contrast4j metrics --x X.npy --y Y.npy} reports alignment, uniformity, collapse, temperature hardness
  *       and the InfoNCE mutual-information bound, as a table and as JSON.</li>
+ *   <li>{@code contrast4j neighbours --vectors FILE WORD} prints the nearest words by cosine in a word2vec file;</li>
+ *   <li>{@code contrast4j compare words --corpus FILE --out DIR} trains every skip-gram objective with the same
+ *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors.</li>
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input

@@ -42,7 +42,7 @@ class CompareWordsCommandTest {
     Path dir;
     Path out;
 
-    /** Vocabulary by decreasing count (ties by word), vectors seeded by objective, epoch i of objective o: 0.5·(o+1) s. */
+    /** Vocabulary by decreasing count (ties by word); vectors seeded by objective o; every epoch 0.5·(o+1) s. */
     static final class StandIn implements WordTrainer {
         final List<String> trained = new ArrayList<>();
 
