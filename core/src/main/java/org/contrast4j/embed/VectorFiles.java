@@ -238,7 +238,7 @@ final class VectorFiles {
                 throw new IllegalArgumentException(where + ": not valid UTF-8 (is this a binary file with a "
                         + "text-looking first row?)");
             }
-            String[] parts = line.strip().split("[ \\t]+");
+            String[] parts = fields(line);
             if (parts.length != d + 1) {
                 throw new IllegalArgumentException(where + ": expected a word and " + d + " values but found "
                         + (parts.length == 1 && parts[0].isEmpty() ? "an empty line" : parts.length - 1 + " values"
@@ -272,7 +272,50 @@ final class VectorFiles {
         return WordVectors.trusted(words, Matrix.of(v, d, data));
     }
 
+    /** The fields of a line separated by runs of spaces and tabs, ignoring leading and trailing white space. */
+    static String[] fields(String line) {
+        int n = line.length();
+        int count = 0;
+        for (int i = 0; i < n; ) {
+            while (i < n && isBlank(line.charAt(i))) {
+                i++;
+            }
+            if (i < n) {
+                count++;
+                while (i < n && !isBlank(line.charAt(i))) {
+                    i++;
+                }
+            }
+        }
+        if (count == 0) {
+            return new String[] {""};
+        }
+        String[] out = new String[count];
+        int f = 0;
+        for (int i = 0; i < n; ) {
+            while (i < n && isBlank(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !isBlank(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out[f++] = line.substring(start, i);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
+    }
+
     private static String word(String where, String w, int i, Map<String, Integer> seen) {
+        String problem = WordVectors.wordProblem(w);
+        if (problem != null) {
+            throw new IllegalArgumentException(where + ": the word " + problem);
+        }
         Integer before = seen.putIfAbsent(w, i);
         if (before != null) {
             throw new IllegalArgumentException(where + ": the word '" + shorten(w) + "' repeats the word of row "
