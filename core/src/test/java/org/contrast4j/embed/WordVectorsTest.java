@@ -146,6 +146,7 @@ class WordVectorsTest {
         contains(readError("r6.txt", "1 2\na 1 2\nb 3 4\n"), "line 3", "after the 1 words");
         contains(readError("r7.txt", "2 2\na 1 2\na 3 4\n"), "line 3", "'a' repeats the word of row 1");
         contains(readError("r8.txt", "2 2\na 1 2\n\nb 1 2\n"), "line 3", "an empty line");
+        contains(readError("r9.txt", "2 2\na 1 2\nno\u00A0break 1 2\n"), "line 3", "whitespace", "U+00A0");
     }
 
     @Test
