@@ -19,6 +19,9 @@ import picocli.CommandLine.HelpCommand;
  *       {@code DIR/grad_<input>.npy} per input file, shaped like that input;</li>
  *   <li>{@code contrast4j metrics --x X.npy --y Y.npy} reports alignment, uniformity, collapse, temperature hardness
  *       and the InfoNCE mutual-information bound, as a table and as JSON.</li>
+ *   <li>{@code contrast4j neighbours --vectors FILE WORD} prints the nearest words by cosine in a word2vec file;</li>
+ *   <li>{@code contrast4j compare words --corpus FILE --out DIR} trains every skip-gram objective with the same
+ *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors.</li>
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input
@@ -27,7 +30,10 @@ import picocli.CommandLine.HelpCommand;
  * which finds a JDK 25 and adds the JVM flags the kernels need.
  */
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {LossCommand.class, MetricsCommand.class, HelpCommand.class},
+        subcommands = {LossCommand.class, MetricsCommand.class,
+            NeighboursCommand.class,
+            CompareCommand.class,
+            HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
                 + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})
