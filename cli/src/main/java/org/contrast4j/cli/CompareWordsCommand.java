@@ -43,7 +43,7 @@ final class CompareWordsCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** The trainer (replaced in tests). */
-    WordTrainer trainer;
+    WordTrainer trainer = new SkipGramWordTrainer();
 
     @Option(names = "--corpus", paramLabel = "FILE",
             description = "UTF-8 text (.gz read too); default: the embedded KJV Genesis + Exodus.")

@@ -33,6 +33,7 @@ import picocli.CommandLine.HelpCommand;
         subcommands = {LossCommand.class, MetricsCommand.class,
             NeighboursCommand.class,
             CompareCommand.class,
+            TrainWordsCommand.Train.class,
             HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
