@@ -78,7 +78,7 @@ public final class SkipGramTraining {
         TrainerRandom init = TrainerRandom.of(config.seed(), 0);
         float[] in = new float[v * d];
         for (int i = 0; i < in.length; i++) {
-            in[i] = (init.nextFloat() - 0.5f) / d;
+            in[i] = (init.nextFloat() - 0.5f) * 2f / d;   // uniform in [−1/D, 1/D), as gensim 4
         }
         long[] states = new long[config.threads()];
         for (int s = 0; s < states.length; s++) {

@@ -13,6 +13,12 @@ final class SkipGramWorker implements Runnable {
     static final int PROGRESS_WORDS = 10_000;
     /** The loss is computed for one pair in this many (the per-pair objectives), an unbiased estimate of the mean. */
     static final int LOSS_EVERY = 16;
+    /**
+     * InfoNCE collects this many batches of pairs, shuffles them and then steps batch by batch, so that a batch's
+     * negatives come from many sentences, not from the neighbourhood of its own pairs (consecutive pairs share a
+     * topic, and would be pushed apart as negatives).
+     */
+    static final int SHUFFLE_BATCHES = 64;
 
     private final SkipGram config;
     private final Objective objective;
@@ -77,8 +83,11 @@ final class SkipGramWorker implements Runnable {
         int[] sen = new int[SkipGramCorpus.MAX_SENTENCE];
         int[] ids = new int[k + 1];
         // batches
-        int[] bCenters = new int[bs];
-        int[] bContexts = new int[objective == Objective.SOFTMAX ? bs * 2 * window : bs];
+        int pool = objective == Objective.INFONCE ? bs * SHUFFLE_BATCHES : bs;
+        int[] bCenters = new int[pool];
+        int[] bContexts = new int[objective == Objective.SOFTMAX ? bs * 2 * window : pool];
+        int[] sCenters = objective == Objective.INFONCE ? new int[bs] : null;
+        int[] sContexts = objective == Objective.INFONCE ? new int[bs] : null;
         int[] bStarts = new int[bs + 1];
         int nb = 0;
         int nctx = 0;
@@ -134,9 +143,8 @@ final class SkipGramWorker implements Runnable {
                             bCenters[nb] = center;
                             bContexts[nb++] = sen[c];
                             pairs++;
-                            if (nb == bs) {
-                                kernels.infoNce(in, out, bCenters, bContexts, nb, (float) config.temperature(), lr,
-                                        stats);
+                            if (nb == pool) {
+                                shuffledInfoNce(bCenters, bContexts, nb, sCenters, sContexts, lr, stats);
                                 nb = 0;
                             }
                         }
@@ -170,8 +178,8 @@ final class SkipGramWorker implements Runnable {
                 local = 0;
             }
         }
-        if (objective == Objective.INFONCE && nb >= 2) {
-            kernels.infoNce(in, out, bCenters, bContexts, nb, (float) config.temperature(), lr, stats);
+        if (objective == Objective.INFONCE && nb > 0) {
+            shuffledInfoNce(bCenters, bContexts, nb, sCenters, sContexts, lr, stats);
         } else if (objective == Objective.SOFTMAX && nb > 0) {
             bStarts[nb] = nctx;
             lossSum += kernels.softmax(in, out, v, bCenters, nb, bStarts, bContexts, lr);
@@ -183,5 +191,30 @@ final class SkipGramWorker implements Runnable {
             lossPairs += (long) stats[1];
         }
         progress.addAndGet(local);
+    }
+
+    /** Shuffles the n pooled pairs (Fisher–Yates, this thread's stream) and steps on them B at a time. */
+    private void shuffledInfoNce(int[] centers, int[] contexts, int n, int[] sc, int[] sx, float lr, double[] stats) {
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int c = centers[i];
+            centers[i] = centers[j];
+            centers[j] = c;
+            int x = contexts[i];
+            contexts[i] = contexts[j];
+            contexts[j] = x;
+        }
+        int bs = config.batchSize();
+        for (int from = 0; from + 1 < n; from += bs) {
+            int m = Math.min(bs, n - from);
+            if (m < 2) {
+                break;
+            }
+            int[] bc = m == bs ? sc : new int[m];
+            int[] bx = m == bs ? sx : new int[m];
+            System.arraycopy(centers, from, bc, 0, m);
+            System.arraycopy(contexts, from, bx, 0, m);
+            kernels.infoNce(in, out, bc, bx, m, (float) config.temperature(), lr, stats);
+        }
     }
 }

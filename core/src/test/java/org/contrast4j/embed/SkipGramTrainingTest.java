@@ -165,26 +165,25 @@ class SkipGramTrainingTest {
     @Test
     void resumingFromACheckpointIsBitIdenticalToAnUninterruptedRun(@TempDir Path dir) throws IOException {
         for (Objective o : Objective.values()) {
-            SkipGram config = small(o).epochs(4).build();
+            SkipGram config = small(o).epochs(3).build();
             SkipGramTraining whole = config.train(corpus());
 
             SkipGramTraining first = config.start(corpus());
-            first.runEpoch(null);
             first.runEpoch(null);
             Path file = dir.resolve(o.key() + ".ckpt");
             first.checkpoint(file);
             // a fresh process would re-read the corpus: a new corpus object, the run rebuilt from the file alone
             SkipGramTraining resumed = SkipGramTraining.resume(file, corpus(), config);
-            assertEquals(2, resumed.epochsDone());
+            assertEquals(1, resumed.epochsDone());
             assertEquals(first.epochs(), resumed.epochs());
             resumed.runEpoch(null);
             resumed.runEpoch(null);
             assertArrayEquals(whole.inputVectors().data(), resumed.inputVectors().data(), o + " input table");
             assertArrayEquals(whole.outputVectors().data(), resumed.outputVectors().data(), o + " output table");
-            assertEquals(whole.epochs().get(3).loss(), resumed.epochs().get(3).loss(), o + " last epoch loss");
+            assertEquals(whole.epochs().get(2).loss(), resumed.epochs().get(2).loss(), o + " last epoch loss");
             IllegalStateException done = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                     () -> resumed.runEpoch(null));
-            assertEquals("all 4 epochs are done", done.getMessage());
+            assertEquals("all 3 epochs are done", done.getMessage());
         }
     }
 
