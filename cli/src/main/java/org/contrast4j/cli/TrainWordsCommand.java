@@ -105,8 +105,7 @@ final class TrainWordsCommand implements Callable<Integer> {
     double sample;
 
     @Option(names = "--learning-rate", paramLabel = "LR",
-            description = "Starting learning rate, decaying linearly (default 0.025; infonce 0.01... see the"
-                    + " trainer's documentation).")
+            description = "Starting learning rate, decaying linearly (default 0.025; infonce 0.05).")
     Double learningRate;
 
     @Option(names = "--temperature", paramLabel = "TAU", description = "InfoNCE temperature τ (default 0.5).")
@@ -190,7 +189,12 @@ final class TrainWordsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err);
         while (run.epochsDone() < config.epochs()) {
-            SkipGramTraining.Epoch e = run.runEpoch(progress);
+            SkipGramTraining.Epoch e;
+            try {
+                e = run.runEpoch(progress);
+            } catch (IllegalStateException diverged) {
+                throw new InputException(diverged.getMessage(), diverged);
+            }
             run.checkpoint(checkpoint);
             progress.epoch(e);
         }

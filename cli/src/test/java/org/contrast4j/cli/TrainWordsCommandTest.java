@@ -170,6 +170,8 @@ class TrainWordsCommandTest {
         CliTesting.run(args(out, "--objective", "infonce", "--batch-size", "1"))
                 .assertBadInput("--objective infonce needs --batch-size >= 2");
         CliTesting.run(args(dir.resolve("fresh"), "--resume")).assertBadInput("--resume", "nothing to resume");
+        CliTesting.run(args(out, "--objective", "infonce", "--learning-rate", "100", "--epochs", "1"))
+                .assertBadInput("training diverged in epoch 1", "learning rate 100.0 is too large for infonce");
         CliTesting.run(args(out, "--threads")).assertBadInput("--threads");
         CliTesting.run("train", "words", "--corpus", dir.resolve("missing.txt").toString(), "--out", out.toString())
                 .assertBadInput("missing.txt");

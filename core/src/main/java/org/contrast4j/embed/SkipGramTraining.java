@@ -126,7 +126,8 @@ public final class SkipGramTraining {
      * Trains the next epoch with {@link SkipGram#threads()} Hogwild threads; {@code progress} (may be null) is called
      * from this thread about once a second.
      *
-     * @throws IllegalStateException if every epoch is done already
+     * @throws IllegalStateException if every epoch is done already, or the tables hold a NaN or infinity after the
+     *                               epoch (the learning rate is too large), naming the word
      */
     public Epoch runEpoch(Consumer<Progress> progress) {
         if (epochsDone() >= config.epochs()) {
@@ -185,8 +186,25 @@ public final class SkipGramTraining {
         }
         Epoch e = new Epoch(epoch, seconds, epochWords, epochWords / Math.max(seconds, 1e-9),
                 lossPairs == 0 ? Double.NaN : lossSum / lossPairs, pairs);
+        checkFinite(epoch);
         epochs.add(e);
         return e;
+    }
+
+    /** Stops a run whose tables overflowed (too large a learning rate), naming the first non-finite entry. */
+    private void checkFinite(int epoch) {
+        int d = config.dimension();
+        for (float[] table : new float[][] {in, out}) {
+            for (int i = 0; i < table.length; i++) {
+                if (!Float.isFinite(table[i])) {
+                    throw new IllegalStateException("training diverged in epoch " + epoch + ": the "
+                            + (table == in ? "input" : "output") + " vector of '" + vocabulary().word(i / d) + "' holds "
+                            + table[i] + " (learning rate " + config.learningRate() + " is too large for "
+                            + config.objective().key() + (config.objective() == Objective.INFONCE ? " at temperature "
+                            + config.temperature() : "") + ": lower it)");
+                }
+            }
+        }
     }
 
     /** The trainer's settings. */

@@ -251,5 +251,11 @@ class SkipGramTrainingTest {
         assertMessage(() -> Objective.parse("hs"), "unknown objective 'hs': use neg, nce, sampled-softmax, softmax"
                 + " or infonce");
         assertEquals(Objective.SAMPLED_SOFTMAX, Objective.parse("Sampled-Softmax"));
+        SkipGramTraining diverging = small(Objective.INFONCE).learningRate(100).build().start(corpus());
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> diverging.runEpoch(null));
+        assertTrue(e.getMessage().startsWith("training diverged in epoch 1: the "), e.getMessage());
+        assertTrue(e.getMessage().contains("(learning rate 100.0 is too large for infonce at temperature 0.5: lower"
+                + " it)"), e.getMessage());
     }
 }
