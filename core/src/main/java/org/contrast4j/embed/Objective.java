@@ -27,7 +27,8 @@ import java.util.Locale;
  *   <tr><td>{@link #INFONCE} ({@code infonce})</td>
  *       <td>in a batch of B pairs (a_i = input vector of the center, p_i = output vector of the context),
  *       −s_ii/τ + log Σ_j e^{s_ij/τ}; the other pairs' contexts are the negatives, except those with the same
- *       context word or the same center word (false negatives, masked) (van den Oord et al. 2018)</td>
+ *       context word or the same center word (false negatives, masked); a thread's pairs are pooled over 64 batches and
+ *       shuffled first, so a batch mixes sentences (van den Oord et al. 2018)</td>
  *       <td>O(B·D)</td><td>{@code InfoNce}, dot similarity, labels = context ids</td></tr>
  * </table>
  *

@@ -1,6 +1,12 @@
 /**
- * Word and item embeddings: text input, word vectors and their evaluation (and the skip-gram trainer).
+ * Word and item embeddings: the skip-gram trainer, text input, word vectors and their evaluation.
  * <ul>
+ *   <li>{@link org.contrast4j.embed.SkipGram}: skip-gram (Mikolov et al. 2013) as word2vec.c trains it —
+ *       {@link org.contrast4j.embed.Vocabulary} (min count, sorted by frequency, subsampling), dynamic window,
+ *       linearly decaying learning rate, Hogwild threads — with the objective a switch over the NCE family
+ *       ({@link org.contrast4j.embed.Objective}: negative sampling, NCE, sampled softmax, full softmax, InfoNCE with
+ *       in-batch negatives); on words or on item ids ({@link org.contrast4j.embed.SkipGramCorpus}); a run
+ *       ({@link org.contrast4j.embed.SkipGramTraining}) checkpoints atomically and resumes exactly.</li>
  *   <li>{@link org.contrast4j.embed.TextCorpus}: a UTF-8 text file (or the embedded public-domain KJV Genesis and
  *       Exodus) streamed as sentences of lower-cased word tokens; invalid bytes are replaced by U+FFFD and counted.
  *       </li>
