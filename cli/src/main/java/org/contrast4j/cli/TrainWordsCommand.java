@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code contrast4j train words}: trains skip-gram word vectors with one objective ({@link SkipGram}), checkpointing
  * every epoch, and writes {@code DIR/vectors.txt} (word2vec text) and {@code DIR/summary.json} (speed, analogy
- * accuracy, WordNet synonym metrics). {@link Train} is the {@code train} group it belongs to.
+ * accuracy, WordNet synonym metrics). A subcommand of {@link TrainCommand}.
  */
 @Command(name = "words", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains skip-gram word vectors (word2vec's algorithm: subsampling, dynamic window, linearly"
@@ -51,20 +51,6 @@ import picocli.CommandLine.Option;
 final class TrainWordsCommand implements Callable<Integer> {
     /** The checkpoint file in the output directory. */
     static final String CHECKPOINT = "checkpoint.bin";
-
-    /** {@code contrast4j train}: groups the trainers (today {@code train words}). */
-    @Command(name = "train", mixinStandardHelpOptions = true, subcommands = TrainWordsCommand.class,
-            description = "Trains embeddings: 'train words' learns skip-gram word vectors with an NCE-family"
-                    + " objective.")
-    static final class Train implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "missing what to train: words");
-        }
-    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -103,6 +103,44 @@ public final class Kernels {
                 beta, c.data(), 0, c.cols());
     }
 
+    /**
+     * C = alpha·op(A)·op(B) + beta·C on blocks of row-major arrays, with BLAS's arguments: C is m×n starting at
+     * {@code c[cOff]} with rows {@code ldc} apart, op(A) is m×k and op(B) k×n (stored transposed when
+     * {@code transA}/{@code transB}), rows {@code lda}/{@code ldb} apart. When {@code beta == 0} the old content of C
+     * is ignored. An entry of C does not depend on m, n or where it lies in the call (see the package notes), so a
+     * product computed block by block gives the same bits as one call.
+     *
+     * @throws IllegalArgumentException if a size is negative, a leading dimension is smaller than its row, or a
+     *     block runs outside its array (naming it)
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm sizes must be >= 0, were m = " + m + ", n = " + n + ", k = " + k);
+        }
+        checkBlock("A", a, aOff, lda, transA ? k : m, transA ? m : k);
+        checkBlock("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
+        checkBlock("C", c, cOff, ldc, m, n);
+        ACTIVE.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** A rows×cols block at {@code off} with rows {@code ld} apart must lie inside the array. */
+    private static void checkBlock(String name, float[] x, int off, int ld, int rows, int cols) {
+        if (x == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        if (ld < Math.max(1, cols)) {
+            throw new IllegalArgumentException("leading dimension of " + name + " must be >= max(1, " + cols
+                    + "), was " + ld);
+        }
+        long end = rows == 0 || cols == 0 ? off : off + (long) (rows - 1) * ld + cols;
+        if (off < 0 || end > x.length) {
+            throw new IllegalArgumentException(name + ": a " + rows + "×" + cols + " block at offset " + off
+                    + " with leading dimension " + ld + " runs outside an array of " + x.length + " values");
+        }
+    }
+
     /** A·Bᵀ (N×D times M×D gives N×M): all dot products between the rows of A and the rows of B. */
     public static Matrix multiplyTransposed(Matrix a, Matrix b) {
         if (a.cols() != b.cols()) {
