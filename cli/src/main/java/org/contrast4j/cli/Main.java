@@ -24,7 +24,12 @@ import picocli.CommandLine.HelpCommand;
  *   <li>{@code contrast4j train images} runs the image trainer on the full Fashion-MNIST;</li>
  *   <li>{@code contrast4j experiment nce|mi} runs the NCE and mutual-information experiments;</li>
  *   <li>{@code contrast4j bench infonce --n N --dim D [--symmetric] [--threads T] [--engine E]} times InfoNCE
- *       forward + backward on seeded random inputs ({@link BenchCommand}).</li>
+ *       forward + backward on seeded random inputs ({@link BenchCommand});</li>
+ *   <li>{@code contrast4j train words --corpus FILE --objective neg --out DIR} trains skip-gram word vectors
+ *       ({@link TrainWordsCommand});</li>
+ *   <li>{@code contrast4j neighbours --vectors FILE WORD} prints the nearest words by cosine in a word2vec file;</li>
+ *   <li>{@code contrast4j compare words --corpus FILE --out DIR} trains every skip-gram objective with the same
+ *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors.</li>
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input
@@ -34,7 +39,8 @@ import picocli.CommandLine.HelpCommand;
  */
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
-            ExperimentCommand.class, BenchCommand.class, HelpCommand.class},
+            ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
+            HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
                 + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})
