@@ -43,7 +43,7 @@ final class WordsReport {
         /** Normalised cross-entropy (softmax over the vocabulary, a sample of it, or the batch) vs binary NCE. */
         String family() {
             return switch (objective()) {
-                case "neg", "nce" -> "binary (NCE family)";
+                case "neg", "nce" -> "binary, NCE family";
                 case "softmax" -> "cross-entropy, exact";
                 case "sampled-softmax" -> "cross-entropy, sampled";
                 case "infonce" -> "cross-entropy, in-batch";
@@ -190,8 +190,9 @@ final class WordsReport {
             o.put("objective", r.objective());
             o.put("family", r.family());
             put(o, "seconds", run.seconds());
-            put(o, "seconds_per_epoch", run.secondsPerEpoch());
+            put(o, "seconds_per_epoch_median", run.secondsPerEpoch());
             put(o, "words_per_second", run.wordsPerSecond());
+            put(o, "words_per_second_overall", run.overallWordsPerSecond());
             put(o, "final_loss", run.finalLoss());
             ArrayNode epochs = o.putArray("epochs");
             for (WordTrainer.Epoch e : run.epochs()) {
@@ -242,6 +243,7 @@ final class WordsReport {
                 .yAxisTitle(yTitle).build();
         style(c);
         c.getStyler().setLegendVisible(false);
+        c.getStyler().setDecimalPattern("#,##0.###");
         c.getStyler().setYAxisLogarithmic(log);
         if (log) {
             // XChart draws bars from the axis minimum, which must be > 0 on a log axis: a power of ten below all
@@ -262,12 +264,12 @@ final class WordsReport {
     }
 
     CategoryChart timeChart() {
-        return bars("Time per epoch (s, log scale)", "seconds per epoch",
+        return bars("Time per epoch (s, median over epochs, log scale)", "seconds per epoch",
                 rows.stream().map(r -> r.run().secondsPerEpoch()).toList(), true);
     }
 
     CategoryChart speedChart() {
-        return bars("Training speed (words/s, log scale)", "words per second",
+        return bars("Training speed (words/s in the median epoch, log scale)", "words per second",
                 rows.stream().map(r -> r.run().wordsPerSecond()).toList(), true);
     }
 
@@ -335,7 +337,7 @@ final class WordsReport {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<title>contrast4j compare words</title>\n<style>\n")
-                .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\n")
+                .append("body{font-family:sans-serif;max-width:1300px;margin:2em auto;color:#222}\n")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
                 .append("text-align:right}td:nth-child(-n+2),th{text-align:left}\n")
                 .append("img{max-width:100%;margin:0.5em 0}.grid{display:grid;grid-template-columns:1fr 1fr;")
@@ -370,7 +372,9 @@ final class WordsReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p>Analogy: share of the questions asked (all four words among the top words) answered ")
+        h.append("</table>\n<p>s/epoch and words/s: the median epoch (the first epochs include the JIT ")
+                .append("compilation of the trainer, mostly paid by the first objective; every epoch is listed ")
+                .append("below). Analogy: share of the questions asked (all four words among the top words) answered ")
                 .append("right. Synonym metrics on the unit-normalised vectors of the WordNet pairs found in the ")
                 .append("vocabulary: alignment (mean squared distance of the pairs, lower is better), uniformity ")
                 .append("(log mean exp(−2·distance²) over their words, lower is more spread), recall@10 (partner ")
