@@ -226,6 +226,30 @@ class CompareWordsCommandTest {
         assertEquals(1, o.get("synonym_pairs_used").asInt());
     }
 
+    /** The real skip-gram trainer behind the command: every objective trains and is evaluated. */
+    @Test
+    void theSkipGramTrainerRunsEveryObjective() throws IOException {
+        CliTesting.Run r = CliTesting.run("compare", "words", "--corpus", f("corpus.txt"), "--epochs", "1", "--dim",
+                "8", "--min-count", "1", "--threads", "1", "--questions", f("q.txt"), "--synonyms", f("pairs.txt"),
+                "--out", out.toString());
+        r.assertOk();
+        JsonNode j = CliTesting.json(out.resolve("compare.json"));
+        assertEquals(18, j.get("vocabulary").asInt());
+        assertEquals(5, j.get("objectives").size());
+        for (int i = 0; i < 5; i++) {
+            JsonNode o = j.get("objectives").get(i);
+            String name = WordTrainer.OBJECTIVES.get(i);
+            assertEquals(name, o.get("objective").asText());
+            assertTrue(o.get("seconds").asDouble() > 0);
+            WordVectors v = WordVectors.read(out.resolve("vectors-" + name + ".bin"));
+            assertEquals(18, v.size());
+            assertEquals(8, v.dimension());
+            assertEquals("the", v.word(0)); // the most frequent word first
+            assertEquals(Evaluation.synonyms(v, WordNetSynonyms.readPairs(dir.resolve("pairs.txt"))).alignment(),
+                    o.get("synonym_alignment").asDouble());
+        }
+    }
+
     String bad(String... args) {
         List<String> all = new ArrayList<>(List.of("compare", "words", "--out", out.toString()));
         all.addAll(List.of(args));
