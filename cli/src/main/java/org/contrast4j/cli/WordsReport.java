@@ -238,12 +238,12 @@ final class WordsReport {
         return Double.isFinite(v) ? v : 0;
     }
 
-    private CategoryChart bars(String title, String yTitle, List<Double> values, boolean log) {
+    private CategoryChart bars(String title, String yTitle, List<Double> values, boolean log, String pattern) {
         CategoryChart c = new CategoryChartBuilder().width(640).height(380).title(title).xAxisTitle("objective")
                 .yAxisTitle(yTitle).build();
         style(c);
         c.getStyler().setLegendVisible(false);
-        c.getStyler().setDecimalPattern("#,##0.###");
+        c.getStyler().setDecimalPattern(pattern);
         c.getStyler().setYAxisLogarithmic(log);
         if (log) {
             // XChart draws bars from the axis minimum, which must be > 0 on a log axis: a power of ten below all
@@ -265,12 +265,12 @@ final class WordsReport {
 
     CategoryChart timeChart() {
         return bars("Time per epoch (s, median over epochs, log scale)", "seconds per epoch",
-                rows.stream().map(r -> r.run().secondsPerEpoch()).toList(), true);
+                rows.stream().map(r -> r.run().secondsPerEpoch()).toList(), true, "#,##0.###");
     }
 
     CategoryChart speedChart() {
         return bars("Training speed (words/s in the median epoch, log scale)", "words per second",
-                rows.stream().map(r -> r.run().wordsPerSecond()).toList(), true);
+                rows.stream().map(r -> r.run().wordsPerSecond()).toList(), true, "#,##0");
     }
 
     CategoryChart analogyChart() {
@@ -310,7 +310,7 @@ final class WordsReport {
 
     CategoryChart recallChart() {
         return bars("Synonym recall@10 (%)", "recall@10 (%)",
-                rows.stream().map(r -> 100 * orZero(r.synonyms().recallAt10())).toList(), false);
+                rows.stream().map(r -> 100 * orZero(r.synonyms().recallAt10())).toList(), false, "#,##0.#");
     }
 
     static String png(Chart<?, ?> chart) {
