@@ -45,18 +45,31 @@ interface WordTrainer {
             epochs = List.copyOf(epochs);
         }
 
+        /** Wall seconds of all epochs. */
         double seconds() {
             return epochs.stream().mapToDouble(Epoch::seconds).sum();
         }
 
+        /**
+         * The median epoch time: robust to the first epochs, which include the JIT compilation of the trainer's
+         * code (the first objective of a comparison pays most of it).
+         */
         double secondsPerEpoch() {
-            return seconds() / epochs.size();
+            double[] s = epochs.stream().mapToDouble(Epoch::seconds).sorted().toArray();
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
         }
 
-        /** Words per second over the whole run (all epochs' words over all epochs' seconds). */
+        /** The words of the median epoch over its time. */
         double wordsPerSecond() {
-            long words = epochs.stream().mapToLong(Epoch::words).sum();
-            return words / seconds();
+            double[] w = epochs.stream().mapToDouble(Epoch::words).sorted().toArray();
+            int n = w.length;
+            return (n % 2 == 1 ? w[n / 2] : (w[n / 2 - 1] + w[n / 2]) / 2) / secondsPerEpoch();
+        }
+
+        /** All epochs' words over all epochs' seconds. */
+        double overallWordsPerSecond() {
+            return epochs.stream().mapToLong(Epoch::words).sum() / seconds();
         }
 
         double finalLoss() {

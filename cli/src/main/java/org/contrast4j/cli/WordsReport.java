@@ -43,7 +43,7 @@ final class WordsReport {
         /** Normalised cross-entropy (softmax over the vocabulary, a sample of it, or the batch) vs binary NCE. */
         String family() {
             return switch (objective()) {
-                case "neg", "nce" -> "binary (NCE family)";
+                case "neg", "nce" -> "binary, NCE family";
                 case "softmax" -> "cross-entropy, exact";
                 case "sampled-softmax" -> "cross-entropy, sampled";
                 case "infonce" -> "cross-entropy, in-batch";
@@ -190,8 +190,9 @@ final class WordsReport {
             o.put("objective", r.objective());
             o.put("family", r.family());
             put(o, "seconds", run.seconds());
-            put(o, "seconds_per_epoch", run.secondsPerEpoch());
+            put(o, "seconds_per_epoch_median", run.secondsPerEpoch());
             put(o, "words_per_second", run.wordsPerSecond());
+            put(o, "words_per_second_overall", run.overallWordsPerSecond());
             put(o, "final_loss", run.finalLoss());
             ArrayNode epochs = o.putArray("epochs");
             for (WordTrainer.Epoch e : run.epochs()) {
@@ -237,11 +238,12 @@ final class WordsReport {
         return Double.isFinite(v) ? v : 0;
     }
 
-    private CategoryChart bars(String title, String yTitle, List<Double> values, boolean log) {
+    private CategoryChart bars(String title, String yTitle, List<Double> values, boolean log, String pattern) {
         CategoryChart c = new CategoryChartBuilder().width(640).height(380).title(title).xAxisTitle("objective")
                 .yAxisTitle(yTitle).build();
         style(c);
         c.getStyler().setLegendVisible(false);
+        c.getStyler().setDecimalPattern(pattern);
         c.getStyler().setYAxisLogarithmic(log);
         if (log) {
             // XChart draws bars from the axis minimum, which must be > 0 on a log axis: a power of ten below all
@@ -262,13 +264,13 @@ final class WordsReport {
     }
 
     CategoryChart timeChart() {
-        return bars("Time per epoch (s, log scale)", "seconds per epoch",
-                rows.stream().map(r -> r.run().secondsPerEpoch()).toList(), true);
+        return bars("Time per epoch (s, median over epochs, log scale)", "seconds per epoch",
+                rows.stream().map(r -> r.run().secondsPerEpoch()).toList(), true, "#,##0.###");
     }
 
     CategoryChart speedChart() {
-        return bars("Training speed (words/s, log scale)", "words per second",
-                rows.stream().map(r -> r.run().wordsPerSecond()).toList(), true);
+        return bars("Training speed (words/s in the median epoch, log scale)", "words per second",
+                rows.stream().map(r -> r.run().wordsPerSecond()).toList(), true, "#,##0");
     }
 
     CategoryChart analogyChart() {
@@ -308,7 +310,7 @@ final class WordsReport {
 
     CategoryChart recallChart() {
         return bars("Synonym recall@10 (%)", "recall@10 (%)",
-                rows.stream().map(r -> 100 * orZero(r.synonyms().recallAt10())).toList(), false);
+                rows.stream().map(r -> 100 * orZero(r.synonyms().recallAt10())).toList(), false, "#,##0.#");
     }
 
     static String png(Chart<?, ?> chart) {
@@ -335,7 +337,7 @@ final class WordsReport {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
                 .append("<title>contrast4j compare words</title>\n<style>\n")
-                .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}\n")
+                .append("body{font-family:sans-serif;max-width:1300px;margin:2em auto;color:#222}\n")
                 .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
                 .append("text-align:right}td:nth-child(-n+2),th{text-align:left}\n")
                 .append("img{max-width:100%;margin:0.5em 0}.grid{display:grid;grid-template-columns:1fr 1fr;")
@@ -370,7 +372,9 @@ final class WordsReport {
             }
             h.append("</tr>\n");
         }
-        h.append("</table>\n<p>Analogy: share of the questions asked (all four words among the top words) answered ")
+        h.append("</table>\n<p>s/epoch and words/s: the median epoch (the first epochs include the JIT ")
+                .append("compilation of the trainer, mostly paid by the first objective; every epoch is listed ")
+                .append("below). Analogy: share of the questions asked (all four words among the top words) answered ")
                 .append("right. Synonym metrics on the unit-normalised vectors of the WordNet pairs found in the ")
                 .append("vocabulary: alignment (mean squared distance of the pairs, lower is better), uniformity ")
                 .append("(log mean exp(−2·distance²) over their words, lower is more spread), recall@10 (partner ")

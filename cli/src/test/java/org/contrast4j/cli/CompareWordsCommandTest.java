@@ -42,7 +42,7 @@ class CompareWordsCommandTest {
     Path dir;
     Path out;
 
-    /** Vocabulary by decreasing count (ties by word); vectors seeded by objective o; every epoch 0.5·(o+1) s. */
+    /** Vocabulary by decreasing count (ties by word), vectors seeded per objective o, epochs 0.5·(o+1) s, first 5×. */
     static final class StandIn implements WordTrainer {
         final List<String> trained = new ArrayList<>();
 
@@ -84,7 +84,7 @@ class CompareWordsCommandTest {
                     }
                     List<Epoch> epochs = new ArrayList<>();
                     for (int e = 0; e < s.epochs(); e++) {
-                        double sec = 0.5 * (o + 1);
+                        double sec = 0.5 * (o + 1) * (e == 0 ? 5 : 1);
                         epochs.add(new Epoch(sec, tokens, tokens / sec, 1.0 / (e + 1)));
                     }
                     return new Run(objective, new WordVectors(vocab.toArray(new String[0]),
@@ -140,7 +140,7 @@ class CompareWordsCommandTest {
     @Test
     void reportJsonAndVectorsAgreeWithTheLibrary() throws IOException {
         CliTesting.Run r = run("compare", "words", "--corpus", f("corpus.txt"), "--objectives", "neg,softmax",
-                "--epochs", "2", "--dim", "8", "--min-count", "1", "--questions", f("q.txt"), "--synonyms",
+                "--epochs", "3", "--dim", "8", "--min-count", "1", "--questions", f("q.txt"), "--synonyms",
                 f("pairs.txt"), "--top-words", "20", "--seed", "3", "--out", out.toString());
         r.assertOk();
         assertEquals(List.of("neg", "softmax"), trainer.trained);
@@ -148,7 +148,7 @@ class CompareWordsCommandTest {
         assertEquals(f("corpus.txt"), j.get("corpus").asText());
         assertEquals(8 * (5 + 5 + 5 + 4 + 4 + 5), j.get("corpus_tokens").asLong()); // 8 repeats of the 6 sentences
         assertEquals(18, j.get("vocabulary").asInt());
-        assertEquals(2, j.get("settings").get("epochs").asInt());
+        assertEquals(3, j.get("settings").get("epochs").asInt());
         assertEquals(20, j.get("top_words").asInt());
         List<String[]> pairs = WordNetSynonyms.readPairs(dir.resolve("pairs.txt"));
         Path questions = dir.resolve("q.txt");
@@ -172,9 +172,12 @@ class CompareWordsCommandTest {
             assertEquals(2, o.get("synonym_pairs_used").asInt());
             assertEquals(1, o.get("synonym_pairs_unknown").asInt());
             double sec = 0.5 * (WordTrainer.OBJECTIVES.indexOf(name) + 1);
-            assertEquals(sec, o.get("seconds_per_epoch").asDouble(), 1e-12);
-            assertEquals(2 * sec, o.get("seconds").asDouble(), 1e-12);
-            assertEquals(2, o.get("epochs").size());
+            long tokens = j.get("trained_tokens_per_epoch").asLong();
+            assertEquals(sec, o.get("seconds_per_epoch_median").asDouble(), 1e-12); // epochs 5s, s, s
+            assertEquals(7 * sec, o.get("seconds").asDouble(), 1e-12);
+            assertEquals(tokens / sec, o.get("words_per_second").asDouble(), 1e-9);
+            assertEquals(3 * tokens / (7 * sec), o.get("words_per_second_overall").asDouble(), 1e-9);
+            assertEquals(3, o.get("epochs").size());
             assertEquals(0.5, o.get("epochs").get(1).get("loss").asDouble());
         }
         // the trade-off, derived from the stand-in's epoch times: softmax 2.0 s vs neg 0.5 s
@@ -221,6 +224,30 @@ class CompareWordsCommandTest {
                 "--min-count", "1", "--synonyms", dict.toString(), "--out", out.toString()).assertOk();
         JsonNode o = CliTesting.json(out.resolve("compare.json")).get("objectives").get(0);
         assertEquals(1, o.get("synonym_pairs_used").asInt());
+    }
+
+    /** The real skip-gram trainer behind the command: every objective trains and is evaluated. */
+    @Test
+    void theSkipGramTrainerRunsEveryObjective() throws IOException {
+        CliTesting.Run r = CliTesting.run("compare", "words", "--corpus", f("corpus.txt"), "--epochs", "1", "--dim",
+                "8", "--min-count", "1", "--threads", "1", "--questions", f("q.txt"), "--synonyms", f("pairs.txt"),
+                "--out", out.toString());
+        r.assertOk();
+        JsonNode j = CliTesting.json(out.resolve("compare.json"));
+        assertEquals(18, j.get("vocabulary").asInt());
+        assertEquals(5, j.get("objectives").size());
+        for (int i = 0; i < 5; i++) {
+            JsonNode o = j.get("objectives").get(i);
+            String name = WordTrainer.OBJECTIVES.get(i);
+            assertEquals(name, o.get("objective").asText());
+            assertTrue(o.get("seconds").asDouble() > 0);
+            WordVectors v = WordVectors.read(out.resolve("vectors-" + name + ".bin"));
+            assertEquals(18, v.size());
+            assertEquals(8, v.dimension());
+            assertEquals("the", v.word(0)); // the most frequent word first
+            assertEquals(Evaluation.synonyms(v, WordNetSynonyms.readPairs(dir.resolve("pairs.txt"))).alignment(),
+                    o.get("synonym_alignment").asDouble());
+        }
     }
 
     String bad(String... args) {
