@@ -14,6 +14,7 @@ import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.Dcl;
+import org.contrast4j.loss.Engine;
 import org.contrast4j.loss.InfoNce;
 import org.contrast4j.loss.Input;
 import org.contrast4j.loss.LossResult;
@@ -124,6 +125,12 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--max-logit-scale", paramLabel = "S",
             description = "infonce, clip: clamp 1/τ at S (default none; clip: 100).")
     Double maxLogitScale;
+
+    @Option(names = "--engine", paramLabel = "E", converter = BenchCommand.EngineConverter.class,
+            completionCandidates = BenchCommand.EngineNames.class,
+            description = "infonce, clip: ${COMPLETION-CANDIDATES} (default auto: tiled from "
+                    + Engine.AUTO_TILED_FROM + " rows without --negatives).")
+    Engine engine;
 
     @Option(names = "--base-temperature", paramLabel = "T", description = "supcon: scale each row by τ/T (default off).")
     Double baseTemperature;
@@ -242,6 +249,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--symmetric", symmetric, b::symmetric);
                 set("--max-logit-scale", maxLogitScale, b::maxLogitScale);
+                set("--engine", engine, b::engine);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield b.build();

@@ -15,9 +15,9 @@ import picocli.CommandLine;
  */
 enum LossKind {
     INFONCE("infonce", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL),
-            "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale"),
+            "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale", "--engine"),
     CLIP("clip", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL),
-            "--temperature", "--learnable-temperature", "--max-logit-scale"),
+            "--temperature", "--learnable-temperature", "--max-logit-scale", "--engine"),
     NTXENT("ntxent", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature"),
     SUPCON("supcon", contrastive(Use.OPTIONAL, Use.NO, Use.REQUIRED),
             "--temperature", "--learnable-temperature", "--base-temperature"),

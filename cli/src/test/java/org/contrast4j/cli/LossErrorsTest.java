@@ -196,6 +196,7 @@ class LossErrorsTest {
     void noCommand() {
         CliTesting.Run r = run();
         assertEquals(2, r.code());
-        assertEquals("contrast4j: missing command: loss, metrics, demo or train (see 'contrast4j --help')", r.err().strip());
+        assertEquals("contrast4j: missing command: demo, train, loss, metrics, experiment, bench (see 'contrast4j --help')",
+                r.err().strip());
     }
 }

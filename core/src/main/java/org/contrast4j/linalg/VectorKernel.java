@@ -414,7 +414,14 @@ final class VectorKernel implements Kernel {
             acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
             i += VL;
         }
-        double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // lanes added in lane order: reduceLanes(ADD) adds in a different order once C2 compiles it, so the same
+        // call would give different bits before and after warm-up
+        float[] lanes = new float[VL];
+        acc0.add(acc1).intoArray(lanes, 0);
+        double sum = 0;
+        for (float l : lanes) {
+            sum += l;
+        }
         for (; i < len; i++) {
             sum += x[xOff + i] * y[yOff + i];
         }

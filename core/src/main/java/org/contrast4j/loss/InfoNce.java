@@ -33,6 +33,12 @@ import org.contrast4j.similarity.Similarity;
  * returned for anchors, positives and negatives (when given) with respect to the raw inputs. Every anchor (and, when
  * symmetric, every positive) needs at least one negative candidate, else {@link #compute} throws naming the row.
  * Thread-safe and immutable.
+ *
+ * <p>Engine ({@link Engine}, default AUTO): batches without explicit negatives can run on the tiled engine
+ * ({@link org.contrast4j.tiled.TiledInfoNce}), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
+ * {@link Builder#threads} workers (default: the available processors); AUTO uses it from
+ * {@value Engine#AUTO_TILED_FROM} rows. The result has the same contents either way. With the tiled engine an
+ * interrupt of the calling thread stops {@link #compute} with a {@link java.util.concurrent.CancellationException}.
  */
 public final class InfoNce implements ContrastiveLoss {
     private static final String NAME = "InfoNCE";
@@ -40,12 +46,17 @@ public final class InfoNce implements ContrastiveLoss {
     private final boolean symmetric;
     private final Similarity similarity;
     private final Reduction reduction;
+    private final Engine engine;
+    /** Tiled-engine workers; 0 = {@link Runtime#availableProcessors()} at each {@link #compute}. */
+    private final int threads;
 
     private InfoNce(Builder b) {
         this.temperature = b.temperature;
         this.symmetric = b.symmetric;
         this.similarity = b.similarity;
         this.reduction = b.reduction;
+        this.engine = b.engine;
+        this.threads = b.threads;
     }
 
     /** A builder with the defaults above. */
@@ -63,7 +74,10 @@ public final class InfoNce implements ContrastiveLoss {
 
     /** This loss with another temperature (e.g. after an optimiser step on log τ). */
     public InfoNce withTemperature(double tau) {
-        return new Builder().copy(temperature.withTau(tau), similarity, reduction).symmetric(symmetric).build();
+        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).symmetric(symmetric)
+                .engine(engine);
+        b.threads = threads;
+        return b.build();
     }
 
     public double temperature() {
@@ -79,6 +93,14 @@ public final class InfoNce implements ContrastiveLoss {
         long[] labels = batch.labelsOrNull();
         long[] negLabels = batch.negativeLabelsOrNull(); // only with shared negatives, and then labels != null
         int n = a.rows();
+        if (engine.resolve(n, neg != null) == Engine.TILED) {
+            requireNegatives(labels, null, n, n, "anchor", "");
+            if (symmetric) {
+                requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
+            }
+            return InfoNceTiled.compute(batch, p, temperature, symmetric, similarity, reduction,
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+        }
         int shared = neg != null && paired == 0 ? neg.rows() : 0;
         int main = n + shared;          // columns computed by one product: in-batch positives, then shared negatives
         int cols = main + paired;       // then each row's own paired negatives
@@ -245,12 +267,15 @@ public final class InfoNce implements ContrastiveLoss {
     @Override
     public String toString() {
         return "InfoNce{" + temperature + ", symmetric=" + symmetric + ", similarity=" + similarity
-                + ", reduction=" + reduction + "}";
+                + ", reduction=" + reduction + (engine == Engine.AUTO ? "" : ", engine=" + engine)
+                + (threads == 0 ? "" : ", threads=" + threads) + "}";
     }
 
     /** Builds an {@link InfoNce}; every setter validates its argument at once. */
     public static final class Builder extends TemperatureLossBuilder<Builder> {
         private boolean symmetric;
+        private Engine engine = Engine.AUTO;
+        private int threads;
 
         private Builder() {
         }
@@ -269,6 +294,28 @@ public final class InfoNce implements ContrastiveLoss {
         /** ½(anchor→positive + positive→anchor) (default false). */
         public Builder symmetric(boolean symmetric) {
             this.symmetric = symmetric;
+            return this;
+        }
+
+        /**
+         * How the loss is computed (default {@link Engine#AUTO}: the tiled engine from
+         * {@value Engine#AUTO_TILED_FROM} rows when the batch has no explicit negatives, the dense one otherwise).
+         */
+        public Builder engine(Engine engine) {
+            this.engine = Inputs.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /**
+         * Worker threads of the tiled engine, ≥ 1 (default: {@link Runtime#availableProcessors()} when the loss is
+         * computed). The dense engine is single-threaded and ignores it. For a fixed thread count the tiled result is
+         * the same bits on every run.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+            }
+            this.threads = threads;
             return this;
         }
 

@@ -21,6 +21,11 @@ final class FixtureLosses {
     }
 
     static ContrastiveLoss build(String loss, JsonNode config) {
+        return build(loss, config, Engine.AUTO);
+    }
+
+    /** As {@link #build(String, JsonNode)}, with the InfoNCE losses (infonce, clip) on {@code engine}. */
+    static ContrastiveLoss build(String loss, JsonNode config, Engine engine) {
         Config c = new Config(config);
         ContrastiveLoss built = switch (loss) {
             case "infonce" -> InfoNce.builder()
@@ -30,8 +35,9 @@ final class FixtureLosses {
                     .symmetric(c.bool("symmetric"))
                     .similarity(c.similarity())
                     .reduction(c.reduction())
+                    .engine(engine)
                     .build();
-            case "clip" -> clip(c);
+            case "clip" -> clip(c, engine);
             case "ntxent" -> NtXent.builder()
                     .temperature(c.dbl("temperature"))
                     .learnableTemperature(c.bool("learnable_temperature"))
@@ -95,8 +101,8 @@ final class FixtureLosses {
      * temperature, learnability, clamp and symmetry are what the fixture's full config (computed by torch) checks.
      * The rest of the config documents the preset and is not applied.
      */
-    private static ContrastiveLoss clip(Config c) {
-        InfoNce.Builder b = InfoNce.clip();
+    private static ContrastiveLoss clip(Config c, Engine engine) {
+        InfoNce.Builder b = InfoNce.clip().engine(engine);
         JsonNode overrides = c.take("overrides");
         Config o = new Config(overrides);
         for (Iterator<String> it = overrides.fieldNames(); it.hasNext(); ) {

@@ -78,7 +78,24 @@ class PyTorchFixturesTest {
     Stream<DynamicTest> matchesPyTorch() {
         List<Path> files = Fixture.files();
         assertFalse(files.isEmpty(), "no fixtures found");
-        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(),
+                () -> check(f, Engine.AUTO)));
+    }
+
+    /**
+     * The InfoNCE and CLIP fixtures without explicit negatives (the batches the tiled engine covers), once more on the
+     * tiled engine; at least the plain, symmetric, labelled, learnable, clamped and τ = 1e-3 ones.
+     */
+    @TestFactory
+    Stream<DynamicTest> matchesPyTorchOnTheTiledEngine() {
+        List<Path> files = Fixture.files().stream().filter(f -> {
+            Fixture fx = Fixture.read(f);
+            return (fx.loss().equals("infonce") || fx.loss().equals("clip")) && fx.batch().negatives().isEmpty();
+        }).toList();
+        assertTrue(files.size() >= 15, "expected at least 15 InfoNCE/CLIP fixtures without negatives, found "
+                + files.size());
+        return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString() + " (tiled)",
+                () -> check(f, Engine.TILED)));
     }
 
     @Test
@@ -117,12 +134,12 @@ class PyTorchFixturesTest {
         assertEquals(1e-3, tolerance(1000), 1e-15);
     }
 
-    private static void check(Path file) {
+    private static void check(Path file, Engine engine) {
         Fixture fx = Fixture.read(file);
         double scale = FixtureLosses.logitScale(fx.config());
         double tol = tolerance(scale);
         int regime = scale > 100 * (1 + 1e-12) ? 1 : 0;
-        ContrastiveLoss loss = FixtureLosses.build(fx.loss(), fx.config());
+        ContrastiveLoss loss = FixtureLosses.build(fx.loss(), fx.config(), engine);
         LossResult r = loss.compute(fx.batch());
         Fixture.Expected ex = fx.expected();
         List<String> problems = new ArrayList<>();

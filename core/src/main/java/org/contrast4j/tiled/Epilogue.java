@@ -1,0 +1,70 @@
+package org.contrast4j.tiled;
+
+import org.contrast4j.linalg.Kernels;
+
+/**
+ * The element-wise work on one row of a similarity tile while it is in cache: maxima, sums of exponentials and the
+ * gradient weights. Entries of −∞ are masked candidates: they never win a maximum, add 0 to every sum and get weight
+ * 0. Exponentials are taken in float (their arguments are ≤ 0 and, where the result matters, of order 100 at most, so
+ * float keeps ~1e-7 relative accuracy); every sum is accumulated in double.
+ *
+ * <p>Two implementations: {@link ScalarEpilogue} (plain loops and {@link Math#exp}, always available) and
+ * {@code VectorEpilogue} (Vector API lanes with an exponential built from IEEE operations: 0.6 ns per sum-of-exp entry
+ * against 5.5 ns for Math.exp on AVX-512). Both compute the same formulas and give the same bits on every run; they
+ * differ from each other in the last bits.
+ */
+interface Epilogue {
+
+    /** "vector" or "scalar". */
+    String name();
+
+    /** max over x[off .. off+len) (−∞ for an all-masked range). */
+    float max(float[] x, int off, int len);
+
+    /** colMax[cOff + c] = max(colMax[cOff + c], x[off + c]) for c &lt; len. */
+    void columnMax(float[] x, int off, int len, float[] colMax, int cOff);
+
+    /** Σ_c exp((x[off + c] − shift)·scale), in double. */
+    double sumExp(float[] x, int off, int len, float shift, float scale);
+
+    /** sum[sOff + c] += exp((x[off + c] − shift[sOff + c])·scale) for c &lt; len. */
+    void columnSumExp(float[] x, int off, int len, float[] shift, float scale, double[] sum, int sOff);
+
+    /**
+     * Overwrites the tile row x[off .. off+len) — similarities s_c of row i against columns j = j0 + c — with the
+     * gradient weights of the loss with respect to the similarities, the diagonal's −1 excepted (the caller rewrites
+     * the diagonal entry):
+     * <pre>
+     *   p_c = exp((s_c − rowShift)·scale − rowLog)                        (forward softmax)
+     *   q_c = exp((s_c − colShift[j])·scale − colLog[j])                   (reverse softmax, only if colLog != null)
+     *   x[off + c] = weight·(p_c + q_c)
+     *   colDot[j] += q_c·(s_c − diag[j])                                   (only if colLog != null)
+     * </pre>
+     * and returns Σ_c p_c·(s_c − rowDiag) in double. A masked entry (−∞) gets weight 0 and adds nothing.
+     * {@code scratch} holds at least {@code len} floats the implementation may overwrite.
+     */
+    double gradientRow(float[] x, int off, int len, int j0, float rowShift, float rowLog, float rowDiag,
+                       float[] colShift, float[] colLog, float[] diag, double[] colDot, float scale, float weight,
+                       float[] scratch);
+
+    /**
+     * The epilogue matching the kernel in use: the Vector API one when the module {@code jdk.incubator.vector} is
+     * present and the kernel facade is not forced to {@code scalar}; else the scalar one.
+     */
+    static Epilogue select() {
+        if (!"scalar".equals(Kernels.name()) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            return vector();
+        }
+        return new ScalarEpilogue();
+    }
+
+    /** Loaded reflectively so that no Vector API class is touched unless the module is present. */
+    static Epilogue vector() {
+        try {
+            return (Epilogue) Class.forName("org.contrast4j.tiled.VectorEpilogue").getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create the Vector API epilogue", e);
+        }
+    }
+}

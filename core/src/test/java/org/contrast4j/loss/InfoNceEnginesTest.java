@@ -1,0 +1,313 @@
+package org.contrast4j.loss;
+
+import static org.contrast4j.loss.LossTesting.assertAllFinite;
+import static org.contrast4j.loss.LossTesting.assertClose;
+import static org.contrast4j.loss.LossTesting.checkAgainstReference;
+import static org.contrast4j.loss.LossTesting.gaussian;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.stream.Stream;
+import org.contrast4j.linalg.Matrix;
+import org.contrast4j.similarity.Similarity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * InfoNCE on the tiled engine: the reference and finite-difference checks of {@link InfoNceTest} for every
+ * configuration the engine covers (no explicit negatives), agreement with the dense engine up to N = 2048 (values
+ * 1e-5 relative, gradients 1e-4 of their largest entry), the engine choice, determinism, interrupts and bad input.
+ */
+class InfoNceEnginesTest {
+
+    static Stream<Arguments> configurations() {
+        List<Arguments> out = new ArrayList<>();
+        for (Similarity s : Similarity.values()) {
+            for (Reduction r : Reduction.values()) {
+                for (boolean symmetric : new boolean[] {false, true}) {
+                    for (boolean labels : new boolean[] {false, true}) {
+                        out.add(Arguments.of(s, r, symmetric, labels));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /** InfoNceTest's check, on the tiled engine (two threads; N = 6 is one tile). */
+    @ParameterizedTest(name = "{0} {1} symmetric={2} labels={3}")
+    @MethodSource("configurations")
+    void tiledMatchesReferenceAndFiniteDifferences(Similarity s, Reduction r, boolean symmetric, boolean withLabels) {
+        SplittableRandom rnd = new SplittableRandom(7 + (symmetric ? 3 : 0));
+        int n = 6;
+        int d = 5;
+        Batch.Builder b = Batch.builder(gaussian(rnd, n, d)).positives(gaussian(rnd, n, d));
+        long[] labels = withLabels ? new long[] {0, 1, 0, 2, 1, 3} : null;
+        if (withLabels) {
+            b.labels(labels);
+        }
+        double tau = 0.5;
+        InfoNce loss = InfoNce.builder().temperature(tau).learnableTemperature(true).symmetric(symmetric)
+                .similarity(s).reduction(r).engine(Engine.TILED).threads(2).build();
+        checkAgainstReference(loss, b.build(), tau, 0,
+                v -> InfoNceTest.reference(v, s == Similarity.COSINE, symmetric, labels, 0, 0,
+                        Double.POSITIVE_INFINITY, r),
+                1e-4, Scalar.LOG_TEMPERATURE);
+    }
+
+    @Test
+    void tiledClampAndFixedTemperatureMatchTheReference() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        Batch batch = Batch.of(gaussian(rnd, 6, 4), gaussian(rnd, 6, 4));
+        InfoNce clamped = InfoNce.clip().temperature(0.005).engine(Engine.TILED).build();
+        LossResult r = checkAgainstReference(clamped, batch, 0.005, 0,
+                v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN), 1e-4,
+                Scalar.LOG_TEMPERATURE);
+        assertEquals(0.0, r.scalarGradients().get(Scalar.LOG_TEMPERATURE));
+        checkAgainstReference(InfoNce.clip().temperature(0.05).engine(Engine.TILED).build(), batch, 0.05, 0,
+                v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN), 1e-4,
+                Scalar.LOG_TEMPERATURE);
+        checkAgainstReference(InfoNce.builder().temperature(0.2).engine(Engine.TILED).build(), batch, 0.2, 0,
+                v -> InfoNceTest.reference(v, true, false, null, 0, 0, Double.POSITIVE_INFINITY, Reduction.MEAN),
+                1e-4);
+    }
+
+    /** One dense-versus-tiled comparison. */
+    record Case(String name, int n, int d, boolean symmetric, Similarity similarity, Reduction reduction,
+                int classes, double tau, double maxLogitScale, boolean learnable, int threads) {
+    }
+
+    static Stream<Case> cases() {
+        double inf = Double.POSITIVE_INFINITY;
+        return Stream.of(
+                new Case("CLIP-like 2048", 2048, 64, true, Similarity.COSINE, Reduction.MEAN, 0, 0.07, inf, true, 2),
+                new Case("one-way dot labels 2048", 2048, 32, false, Similarity.DOT, Reduction.SUM, 50, 0.5, inf,
+                        true, 3),
+                new Case("clamped, labels, 1000", 1000, 16, true, Similarity.COSINE, Reduction.NONE, 7, 0.005, 100,
+                        true, 2),
+                new Case("D = 1", 777, 1, true, Similarity.COSINE, Reduction.MEAN, 0, 0.1, inf, true, 1),
+                new Case("fixed τ, not a multiple of the tile", 1300, 24, false, Similarity.COSINE,
+                        Reduction.MEAN, 0, 0.2, inf, false, 1),
+                new Case("clamp inactive, 300", 300, 8, true, Similarity.DOT, Reduction.MEAN, 3, 0.5, 100, true, 4),
+                new Case("N = 2", 2, 3, true, Similarity.COSINE, Reduction.MEAN, 0, 0.1, inf, true, 2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void tiledAgreesWithDense(Case c) {
+        SplittableRandom rnd = new SplittableRandom(c.n() * 31L + c.d());
+        Matrix a = gaussian(rnd, c.n(), c.d());
+        // positives correlated with their anchors, so the losses are not all ≈ log N
+        Matrix p = gaussian(rnd, c.n(), c.d());
+        for (int k = 0; k < p.data().length; k++) {
+            p.data()[k] = a.data()[k] + 0.7f * p.data()[k];
+        }
+        Batch.Builder b = Batch.builder(a).positives(p);
+        if (c.classes() > 0) {
+            long[] labels = new long[c.n()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = rnd.nextInt(c.classes());
+            }
+            b.labels(labels);
+        }
+        Batch batch = b.build();
+        InfoNce.Builder lb = InfoNce.builder().temperature(c.tau()).maxLogitScale(c.maxLogitScale())
+                .learnableTemperature(c.learnable()).symmetric(c.symmetric()).similarity(c.similarity())
+                .reduction(c.reduction());
+        LossResult dense = lb.engine(Engine.DENSE).build().compute(batch);
+        LossResult tiled = lb.engine(Engine.TILED).threads(c.threads()).build().compute(batch);
+        assertAgree(c.name(), dense, tiled);
+    }
+
+    /** Values and per-row losses within 1e-5 relative, gradients within 1e-4 of the gradient's largest entry. */
+    static void assertAgree(String what, LossResult dense, LossResult tiled) {
+        assertRelative(what + " value", dense.value(), tiled.value(), 1e-5);
+        double[] dr = dense.perRow();
+        double[] tr = tiled.perRow();
+        assertEquals(dr.length, tr.length);
+        for (int i = 0; i < dr.length; i++) {
+            assertRelative(what + " per-row " + i, dr[i], tr[i], 1e-5);
+        }
+        assertEquals(0, tiled.skippedRows());
+        assertEquals(dense.terms().keySet(), tiled.terms().keySet(), what + " terms");
+        for (Map.Entry<String, Double> t : dense.terms().entrySet()) {
+            assertRelative(what + " term " + t.getKey(), t.getValue(), tiled.terms().get(t.getKey()), 1e-5);
+        }
+        assertEquals(dense.gradients().keySet(), tiled.gradients().keySet(), what + " gradients");
+        for (Map.Entry<Input, Matrix> g : dense.gradients().entrySet()) {
+            float[] e = g.getValue().data();
+            float[] t = tiled.gradient(g.getKey()).data();
+            double scale = 0;
+            double err = 0;
+            int worst = 0;
+            for (int k = 0; k < e.length; k++) {
+                scale = Math.max(scale, Math.abs(e[k]));
+                double diff = Math.abs(e[k] - t[k]);
+                if (!(diff <= err)) {
+                    err = diff;
+                    worst = k;
+                }
+            }
+            if (!(err <= 1e-4 * scale)) {
+                fail(what + " gradient " + g.getKey().key() + ": max error " + err + " at " + worst + " (dense "
+                        + e[worst] + ", tiled " + t[worst] + "), largest entry " + scale);
+            }
+        }
+        assertEquals(dense.scalarGradients().keySet(), tiled.scalarGradients().keySet(), what + " scalars");
+        for (Map.Entry<Scalar, Double> s : dense.scalarGradients().entrySet()) {
+            assertRelative(what + " " + s.getKey().key(), s.getValue(), tiled.scalarGradients().get(s.getKey()),
+                    1e-4);
+        }
+    }
+
+    /** |e − a| ≤ rel·max(|e|, 1e-3): relative, with a floor for values that are zero up to rounding. */
+    static void assertRelative(String what, double expected, double actual, double rel) {
+        double tol = rel * Math.max(Math.abs(expected), 1e-3);
+        if (!(Math.abs(expected - actual) <= tol)) {
+            fail(what + ": dense " + expected + ", tiled " + actual + " (tolerance " + tol + ")");
+        }
+    }
+
+    @Test
+    void identicalInputsAtTauOneThousandthStayFiniteAndAgree() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        Matrix x = gaussian(rnd, 600, 6);
+        for (boolean symmetric : new boolean[] {false, true}) {
+            InfoNce.Builder b = InfoNce.builder().temperature(1e-3).learnableTemperature(true).symmetric(symmetric);
+            LossResult tiled = b.engine(Engine.TILED).threads(2).build().compute(Batch.of(x, x.copy()));
+            assertAllFinite(tiled);
+            LossResult dense = b.engine(Engine.DENSE).build().compute(Batch.of(x, x.copy()));
+            // logits of 1000 differing by O(1): per-row losses are ~1e-30 .. 1, compared absolutely (LossTesting)
+            assertClose("value", dense.value(), tiled.value(), 1e-5);
+            for (int i = 0; i < 600; i++) {
+                assertClose("row " + i, dense.perRow()[i], tiled.perRow()[i], 1e-5);
+            }
+        }
+        // every row the same point: all logits are 1000 and every loss is log N
+        float[] same = new float[600 * 6];
+        for (int i = 0; i < 600; i++) {
+            System.arraycopy(x.data(), 0, same, i * 6, 6);
+        }
+        Matrix one = Matrix.of(600, 6, same);
+        LossResult r = InfoNce.builder().temperature(1e-3).learnableTemperature(true).symmetric(true)
+                .engine(Engine.TILED).build().compute(Batch.of(one, one.copy()));
+        assertAllFinite(r);
+        assertClose("log N", Math.log(600), r.value(), 1e-5);
+    }
+
+    @Test
+    void autoSwitchesToTiledAtTheThreshold() {
+        assertEquals(Engine.DENSE, Engine.AUTO.resolve(Engine.AUTO_TILED_FROM - 1, false));
+        assertEquals(Engine.TILED, Engine.AUTO.resolve(Engine.AUTO_TILED_FROM, false));
+        assertEquals(Engine.DENSE, Engine.AUTO.resolve(1 << 20, true));
+        assertEquals(Engine.DENSE, Engine.TILED.resolve(100, true));
+        assertEquals(Engine.TILED, Engine.TILED.resolve(2, false));
+        assertEquals(Engine.DENSE, Engine.DENSE.resolve(1 << 20, false));
+        // AUTO gives the bits of the engine it resolves to
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (int n : new int[] {Engine.AUTO_TILED_FROM - 1, Engine.AUTO_TILED_FROM}) {
+            Batch batch = Batch.of(gaussian(rnd, n, 4), gaussian(rnd, n, 4));
+            InfoNce.Builder b = InfoNce.builder().symmetric(true).threads(2);
+            LossResult auto = b.build().compute(batch);
+            LossResult resolved = b.engine(Engine.AUTO.resolve(n, false)).build().compute(batch);
+            assertEquals(resolved.value(), auto.value(), "n = " + n);
+            assertArrayEquals(resolved.gradient(Input.ANCHORS).data(), auto.gradient(Input.ANCHORS).data());
+        }
+    }
+
+    @Test
+    void explicitNegativesAlwaysRunDense() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        Matrix a = gaussian(rnd, 8, 4);
+        Batch shared = Batch.builder(a).positives(gaussian(rnd, 8, 4)).sharedNegatives(gaussian(rnd, 3, 4)).build();
+        Batch paired = Batch.builder(a).positives(gaussian(rnd, 8, 4)).pairedNegatives(gaussian(rnd, 16, 4), 2)
+                .build();
+        for (Batch batch : new Batch[] {shared, paired}) {
+            LossResult dense = InfoNce.builder().symmetric(true).engine(Engine.DENSE).build().compute(batch);
+            LossResult tiled = InfoNce.builder().symmetric(true).engine(Engine.TILED).build().compute(batch);
+            assertEquals(dense.value(), tiled.value());
+            assertArrayEquals(dense.gradient(Input.NEGATIVES).data(), tiled.gradient(Input.NEGATIVES).data());
+        }
+    }
+
+    @Test
+    void aFixedThreadCountGivesTheSameBits() {
+        SplittableRandom rnd = new SplittableRandom(29);
+        Batch batch = Batch.builder(gaussian(rnd, 700, 12)).positives(gaussian(rnd, 700, 12))
+                .labels(new SplittableRandom(3).ints(700, 0, 40).asLongStream().toArray()).build();
+        for (int threads : new int[] {1, 2, 3}) {
+            InfoNce loss = InfoNce.clip().engine(Engine.TILED).threads(threads).build();
+            LossResult first = loss.compute(batch);
+            LossResult second = loss.compute(batch);
+            assertEquals(first.value(), second.value());
+            assertArrayEquals(first.perRow(), second.perRow());
+            assertArrayEquals(first.gradient(Input.ANCHORS).data(), second.gradient(Input.ANCHORS).data());
+            assertArrayEquals(first.gradient(Input.POSITIVES).data(), second.gradient(Input.POSITIVES).data());
+            assertEquals(first.scalarGradients(), second.scalarGradients());
+        }
+    }
+
+    @Test
+    void badInputGivesTheDenseMessages() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        Matrix one = gaussian(rnd, 1, 3);
+        for (Engine engine : new Engine[] {Engine.DENSE, Engine.TILED}) {
+            InfoNce loss = InfoNce.builder().engine(engine).build();
+            var e = assertThrows(IllegalArgumentException.class, () -> loss.compute(Batch.of(one, one.copy())));
+            assertEquals("InfoNCE needs a negative for every anchor: the batch has N = 1 and no explicit negatives",
+                    e.getMessage());
+            Matrix a = gaussian(rnd, 3, 3);
+            Batch sameLabels = Batch.builder(a).positives(a.copy()).labels(new long[] {4, 4, 4}).build();
+            e = assertThrows(IllegalArgumentException.class, () -> loss.compute(sameLabels));
+            assertEquals("InfoNCE: anchor 0 has no negative: every in-batch candidate shares its label 4 and no "
+                    + "explicit negatives were given", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> loss.compute(Batch.builder(a).build()));
+            assertEquals("InfoNCE needs positives (N×D, row i the positive of anchor i)", e.getMessage());
+        }
+        for (int bad : new int[] {0, -1}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().threads(bad));
+            assertEquals("threads must be >= 1, was " + bad, e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().engine(null));
+        assertEquals("engine must not be null", e.getMessage());
+    }
+
+    @Test
+    void anInterruptedCallerGetsACancellationFromTheTiledEngine() {
+        SplittableRandom rnd = new SplittableRandom(31);
+        Batch batch = Batch.of(gaussian(rnd, 600, 8), gaussian(rnd, 600, 8));
+        InfoNce loss = InfoNce.builder().symmetric(true).build();  // AUTO: tiled at N = 600
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(CancellationException.class, () -> loss.compute(batch));
+            assertTrue(Thread.currentThread().isInterrupted(), "interrupt status kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertAllFinite(loss.compute(batch));
+    }
+
+    @Test
+    void toStringShowsEngineAndThreadsOnlyWhenSet() {
+        assertEquals("InfoNce{temperature=0.1, learnableTemperature=false, symmetric=false, similarity=COSINE, "
+                + "reduction=MEAN}", InfoNce.builder().engine(Engine.AUTO).build().toString());
+        InfoNce set = InfoNce.clip().engine(Engine.TILED).threads(3).build();
+        assertEquals("InfoNce{temperature=0.07, learnableTemperature=true, maxLogitScale=100.0, symmetric=true, "
+                + "similarity=COSINE, reduction=MEAN, engine=TILED, threads=3}", set.toString());
+        assertEquals(InfoNce.clip().engine(Engine.TILED).threads(3).temperature(0.2).build().toString(),
+                set.withTemperature(0.2).toString());
+        assertEquals("InfoNce{temperature=0.1, learnableTemperature=false, symmetric=false, similarity=COSINE, "
+                + "reduction=MEAN, engine=DENSE}", InfoNce.builder().engine(Engine.DENSE).build().toString());
+    }
+}

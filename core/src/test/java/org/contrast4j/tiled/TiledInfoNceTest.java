@@ -1,0 +1,401 @@
+package org.contrast4j.tiled;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.contrast4j.linalg.Matrix;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The engine on prepared rows against a reference written from the formula in double (plain loops, the N×N matrix in
+ * memory), for every epilogue, tile shapes that do and do not divide N (1×1, tiles larger than N), one and several
+ * threads, labels, D = 1 and extreme logits; plus determinism, interrupts and bad arguments.
+ */
+class TiledInfoNceTest {
+
+    /** Every epilogue this JVM can run; a test counts them so that none goes untested. */
+    static List<Epilogue> epilogues() {
+        List<Epilogue> out = new ArrayList<>();
+        out.add(new ScalarEpilogue());
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            out.add(Epilogue.vector());
+        }
+        return out;
+    }
+
+    @Test
+    void bothEpiloguesAreTestedWhenTheVectorApiIsPresent() {
+        boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(vector ? 2 : 1, epilogues().size());
+        assertEquals(vector ? List.of("scalar", "vector") : List.of("scalar"),
+                epilogues().stream().map(Epilogue::name).toList());
+    }
+
+    /** What the engine computes, in double from the definition (see TiledInfoNce's class comment). */
+    record Ref(double[] forward, double[] reverse, double[] gradA, double[] gradB, double gradDotLogit) {
+    }
+
+    static Ref reference(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, double w) {
+        int n = am.rows();
+        int d = am.cols();
+        double[][] s = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                for (int k = 0; k < d; k++) {
+                    dot += (double) am.get(i, k) * bm.get(j, k);
+                }
+                s[i][j] = dot;
+            }
+        }
+        double[][] g = new double[n][n];   // ∂L/∂l_ij
+        double[] forward = new double[n];
+        double[] reverse = symmetric ? new double[n] : null;
+        for (int dir = 0; dir < (symmetric ? 2 : 1); dir++) {
+            for (int i = 0; i < n; i++) {
+                // direction 0: row i over columns j; direction 1: column i over rows j
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    if (candidate(labels, i, j)) {
+                        max = Math.max(max, scale * (dir == 0 ? s[i][j] : s[j][i]));
+                    }
+                }
+                double sum = 0;
+                for (int j = 0; j < n; j++) {
+                    if (candidate(labels, i, j)) {
+                        sum += Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - max);
+                    }
+                }
+                double lse = max + Math.log(sum);
+                (dir == 0 ? forward : reverse)[i] = lse - scale * s[i][i];
+                for (int j = 0; j < n; j++) {
+                    double p = candidate(labels, i, j) ? Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - lse) : 0;
+                    double gij = w * (p - (i == j ? 1 : 0));
+                    if (dir == 0) {
+                        g[i][j] += gij;
+                    } else {
+                        g[j][i] += gij;
+                    }
+                }
+            }
+        }
+        double[] gradA = new double[n * d];
+        double[] gradB = new double[n * d];
+        double dot = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                dot += g[i][j] * scale * s[i][j];
+                for (int k = 0; k < d; k++) {
+                    gradA[i * d + k] += g[i][j] * scale * bm.get(j, k);
+                    gradB[j * d + k] += g[i][j] * scale * am.get(i, k);
+                }
+            }
+        }
+        return new Ref(forward, reverse, gradA, gradB, dot);
+    }
+
+    private static boolean candidate(long[] labels, int i, int j) {
+        return labels == null || i == j || labels[i] != labels[j];
+    }
+
+    /** Rows of unit length (as Similarity.COSINE prepares them). */
+    static Matrix unitRows(SplittableRandom rnd, int n, int d) {
+        Matrix m = gaussian(rnd, n, d);
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int k = 0; k < d; k++) {
+                norm += (double) m.get(i, k) * m.get(i, k);
+            }
+            for (int k = 0; k < d; k++) {
+                m.set(i, k, (float) (m.get(i, k) / Math.sqrt(norm)));
+            }
+        }
+        return m;
+    }
+
+    static Matrix gaussian(SplittableRandom rnd, int n, int d) {
+        float[] x = new float[n * d];
+        for (int k = 0; k < x.length; k++) {
+            double u = rnd.nextDouble();
+            double v = rnd.nextDouble();
+            x[k] = (float) (Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v));
+        }
+        return Matrix.of(n, d, x);
+    }
+
+    static long[] labels(SplittableRandom rnd, int n, int classes) {
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = rnd.nextInt(classes);
+        }
+        return l;
+    }
+
+    static void check(String what, Ref ref, TiledInfoNce.Result r, double valueRel, double gradRel) {
+        assertRowsClose(what + " forward", ref.forward(), r.forward(), valueRel);
+        if (ref.reverse() == null) {
+            assertNull(r.reverse(), what + " reverse");
+        } else {
+            assertRowsClose(what + " reverse", ref.reverse(), r.reverse(), valueRel);
+        }
+        assertMaxNormClose(what + " gradA", ref.gradA(), r.gradA().data(), gradRel);
+        assertMaxNormClose(what + " gradB", ref.gradB(), r.gradB().data(), gradRel);
+        double tol = gradRel * Math.max(1e-3, Math.abs(ref.gradDotLogit()));
+        assertTrue(Math.abs(ref.gradDotLogit() - r.gradDotLogit()) <= tol, what + " gradDotLogit: expected "
+                + ref.gradDotLogit() + ", was " + r.gradDotLogit());
+    }
+
+    /** Each entry within rel·max(1, |expected|). */
+    static void assertRowsClose(String what, double[] expected, double[] actual, double rel) {
+        assertEquals(expected.length, actual.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            double tol = rel * Math.max(1, Math.abs(expected[i]));
+            if (!(Math.abs(expected[i] - actual[i]) <= tol)) {
+                fail(what + "[" + i + "]: expected " + expected[i] + ", was " + actual[i] + " (tolerance " + tol + ")");
+            }
+        }
+    }
+
+    /** max |e − a| ≤ rel·max |e| (+1e-9): the gradient's own scale, so tiny entries are judged against the largest. */
+    static void assertMaxNormClose(String what, double[] expected, float[] actual, double rel) {
+        assertEquals(expected.length, actual.length, what + " length");
+        double scale = 0;
+        double err = 0;
+        int worst = 0;
+        for (int k = 0; k < expected.length; k++) {
+            scale = Math.max(scale, Math.abs(expected[k]));
+            double e = Math.abs(expected[k] - actual[k]);
+            if (!(e <= err)) {
+                err = e;
+                worst = k;
+            }
+        }
+        double tol = rel * scale + 1e-9;
+        if (!(err <= tol)) {
+            fail(what + ": max error " + err + " at " + worst + " (expected " + expected[worst] + ", was "
+                    + actual[worst] + "), tolerance " + tol);
+        }
+    }
+
+    @Test
+    void matchesTheReferenceForEveryTileShapeThreadCountAndEpilogue() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        int n = 37;
+        int d = 5;
+        Matrix a = unitRows(rnd, n, d);
+        Matrix b = unitRows(rnd, n, d);
+        long[] labels = labels(rnd, n, 6);
+        int[][] tiles = {{1, 1}, {1, 37}, {37, 1}, {4, 7}, {16, 16}, {37, 37}, {64, 100}, {256, 1024}};
+        for (Epilogue e : epilogues()) {
+            for (boolean symmetric : new boolean[] {false, true}) {
+                for (long[] l : new long[][] {null, labels}) {
+                    Ref ref = reference(a, b, 1 / 0.1, symmetric, l, 1.0 / n);
+                    for (int[] t : tiles) {
+                        for (int threads : new int[] {1, 3}) {
+                            // one-way: in one pass on panels of whole rows, and (no panel budget) in two passes
+                            for (long panel : symmetric ? new long[] {TiledInfoNce.PANEL_FLOATS}
+                                    : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
+                                TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel);
+                                check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
+                                        + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel, ref,
+                                        engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), 1e-6, 1e-5);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneDimensionalRowsAndDotProductsOfAnySize() {
+        SplittableRandom rnd = new SplittableRandom(2);
+        // D = 1 unit rows are ±1: every similarity is ±1
+        Matrix a = unitRows(rnd, 19, 1);
+        Matrix b = unitRows(rnd, 19, 1);
+        // unnormalised rows (the dot similarity), logits of a few tens
+        Matrix x = gaussian(rnd, 23, 4);
+        Matrix y = gaussian(rnd, 23, 4);
+        for (Epilogue e : epilogues()) {
+            for (boolean symmetric : new boolean[] {false, true}) {
+                for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
+                    TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel);
+                    check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
+                            engine.compute(a, b, 2.0, symmetric, null, 1.0), 1e-6, 1e-5);
+                    check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
+                            engine.compute(x, y, 2.0, symmetric, null, 0.5), 1e-6, 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
+    void logitsOfAThousandStayFiniteInEveryTile() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        int n = 29;
+        Matrix x = unitRows(rnd, n, 6);
+        // every row the same point: all N² logits are 1000, each row's loss is log N exactly
+        float[] same = new float[n * 6];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x.data(), 0, same, i * 6, 6);
+        }
+        Matrix one = Matrix.of(n, 6, same);
+        for (Epilogue e : epilogues()) {
+            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}}) {
+                // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget)
+                TiledInfoNce engine = t[1] == 0 ? new TiledInfoNce(2, 4, 5, e, 0)
+                        : new TiledInfoNce(2, t[0], t[1], e, TiledInfoNce.PANEL_FLOATS);
+                for (boolean symmetric : new boolean[] {false, true}) {
+                    // identical inputs, diagonal logits 1000, the rest up to ~1000 below: tiles off the diagonal
+                    // have their own (much smaller) maxima
+                    TiledInfoNce.Result r = engine.compute(x, x.copy(), 1000, symmetric, null, 1.0 / n);
+                    assertFinite(r);
+                    check(e.name() + " identical", reference(x, x.copy(), 1000, symmetric, null, 1.0 / n), r, 1e-5,
+                            1e-4);
+                    TiledInfoNce.Result all = engine.compute(one, one.copy(), 1000, symmetric, null, 1.0 / n);
+                    assertFinite(all);
+                    for (double v : all.forward()) {
+                        assertEquals(Math.log(n), v, 1e-4);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void assertFinite(TiledInfoNce.Result r) {
+        for (double v : r.forward()) {
+            assertTrue(Double.isFinite(v));
+        }
+        if (r.reverse() != null) {
+            for (double v : r.reverse()) {
+                assertTrue(Double.isFinite(v));
+            }
+        }
+        for (float v : r.gradA().data()) {
+            assertTrue(Float.isFinite(v));
+        }
+        for (float v : r.gradB().data()) {
+            assertTrue(Float.isFinite(v));
+        }
+        assertTrue(Double.isFinite(r.gradDotLogit()));
+    }
+
+    @Test
+    void aFixedThreadCountGivesTheSameBitsEveryTime() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        int n = 300;
+        Matrix a = unitRows(rnd, n, 16);
+        Matrix b = unitRows(rnd, n, 16);
+        long[] labels = labels(rnd, n, 20);
+        for (Epilogue e : epilogues()) {
+            for (int threads : new int[] {1, 2, 3, 5}) {
+                for (boolean symmetric : new boolean[] {true, false}) {
+                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS);
+                    TiledInfoNce.Result first = engine.compute(a, b, 14.0, symmetric, labels, 1.0 / n);
+                    for (int rep = 0; rep < 3; rep++) {
+                        TiledInfoNce.Result again = engine.compute(a, b, 14.0, symmetric, labels, 1.0 / n);
+                        String what = e.name() + ", " + threads + " threads, symmetric " + symmetric
+                                + ", repetition " + rep + ": ";
+                        assertArrayEquals(first.forward(), again.forward(), what + "forward");
+                        assertArrayEquals(first.reverse(), again.reverse(), what + "reverse");
+                        assertArrayEquals(first.gradA().data(), again.gradA().data(), what + "gradA");
+                        assertArrayEquals(first.gradB().data(), again.gradB().data(), what + "gradB");
+                        assertEquals(first.gradDotLogit(), again.gradDotLogit(), what + "gradDotLogit");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInterruptedCallerGetsACancellationAndKeepsItsInterruptStatus() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        Matrix a = unitRows(rnd, 64, 8);
+        TiledInfoNce engine = new TiledInfoNce(2, 8, 8);
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(CancellationException.class, () -> engine.compute(a, a.copy(), 10, true, null, 1));
+            assertTrue(Thread.currentThread().isInterrupted(), "interrupt status kept");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @ParameterizedTest(name = "symmetric = {0}")
+    @ValueSource(booleans = {true, false})
+    void anInterruptStopsARunningComputationPromptly(boolean symmetric) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(6);
+        // 6 to 8·N²·D = 100 to 137 GFLOP: seconds of work, far longer than the 100 ms before the interrupt
+        int n = 16384;
+        Matrix a = unitRows(rnd, n, 64);
+        Matrix b = unitRows(rnd, n, 64);
+        TiledInfoNce engine = new TiledInfoNce(2, 128, 128);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
+        long[] stoppedAt = new long[1];
+        Thread t = new Thread(() -> {
+            try {
+                engine.compute(a, b, 10, symmetric, null, 1.0 / n);
+            } catch (Throwable e) {
+                thrown.set(e);
+            }
+            stoppedAt[0] = System.nanoTime();
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        t.start();
+        Thread.sleep(100);
+        long interruptedAt = System.nanoTime();
+        t.interrupt();
+        t.join(10_000);
+        assertTrue(!t.isAlive(), "the computation did not stop within 10 s of the interrupt");
+        assertTrue(thrown.get() instanceof CancellationException, "expected a CancellationException, got "
+                + thrown.get());
+        assertTrue(stillInterrupted.get(), "interrupt status kept");
+        double seconds = (stoppedAt[0] - interruptedAt) / 1e9;
+        assertTrue(seconds < 2, "stopped " + seconds + " s after the interrupt");
+        // no worker outlives the computation
+        for (Thread other : Thread.getAllStackTraces().keySet()) {
+            if (other.getName().startsWith("contrast4j-tiled-")) {
+                other.join(2_000);
+                assertTrue(!other.isAlive(), other.getName() + " still running");
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        Matrix a = Matrix.zeros(3, 2);
+        var e = assertThrows(IllegalArgumentException.class, () -> new TiledInfoNce(0));
+        assertEquals("threads must be >= 1, was 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TiledInfoNce(-2));
+        assertEquals("threads must be >= 1, was -2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new TiledInfoNce(1, 0, 4));
+        assertEquals("tile sizes must be >= 1, were rowBlock = 0, columnBlock = 4", e.getMessage());
+        TiledInfoNce engine = new TiledInfoNce(1);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> engine.compute(a, Matrix.zeros(4, 2), 1, false, null, 1));
+        assertEquals("anchors and positives must have the same shape, were 3×2 and 4×2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> engine.compute(a, a, 1, false, new long[2], 1));
+        assertEquals("labels must have one entry per row (3), had 2", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> engine.compute(a, a, 0, false, null, 1));
+        assertEquals("logit scale must be > 0 and finite, was 0.0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> engine.compute(a, a, 1, false, null, Double.NaN));
+        assertEquals("row weight must be finite, was NaN", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> engine.compute(Matrix.zeros(0, 2), Matrix.zeros(0, 2), 1, false, null, 1));
+        assertEquals("tiled InfoNCE needs N >= 1 rows of D >= 1, was 0×2", e.getMessage());
+    }
+}
