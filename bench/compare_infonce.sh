@@ -93,7 +93,7 @@ def secs(r):
 def mib(r):
     return "-" if r.get("error") or r.get("peak_rss_bytes") is None else f"{r['peak_rss_bytes'] / 2**20:.0f}"
 
-print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.07 (results in {out})")
+print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1 (results in {out})")
 head = ("N", "kernel", "ours s", "ours GF/s", "ours RSS MiB", "torch s", "torch RSS MiB", "speed-up",
         "speed-up CPU", "sgemm GF/s", "efficiency", "loss ours/torch")
 print("| " + " | ".join(head) + " |")
