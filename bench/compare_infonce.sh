@@ -3,9 +3,10 @@
 # naive PyTorch on the same seeded inputs, and against the sgemm-only ceiling (SgemmCeiling: the loss's four
 # products with nothing in between) at the same thread count. Prints a ratio table:
 #   speed-up   = PyTorch seconds / contrast4j seconds        (same N, D, threads, inputs)
+#   speed-up CPU = the same with process CPU seconds (all threads; less inflated by other load on a busy machine)
 #   efficiency = contrast4j effective GFLOP/s (8·N²·D / s) / ceiling GFLOP/s on the same kernel
 #
-# Usage: bench/compare_infonce.sh [--sizes "2048 8192 16384 65536"] [--dim 256] [--threads 2] [--seed 1]
+# Usage: bench/compare_infonce.sh [--sizes "2048 8192 16384 65536"] [--dim 256] [--threads 2] [--seed 42]
 #                                 [--out DIR]
 # Needs: a JDK 25 (scripts/jdk25.sh), Maven (builds the CLI and bench jars when stale), Debian's python3-torch for
 # the peer, libopenblas0-pthread for the blas rows (without it those rows fail and say why). About 15 minutes on a
@@ -17,7 +18,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 sizes="2048 8192 16384 65536"
 dim=256
 threads=2
-seed=1
+seed=42
 out=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
         --threads) threads=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare_infonce.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -44,8 +45,10 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root"/pom.xml "$root"/core "$root"/bench -n
 fi
 "$root/contrast4j" --help > /dev/null   # builds the CLI now, so that the first timing does not include it
 
-# reps per size: more where a run is short, one at N = 65536 (≈ 1 min per run on 2 cores)
+# timed runs per size after one warm-up: more where a run is short; at N > 16384 one run and no warm-up (a run
+# takes about a minute there, JIT compilation is a negligible part of it)
 reps_for() { if [ "$1" -le 8192 ]; then echo 5; elif [ "$1" -le 16384 ]; then echo 3; else echo 1; fi; }
+warmup_for() { if [ "$1" -le 16384 ]; then echo 1; else echo 0; fi; }
 
 last_json() { tail -n 1 "$1"; }
 
@@ -53,15 +56,19 @@ for n in $sizes; do
     reps=$(reps_for "$n")
     for kernel in blas vector; do
         echo "N=$n contrast4j, kernel $kernel…" >&2
-        CONTRAST4J_JAVA_OPTS="-Dcontrast4j.kernel=$kernel" "$root/contrast4j" bench infonce --n "$n" --dim "$dim" \
-            --symmetric --threads "$threads" --engine tiled --reps "$reps" --seed "$seed" --json \
-            > "$out/ours-$kernel-$n.txt" 2> "$out/ours-$kernel-$n.err" || echo '{"error": true}' >> "$out/ours-$kernel-$n.txt"
+        # the heap capped as bench/README.md recommends, so that the peak RSS is the engine's footprint
+        CONTRAST4J_JAVA_OPTS="-Dcontrast4j.kernel=$kernel -Xmx1g -XX:+UseSerialGC" "$root/contrast4j" bench infonce \
+            --n "$n" --dim "$dim" --symmetric --threads "$threads" --engine tiled --warmup "$(warmup_for "$n")" \
+            --reps "$reps" --seed "$seed" --json \
+            > "$out/ours-$kernel-$n.txt" 2> "$out/ours-$kernel-$n.err" \
+            || echo '{"error": true}' >> "$out/ours-$kernel-$n.txt"
         echo "N=$n sgemm ceiling, kernel $kernel…" >&2
         rows=$(( n < 8192 ? n : 8192 ))
         "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g \
             -Dcontrast4j.kernel=$kernel -cp "$jar" org.contrast4j.bench.SgemmCeiling --n "$n" --dim "$dim" \
             --threads "$threads" --rows "$rows" --reps 3 --seed "$seed" \
-            > "$out/ceiling-$kernel-$n.txt" 2> "$out/ceiling-$kernel-$n.err" || echo '{"error": true}' >> "$out/ceiling-$kernel-$n.txt"
+            > "$out/ceiling-$kernel-$n.txt" 2> "$out/ceiling-$kernel-$n.err" \
+            || echo '{"error": true}' >> "$out/ceiling-$kernel-$n.txt"
     done
     echo "N=$n PyTorch…" >&2
     /usr/bin/python3 "$root/bench/peer/infonce_torch.py" --n "$n" --dim "$dim" --symmetric --threads "$threads" \
@@ -86,9 +93,9 @@ def secs(r):
 def mib(r):
     return "-" if r.get("error") or r.get("peak_rss_bytes") is None else f"{r['peak_rss_bytes'] / 2**20:.0f}"
 
-print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.07 (results in {out})")
+print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1 (results in {out})")
 head = ("N", "kernel", "ours s", "ours GF/s", "ours RSS MiB", "torch s", "torch RSS MiB", "speed-up",
-        "sgemm GF/s", "efficiency", "loss ours/torch")
+        "speed-up CPU", "sgemm GF/s", "efficiency", "loss ours/torch")
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for n in sizes:
@@ -99,6 +106,9 @@ for n in sizes:
         ok = not ours.get("error")
         speedup = (f"{torch['seconds'] / ours['seconds']:.1f}×" if ok and not torch.get("error")
                    and not torch.get("oom") else ("torch oom" if torch.get("oom") else "-"))
+        cpu = "-"
+        if ok and ours.get("cpu_seconds") and not torch.get("error") and torch.get("cpu_seconds"):
+            cpu = f"{torch['cpu_seconds'] / ours['cpu_seconds']:.1f}×"
         eff = (f"{ours['gflops'] / ceil['gflops']:.0%}" if ok and not ceil.get("error") else "-")
         gf = f"{ours['gflops']:.1f}" if ok else "error"
         cg = f"{ceil['gflops']:.1f}" if not ceil.get("error") else "error"
@@ -108,6 +118,6 @@ for n in sizes:
         values = "-"
         if ok and ours.get("value") is not None and torch.get("value") is not None:
             values = f"{ours['value']:.6f} / {torch['value']:.6f}"
-        print("| " + " | ".join([str(n), used, secs(ours), gf, mib(ours), secs(torch), mib(torch), speedup, cg, eff,
-                                 values]) + " |")
+        print("| " + " | ".join([str(n), used, secs(ours), gf, mib(ours), secs(torch), mib(torch), speedup, cpu, cg,
+                                 eff, values]) + " |")
 EOF

@@ -6,22 +6,25 @@ Run with Debian's PyTorch (python3-torch 1.13, CPU):
     /usr/bin/python3 bench/peer/infonce_torch.py --n 8192 --dim 256 --symmetric --threads 2 --reps 3 --json
 
 Same inputs as the contrast4j command (bench_matrix() below, documented in bench/README.md), cosine similarity,
-temperature 0.1 (the command's fixed τ; --tau changes it, the cost does not depend on it), mean reduction; symmetric = ½(CE(S) + CE(Sᵀ)) as CLIP and contrast4j's InfoNce.symmetric(true). Gradients with
+temperature 0.1 (the command's fixed τ; --tau changes it, the cost does not depend on it), mean reduction;
+symmetric = ½(CE(S) + CE(Sᵀ)) as CLIP and contrast4j's InfoNce.symmetric(true). Gradients with
 respect to both raw inputs (A and B require grad). One warm-up run, then the median of --reps runs; each run is
 forward + backward from the raw inputs (normalisation included).
 
 Threads: OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS are set to --threads before torch is imported,
 and torch.set_num_threads(--threads).
 
-Memory: the naive loss holds several N×N float32 matrices at once (logits, two log-softmaxes, their gradients; peak
-RSS measured ≈ 6·4·N² bytes at N = 8192 and 16384). If 6·4·N² bytes exceed --mem-cap-gib (default: MemAvailable
-from /proc/meminfo) the run is not attempted and reported as out of memory; an allocation failure during the run is
-reported the same way. Either way the JSON line has "oom": true and null timings.
+Memory: the naive loss holds several N×N float32 matrices at once (logits, two log-softmaxes, their gradients): peak
+RSS 1.66 GiB measured at N = 8192 (about 5.3·4·N² bytes over the interpreter's 0.3 GiB) and 5.5 GiB reported at
+N = 16384. If 6·4·N² bytes (a margin over that) exceed --mem-cap-gib (default: MemAvailable from /proc/meminfo) the
+run is not attempted and reported as out of memory; an allocation failure during the run is reported the same way.
+Either way the JSON line has "oom": true and null timings.
 
 Prints a human line and, with --json, one JSON object on the last line with the keys of the contrast4j command:
 seconds, gflops (effective: 8·N²·D symmetric, 6·N²·D one-way, per second), peak_rss_bytes (getrusage ru_maxrss,
 the whole process), kernel, engine; plus value (the loss of the last run, to check both sides saw the same inputs),
-threads, n, dim, oom.
+cpu_seconds (median process CPU time of a run: all threads, less inflated than wall time on a busy machine), runs
+(every timed run, seconds), threads, n, dim, oom.
 """
 import argparse
 import json
@@ -31,7 +34,7 @@ import statistics
 import sys
 import time
 
-MATRICES_AT_PEAK = 6  # N×N float32 matrices alive at once in the naive symmetric loss (measured, see above)
+MATRICES_AT_PEAK = 6  # N×N float32 matrices alive at once in the naive symmetric loss, with a margin (see above)
 
 
 def parse_args():
@@ -88,7 +91,8 @@ def main():
         os.environ[var] = str(a.threads)
     flops = (8 if a.symmetric else 6) * a.n * a.n * a.dim
     result = {"seconds": None, "gflops": None, "peak_rss_bytes": None, "kernel": None, "engine": "torch-naive",
-              "value": None, "threads": a.threads, "n": a.n, "dim": a.dim, "oom": False}
+              "value": None, "cpu_seconds": None, "runs": None, "threads": a.threads, "n": a.n, "dim": a.dim,
+              "oom": False}
     cap = a.mem_cap_gib * 2**30 if a.mem_cap_gib is not None else mem_available_bytes()
     need = MATRICES_AT_PEAK * 4 * a.n * a.n
     if need > cap:
@@ -119,10 +123,13 @@ def main():
         y = torch.from_numpy(y_np)
         run(x, y)  # warm-up
         times = []
+        cpu = []
         value = None
         for _ in range(a.reps):
             t0 = time.perf_counter()
+            c0 = time.process_time()
             value, _, _ = run(x, y)
+            cpu.append(time.process_time() - c0)
             times.append(time.perf_counter() - t0)
     except (MemoryError, RuntimeError) as e:
         if isinstance(e, MemoryError) or "alloc" in str(e).lower() or "memory" in str(e).lower():
@@ -132,7 +139,8 @@ def main():
             return
         raise
     seconds = statistics.median(times)
-    result.update(seconds=seconds, gflops=flops / seconds * 1e-9, value=value,
+    result.update(seconds=seconds, cpu_seconds=statistics.median(cpu), runs=times,
+                  gflops=flops / seconds * 1e-9, value=value,
                   peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     report(a, result, f"{'symmetric' if a.symmetric else 'one-way'} InfoNCE N={a.n} D={a.dim} threads={a.threads}: "
                       f"median {seconds:.3f} s of {a.reps}, {result['gflops']:.1f} GFLOP/s effective, "

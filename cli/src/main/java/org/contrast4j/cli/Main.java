@@ -75,8 +75,8 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         // no subcommand
-        java.util.List<String> names = new java.util.ArrayList<>(spec.subcommands().keySet());
-        names.remove("help");
+        java.util.List<String> names = spec.subcommands().values().stream().distinct()
+                .map(CommandLine::getCommandName).filter(name -> !name.equals("help")).toList();
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: " + String.join(", ", names));
     }
 

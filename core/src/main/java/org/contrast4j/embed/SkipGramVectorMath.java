@@ -1,7 +1,6 @@
 package org.contrast4j.embed;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,7 +25,14 @@ final class SkipGramVectorMath implements SkipGramMath {
             acc0 = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc0);
             i += VL;
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        // lanes added in lane order: reduceLanes(ADD) adds in another order once C2 compiles it, so the same dot
+        // would round differently before and after warm-up (and a resumed run would drift from an uninterrupted one)
+        float[] lanes = new float[VL];
+        acc0.add(acc1).intoArray(lanes, 0);
+        float s = 0f;
+        for (float l : lanes) {
+            s += l;
+        }
         for (; i < d; i++) {
             s += x[xo + i] * y[yo + i];
         }

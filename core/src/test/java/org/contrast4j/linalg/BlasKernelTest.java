@@ -54,7 +54,8 @@ class BlasKernelTest {
                     int rel = idx - cOff;
                     int i = rel >= 0 ? rel / ldc : -1;
                     int j = rel >= 0 ? rel % ldc : -1;
-                    String where = "transA=" + transA + " transB=" + transB + " " + m + "×" + n + "×" + k + " at " + idx;
+                    String where = "transA=" + transA + " transB=" + transB + " " + m + "×" + n + "×" + k
+                            + " at " + idx;
                     if (i < 0 || i >= m || j >= n) {
                         assertEquals(KernelGemmTest.SENTINEL, c[idx], where + " outside C");
                     } else {
