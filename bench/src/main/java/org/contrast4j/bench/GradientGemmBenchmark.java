@@ -27,11 +27,16 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+        "-Xmx2g"})
 public class GradientGemmBenchmark {
 
-    @Param({"scalar", "vector"})
+    @Param({"scalar", "vector", "blas"})
     public String kernel;
+
+    /** Threads per product: OpenBLAS's count for blas (1 by default, to compare per core); the Java kernels use 1. */
+    @Param({"1"})
+    public int threads;
 
     @Param({"2048"})
     public int n;
@@ -52,6 +57,7 @@ public class GradientGemmBenchmark {
             throw new IllegalStateException("asked for the " + kernel + " kernel but Kernels already uses "
                     + Kernels.name() + ": run each parameter in its own fork (-f 1 or more)");
         }
+        Kernels.setThreadsPerCall(threads);
         SplittableRandom random = new SplittableRandom(43);
         g = Flops.randomMatrix(random, n, n);
         a = Flops.randomMatrix(random, n, d);

@@ -19,8 +19,17 @@ import picocli.CommandLine.HelpCommand;
  *       {@code DIR/grad_<input>.npy} per input file, shaped like that input;</li>
  *   <li>{@code contrast4j metrics --x X.npy --y Y.npy} reports alignment, uniformity, collapse, temperature hardness
  *       and the InfoNCE mutual-information bound, as a table and as JSON;</li>
+ *   <li>{@code contrast4j demo} trains small contrastive image encoders on an embedded Fashion-MNIST slice and writes
+ *       a summary and an HTML report;</li>
+ *   <li>{@code contrast4j train images} runs the image trainer on the full Fashion-MNIST;</li>
+ *   <li>{@code contrast4j experiment nce|mi} runs the NCE and mutual-information experiments;</li>
  *   <li>{@code contrast4j bench infonce --n N --dim D [--symmetric] [--threads T] [--engine E]} times InfoNCE
- *       forward + backward on seeded random inputs ({@link BenchCommand}).</li>
+ *       forward + backward on seeded random inputs ({@link BenchCommand});</li>
+ *   <li>{@code contrast4j train words --corpus FILE --objective neg --out DIR} trains skip-gram word vectors
+ *       ({@link TrainWordsCommand});</li>
+ *   <li>{@code contrast4j neighbours --vectors FILE WORD} prints the nearest words by cosine in a word2vec file;</li>
+ *   <li>{@code contrast4j compare words --corpus FILE --out DIR} trains every skip-gram objective with the same
+ *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors.</li>
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input
@@ -29,7 +38,9 @@ import picocli.CommandLine.HelpCommand;
  * which finds a JDK 25 and adds the JVM flags the kernels need.
  */
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {LossCommand.class, MetricsCommand.class, BenchCommand.class, HelpCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
+            ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
+            HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
                 + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})
@@ -64,7 +75,9 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         // no subcommand
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: loss, metrics or bench");
+        java.util.List<String> names = spec.subcommands().values().stream().distinct()
+                .map(CommandLine::getCommandName).filter(name -> !name.equals("help")).toList();
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: " + String.join(", ", names));
     }
 
     private static int badArguments(CommandLine.ParameterException e, String[] args) {

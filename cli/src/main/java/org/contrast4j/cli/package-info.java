@@ -1,7 +1,9 @@
 /**
  * The {@code contrast4j} command line (entry point {@link org.contrast4j.cli.Main}): contrastive losses with their
  * exact gradients ({@code contrast4j loss}) and representation metrics ({@code contrast4j metrics}) on NumPy
- * {@code .npy} files, so every number can be checked from Python.
+ * {@code .npy} files, so every number can be checked from Python; word vectors: nearest neighbours in a word2vec
+ * file ({@code contrast4j neighbours}) and the skip-gram objectives compared on one corpus
+ * ({@code contrast4j compare words}: a table, {@code compare.json} and a self-contained HTML report with XChart plots).
  *
  * <p>Inputs are {@code .npy} files (format 1.0–3.0, little-endian float32 or float64 embeddings, int32 or int64
  * labels, C order, 1–3 dimensions); outputs are float32 {@code .npy} gradients shaped like their inputs and a JSON

@@ -5,14 +5,40 @@ package org.contrast4j.linalg;
  * with explicit offsets and leading dimensions, as in BLAS, so a caller can work on blocks of a larger matrix.
  * Implementations are stateless and thread-safe.
  *
- * <p>gemm results are reproducible under blocking: the value of an entry of C may depend on its row of op(A), its
- * column of op(B), k, alpha, beta and its old value, but not on m, n or where the entry lies in the call. A caller
- * that computes a product in blocks of rows or columns (a tiled loss) gets the same bits as one call on the whole.
+ * <p>A kernel whose {@link #blockInvariant()} is true (the Java kernels) guarantees that gemm results are
+ * reproducible under blocking: the value of an entry of C may depend on its row of op(A), its column of op(B), k,
+ * alpha, beta and its old value, but not on m, n or where the entry lies in the call. A caller that computes a
+ * product in blocks of rows or columns (a tiled loss) then gets the same bits as one call on the whole. OpenBLAS
+ * does not promise this (it picks blocking and micro-kernels by shape), so code must not rely on it in general:
+ * every kernel is only required to be accurate (relative error ≤ 1e-4 of Σ|a·b|) and, for fixed arguments and
+ * thread count, deterministic.
  */
 interface Kernel {
 
-    /** A short name for logs and benchmarks ("scalar", "vector", …). */
+    /** A short name for logs and benchmarks ("scalar", "vector", "blas"). */
     String name();
+
+    /** Whether splitting a gemm into blocks of rows or columns gives the same bits as one call (see above). */
+    default boolean blockInvariant() {
+        return true;
+    }
+
+    /** Threads one gemm call may use; a Java kernel runs each call in the caller's thread. */
+    default int threads() {
+        return 1;
+    }
+
+    /**
+     * Sets the threads one gemm call may use, where the kernel has its own thread pool (OpenBLAS); a kernel that
+     * runs in the caller's thread ignores it.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    default void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+    }
 
     /**
      * C = alpha·op(A)·op(B) + beta·C, C m×n, op(A) m×k, op(B) k×n, op(X) = X or Xᵀ. When {@code beta == 0} the old

@@ -9,27 +9,42 @@ import java.util.Locale;
  * The facade every loss and metric calls for dense float32 products and row operations. It picks the fastest kernel
  * available at run time, once, when the class is first used:
  * <ol>
+ *   <li>{@code blas} — OpenBLAS {@code cblas_sgemm} through the FFM API, when the shared library is found
+ *       ({@code libopenblas.so.0}; Debian/Ubuntu package {@code libopenblas0-pthread}; the system property
+ *       {@code contrast4j.openblas=PATH} names another) and the JVM runs with
+ *       {@code --enable-native-access=ALL-UNNAMED} (or the module's name);</li>
  *   <li>{@code vector} — the Vector API ({@code jdk.incubator.vector}), when the JVM was started with
  *       {@code --add-modules jdk.incubator.vector};</li>
- *   <li>{@code scalar} — plain loops, always available. When the Vector API is missing the library says so once in
- *       the log ({@link System.Logger}, logger {@code org.contrast4j.linalg}) and carries on.</li>
+ *   <li>{@code scalar} — plain loops, always available.</li>
  * </ol>
- * The system property {@value #PROPERTY} ({@code auto} | {@code vector} | {@code scalar}, default {@code auto})
- * forces one; forcing a kernel that is not available is an error.
+ * Each fallback says why once in the log ({@link System.Logger}, logger {@code org.contrast4j.linalg}, level INFO)
+ * and carries on. The system property {@value #PROPERTY} ({@code auto} | {@code blas} | {@code vector} |
+ * {@code scalar}, default {@code auto}) forces one; forcing a kernel that is not available is an error that names
+ * the reason.
+ *
+ * <p>Threads: the Java kernels run each call in the caller's thread; OpenBLAS runs a call on its own threads
+ * ({@link #threadsPerCall()}, by default one per core or {@code OPENBLAS_NUM_THREADS}). Code that calls the kernels
+ * from several threads of its own opens {@link #singleThreadedCalls()} so the two do not oversubscribe the cores
+ * (see the package documentation for the measurements behind that default).
  *
  * <p>All methods are thread-safe. Matrices are row-major ({@link Matrix}).
  */
 public final class Kernels {
-    /** System property that forces a kernel: {@code auto}, {@code vector} or {@code scalar}. */
+    /** System property that forces a kernel: {@code auto}, {@code blas}, {@code vector} or {@code scalar}. */
     public static final String PROPERTY = "contrast4j.kernel";
 
     private static final System.Logger LOG = System.getLogger("org.contrast4j.linalg");
     private static final Kernel ACTIVE = select(System.getProperty(PROPERTY, "auto"));
 
+    private static final Object THREADS_LOCK = new Object();
+    /** Open {@link #singleThreadedCalls()} scopes, and the thread count to restore when the last one closes. */
+    private static int singleThreadedScopes;
+    private static int restoreThreads;
+
     private Kernels() {
     }
 
-    /** The name of the kernel in use: {@code "vector"} or {@code "scalar"}. */
+    /** The name of the kernel in use: {@code "blas"}, {@code "vector"} or {@code "scalar"}. */
     public static String name() {
         return ACTIVE.name();
     }
@@ -38,14 +53,31 @@ public final class Kernels {
         return ACTIVE;
     }
 
-    /** Every kernel this JVM can run, the scalar one first; tests run each against the same reference. */
+    /**
+     * Every kernel this JVM can run, in the order scalar, vector, blas (slowest first); tests run each against the
+     * same reference.
+     */
     static List<Kernel> available() {
         List<Kernel> kernels = new ArrayList<>();
         kernels.add(new ScalarKernel());
         if (vectorApiPresent()) {
             kernels.add(vectorKernel());
         }
+        if (Blas.LOADING.kernel() != null) {
+            kernels.add(Blas.LOADING.kernel());
+        }
         return kernels;
+    }
+
+    /** OpenBLAS is looked for once per JVM, on first need (it is one process-wide library with global state). */
+    private static final class Blas {
+        static final BlasKernel.Loading LOADING =
+                BlasKernel.load(vectorApiPresent() ? vectorKernel() : new ScalarKernel());
+    }
+
+    /** Why the blas kernel is unavailable, or {@code null} if it is available. */
+    static String blasFailure() {
+        return Blas.LOADING.failure();
     }
 
     /** Loaded reflectively so that no Vector API class is touched unless the module is present. */
@@ -72,17 +104,100 @@ public final class Kernels {
                             + "start the JVM with --add-modules jdk.incubator.vector");
                 }
                 return vectorKernel();
+            case "blas":
+                if (Blas.LOADING.kernel() == null) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=blas, but OpenBLAS is not available: "
+                            + Blas.LOADING.failure());
+                }
+                return Blas.LOADING.kernel();
             case "auto":
+                if (Blas.LOADING.kernel() != null) {
+                    return Blas.LOADING.kernel();
+                }
                 if (vectorApiPresent()) {
+                    LOG.log(Level.INFO, "contrast4j: OpenBLAS is not used: " + Blas.LOADING.failure()
+                            + "; using the vector kernel");
                     return vectorKernel();
                 }
+                LOG.log(Level.INFO, "contrast4j: OpenBLAS is not used: " + Blas.LOADING.failure());
                 LOG.log(Level.INFO, "contrast4j: jdk.incubator.vector is not available (start the JVM with "
                         + "--add-modules jdk.incubator.vector for the faster kernel); using the scalar kernel");
                 return new ScalarKernel();
             default:
                 throw new IllegalArgumentException(
-                        "-D" + PROPERTY + " must be auto, vector or scalar, was '" + requested + "'");
+                        "-D" + PROPERTY + " must be auto, blas, vector or scalar, was '" + requested + "'");
         }
+    }
+
+    /**
+     * The threads one product may use: OpenBLAS's current setting ({@code openblas_get_num_threads}) for the blas
+     * kernel, 1 for the Java kernels (they compute in the caller's thread).
+     */
+    public static int threadsPerCall() {
+        return ACTIVE.threads();
+    }
+
+    /**
+     * Sets the threads one product may use ({@code openblas_set_num_threads}, process-wide); no effect on the Java
+     * kernels, which always compute in the caller's thread. While {@link #singleThreadedCalls()} scopes are open,
+     * the value is remembered and applied when the last one closes.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public static void setThreadsPerCall(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
+        }
+        synchronized (THREADS_LOCK) {
+            if (singleThreadedScopes > 0) {
+                restoreThreads = threads;
+            } else {
+                ACTIVE.setThreads(threads);
+            }
+        }
+    }
+
+    /** A scope opened by {@link #singleThreadedCalls()}; closing it twice has no further effect. */
+    public interface Scope extends AutoCloseable {
+        /** Ends the scope; the last open scope restores the previous thread count. */
+        @Override
+        void close();
+    }
+
+    /**
+     * For callers that parallelise themselves (a pool of threads each calling the kernels): makes every product
+     * single-threaded until the returned scope is closed, so the caller's threads and OpenBLAS's do not compete
+     * for the same cores. Scopes may be opened from several threads and nest; the thread count in force before the
+     * first one is restored when the last one closes. A no-op for the Java kernels.
+     * <pre>{@code
+     * try (Kernels.Scope ignored = Kernels.singleThreadedCalls()) {
+     *     pool.invokeAll(rowBlocks);
+     * }
+     * }</pre>
+     */
+    public static Scope singleThreadedCalls() {
+        synchronized (THREADS_LOCK) {
+            if (singleThreadedScopes++ == 0) {
+                restoreThreads = ACTIVE.threads();
+                ACTIVE.setThreads(1);
+            }
+        }
+        return new Scope() {
+            private boolean closed;
+
+            @Override
+            public void close() {
+                synchronized (THREADS_LOCK) {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                    if (--singleThreadedScopes == 0) {
+                        ACTIVE.setThreads(restoreThreads);
+                    }
+                }
+            }
+        };
     }
 
     /**
@@ -107,8 +222,10 @@ public final class Kernels {
      * C = alpha·op(A)·op(B) + beta·C on blocks of row-major arrays, with BLAS's arguments: C is m×n starting at
      * {@code c[cOff]} with rows {@code ldc} apart, op(A) is m×k and op(B) k×n (stored transposed when
      * {@code transA}/{@code transB}), rows {@code lda}/{@code ldb} apart. When {@code beta == 0} the old content of C
-     * is ignored. An entry of C does not depend on m, n or where it lies in the call (see the package notes), so a
-     * product computed block by block gives the same bits as one call.
+     * is ignored. With the Java kernels an entry of C does not depend on m, n or where it lies in the call, so a
+     * product computed block by block gives the same bits as one call; OpenBLAS chooses its micro-kernels by shape
+     * and may differ in the last bits between blockings, though it is deterministic for fixed arguments and thread
+     * count (see the package notes).
      *
      * @throws IllegalArgumentException if a size is negative, a leading dimension is smaller than its row, or a
      *     block runs outside its array (naming it)

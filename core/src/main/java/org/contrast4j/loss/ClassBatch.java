@@ -352,7 +352,9 @@ public final class ClassBatch {
                         + " queries (queries " + queries.shape() + ")");
             }
             for (int i = 0; i < b; i++) {
-                checkId("targets[" + i + "]", targets[i], v);
+                if (outside(targets[i], v)) {
+                    throw idError("targets[" + i + "]", targets[i], v);
+                }
             }
             if (samples != null) {
                 if (shared) {
@@ -360,7 +362,9 @@ public final class ClassBatch {
                         throw new IllegalArgumentException("sharedSamples is empty: k must be >= 1");
                     }
                     for (int j = 0; j < samples.length; j++) {
-                        checkId("sharedSamples[" + j + "]", samples[j], v);
+                        if (outside(samples[j], v)) {
+                            throw idError("sharedSamples[" + j + "]", samples[j], v);
+                        }
                     }
                 } else {
                     if (samples.length != (long) b * samplesPerRow) {
@@ -368,7 +372,10 @@ public final class ClassBatch {
                                 + b + "·" + samplesPerRow + " = " + (long) b * samplesPerRow);
                     }
                     for (int i = 0; i < samples.length; i++) {
-                        checkId("pairedSamples[" + i / samplesPerRow + ", " + i % samplesPerRow + "]", samples[i], v);
+                        if (outside(samples[i], v)) {
+                            throw idError("pairedSamples[" + i / samplesPerRow + ", " + i % samplesPerRow + "]",
+                                    samples[i], v);
+                        }
                     }
                 }
             }
@@ -401,21 +408,24 @@ public final class ClassBatch {
                 checkCounts("sample", sampleCounts, shared ? samples.length : samplesPerRow);
             }
             for (int i = 0; i < b; i++) {
-                checkClassRow(targets[i], "the target of query " + i);
+                checkClassRow(targets[i], i);
             }
             if (samples != null) {
                 for (int i = 0; i < samples.length; i++) {
-                    checkClassRow(samples[i], "a sampled class");
+                    checkClassRow(samples[i], -1);
                 }
             }
             return new ClassBatch(this);
         }
 
-        private static void checkId(String what, int id, int v) {
-            if (id < 0 || id >= v) {
-                throw new IllegalArgumentException(what + " = " + id + " is outside [0, " + v + "): there are " + v
-                        + " classes");
-            }
+        private static boolean outside(int id, int v) {
+            return id < 0 || id >= v;
+        }
+
+        /** The message is built only when an id is bad: this check runs once per sampled id. */
+        private static IllegalArgumentException idError(String what, int id, int v) {
+            return new IllegalArgumentException(what + " = " + id + " is outside [0, " + v + "): there are " + v
+                    + " classes");
         }
 
         private static void checkCounts(String what, double[] counts, int k) {
@@ -442,13 +452,15 @@ public final class ClassBatch {
             }
         }
 
-        private void checkClassRow(int c, String role) {
+        /** Class row c is finite; {@code query} ≥ 0 names the query whose target it is, −1 a sampled class. */
+        private void checkClassRow(int c, int query) {
             int d = classes.cols();
             float[] w = classes.data();
             for (int k = 0; k < d; k++) {
                 if (!Float.isFinite(w[c * d + k])) {
                     throw new IllegalArgumentException("classes[" + c + ", " + k + "] is " + w[c * d + k]
-                            + ": inputs must be finite (class " + c + " is " + role + ")");
+                            + ": inputs must be finite (class " + c + " is "
+                            + (query >= 0 ? "the target of query " + query : "a sampled class") + ")");
                 }
             }
         }

@@ -1,13 +1,16 @@
 package org.contrast4j.tiled;
 
 import java.util.concurrent.CancellationException;
+import org.contrast4j.linalg.Kernels;
 
 /**
  * Runs {@code threads} workers of one parallel step and waits for all of them: worker 0 in the calling thread, the
  * others in fresh daemon threads that end with the step, so nothing outlives a computation and no pool has to be shut
  * down. Workers call {@link #checkpoint()} between tiles; it throws {@link CancellationException} once the calling
  * thread has been interrupted or another worker has failed, so an interrupt stops the whole step within one tile per
- * worker. The caller's interrupt status is kept.
+ * worker. The caller's interrupt status is kept. While a step runs, every product is single-threaded
+ * ({@link Kernels#singleThreadedCalls()}): the workers are the parallelism, and OpenBLAS threads on top of them would
+ * oversubscribe the cores (see the linalg package notes).
  */
 final class Workers {
     /** The work of worker {@code w} (0 ≤ w &lt; threads). */
@@ -38,6 +41,12 @@ final class Workers {
      */
     void run(Body body) {
         checkpoint();
+        try (Kernels.Scope ignored = Kernels.singleThreadedCalls()) {
+            runWorkers(body);
+        }
+    }
+
+    private void runWorkers(Body body) {
         Thread[] others = new Thread[threads - 1];
         Throwable[] failures = new Throwable[threads];
         for (int w = 1; w < threads; w++) {

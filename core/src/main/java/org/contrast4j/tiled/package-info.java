@@ -56,12 +56,15 @@ N = 65536, D = 256 (the dense engine needs 2.3 GiB already at N = 8192), 0.46 Gi
  * <h2>Threads and determinism</h2>
  * Row blocks go to T workers round-robin (worker t takes blocks t, t + T, …): worker 0 is the calling thread, the
  * others are started for the call and end with it. Each worker owns its rows' statistics and ∂L/∂A rows, and keeps its
- * own column statistics, temperature sums and partial ∂L/∂B, merged in worker order. The kernels' products do not
- * depend on how a product is blocked, and the element-wise code uses only IEEE operations (its own exponential, not the
+ * own column statistics, temperature sums and partial ∂L/∂B, merged in worker order. For a given tile the kernel
+ * sees the same sequence of calls with the same shapes (the Java kernels do not even depend on how a product is
+ * blocked; OpenBLAS, single-threaded per call here, is deterministic for a fixed shape), and the element-wise code
+ * uses only IEEE operations (its own exponential, not the
  * Vector API's EXP, whose interpreted and compiled forms round differently; lanes summed in order, not reduceLanes):
  * the same inputs, thread count and tile give the same bits on every run. Interrupting the calling thread stops every
  * worker at its next tile; {@code compute} then throws {@link java.util.concurrent.CancellationException}, keeps the
- * interrupt status, and returns nothing. Each worker calls the kernel single-threaded; a multi-threaded BLAS would
- * oversubscribe the cores.
+ * interrupt status, and returns nothing. Each worker calls the kernel single-threaded (the engine holds a
+ * {@link org.contrast4j.linalg.Kernels#singleThreadedCalls()} scope while its workers run); a multi-threaded BLAS
+ * would oversubscribe the cores.
  */
 package org.contrast4j.tiled;

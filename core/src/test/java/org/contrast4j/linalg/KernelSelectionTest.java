@@ -7,31 +7,60 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** Which kernels exist, how one is chosen, and that the library runs without the incubator module. */
+/** Which kernels exist, how one is chosen, and that the library runs without the incubator module or OpenBLAS. */
 class KernelSelectionTest {
     private static final String FALLBACK_MESSAGE = "jdk.incubator.vector is not available";
+    private static final String BLAS_FALLBACK_MESSAGE = "contrast4j: OpenBLAS is not used: ";
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
-    @Test
-    void testJvmHasExactlyTheScalarAndVectorKernels() {
-        // The test JVM runs with --add-modules jdk.incubator.vector (surefire argLine), so every variant is available.
-        // Adding a kernel must update this list, so that no variant escapes KernelGemmTest / KernelVectorOpsTest.
-        List<String> names = Kernels.available().stream().map(Kernel::name).toList();
-        assertEquals(List.of("scalar", "vector"), names);
+    /**
+     * Whether Debian's OpenBLAS is installed (CI installs libopenblas0-pthread, see .ci/run): then the blas kernel
+     * is required, not merely allowed. Checked on the file system, independently of the kernel's own search.
+     */
+    static boolean debianOpenBlasInstalled() {
+        return Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"))
+                || Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0"));
     }
 
     @Test
-    void autoPicksTheVectorKernelWhenTheModuleIsPresent() {
+    void testJvmHasExactlyTheExpectedKernels() {
+        // The test JVM runs with --add-modules jdk.incubator.vector and --enable-native-access=ALL-UNNAMED (surefire
+        // argLine), so every variant whose prerequisites are installed is available. Adding a kernel must update
+        // this list, so that no variant escapes KernelGemmTest / KernelVectorOpsTest.
+        List<String> names = Kernels.available().stream().map(Kernel::name).toList();
+        if (debianOpenBlasInstalled()) {
+            assertEquals(List.of("scalar", "vector", "blas"), names, "OpenBLAS is installed but: "
+                    + Kernels.blasFailure());
+        } else {
+            // without the Debian package OpenBLAS may still be found elsewhere (LD_LIBRARY_PATH, java.library.path)
+            assertTrue(names.equals(List.of("scalar", "vector")) || names.equals(List.of("scalar", "vector", "blas")),
+                    names.toString());
+        }
+    }
+
+    /** The kernel auto selection must pick in this JVM: the fastest available. */
+    static String best() {
+        List<Kernel> all = Kernels.available();
+        return all.get(all.size() - 1).name();
+    }
+
+    @Test
+    void autoPicksTheFastestAvailableKernel() {
         assertTrue(Kernels.vectorApiPresent());
-        assertEquals("vector", Kernels.select("auto").name());
-        // the facade of this JVM: vector unless the build forces a kernel (core/pom.xml reruns some tests on scalar)
+        assertEquals(Kernels.blasFailure() == null ? "blas" : "vector", Kernels.select("auto").name());
+        assertEquals(best(), Kernels.select("auto").name());
+        // the facade of this JVM: the best unless the build forces a kernel (core/pom.xml reruns tests on others)
         String requested = System.getProperty(Kernels.PROPERTY, "auto").trim().toLowerCase(java.util.Locale.ROOT);
-        assertEquals(requested.equals("auto") ? "vector" : requested, Kernels.name());
+        assertEquals(requested.equals("auto") ? best() : requested, Kernels.name());
     }
 
     @Test
@@ -39,37 +68,94 @@ class KernelSelectionTest {
         assertEquals("scalar", Kernels.select("scalar").name());
         assertEquals("scalar", Kernels.select(" Scalar ").name());
         assertEquals("vector", Kernels.select("VECTOR").name());
+        if (Kernels.blasFailure() == null) {
+            assertEquals("blas", Kernels.select(" BLAS").name());
+        } else {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Kernels.select("blas"));
+            assertEquals("-Dcontrast4j.kernel=blas, but OpenBLAS is not available: " + Kernels.blasFailure(),
+                    e.getMessage());
+        }
     }
 
     @Test
     void invalidPropertyValueIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.select("blas"));
-        assertEquals("-Dcontrast4j.kernel must be auto, vector or scalar, was 'blas'", e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.select("mkl"));
+        assertEquals("-Dcontrast4j.kernel must be auto, blas, vector or scalar, was 'mkl'", e.getMessage());
     }
 
     @Test
-    void childJvmWithoutTheIncubatorModuleFallsBackToScalarAndSaysSoOnce() throws Exception {
+    void childJvmWithoutTheIncubatorModuleOrNativeAccessFallsBackToScalarAndSaysSoOnce() throws Exception {
         Result r = runProbe();
         assertEquals(0, r.exit, r.output);
         assertTrue(r.output.contains("kernel=scalar"), r.output);
         assertTrue(r.output.contains("product ok"), r.output);
         assertEquals(1, count(r.output, FALLBACK_MESSAGE), "fallback message count in:\n" + r.output);
+        assertEquals(1, count(r.output, BLAS_FALLBACK_MESSAGE + "native access is not enabled (start the JVM with "
+                + NATIVE_ACCESS + ")"), r.output);
     }
 
     @Test
-    void childJvmPropertyForcesScalarEvenWithTheModule() throws Exception {
-        Result r = runProbe("--add-modules", "jdk.incubator.vector", "-D" + Kernels.PROPERTY + "=scalar");
+    void childJvmPropertyForcesScalarEvenWithTheModuleAndNativeAccess() throws Exception {
+        Result r = runProbe("--add-modules", "jdk.incubator.vector", NATIVE_ACCESS,
+                "-D" + Kernels.PROPERTY + "=scalar");
         assertEquals(0, r.exit, r.output);
         assertTrue(r.output.contains("kernel=scalar"), r.output);
         assertEquals(0, count(r.output, FALLBACK_MESSAGE), r.output);
+        assertEquals(0, count(r.output, BLAS_FALLBACK_MESSAGE), r.output);
     }
 
     @Test
-    void childJvmWithTheModulePicksVector() throws Exception {
+    void childJvmWithTheModuleButNoNativeAccessPicksVectorAndSaysWhyNotBlasOnce() throws Exception {
         Result r = runProbe("--add-modules", "jdk.incubator.vector");
         assertEquals(0, r.exit, r.output);
         assertTrue(r.output.contains("kernel=vector"), r.output);
         assertEquals(0, count(r.output, FALLBACK_MESSAGE), r.output);
+        assertEquals(1, count(r.output, BLAS_FALLBACK_MESSAGE), r.output);
+    }
+
+    @Test
+    void childJvmWithAMissingLibraryPicksVectorAndNamesThePath() throws Exception {
+        Result r = runProbe("--add-modules", "jdk.incubator.vector", NATIVE_ACCESS,
+                "-Dcontrast4j.openblas=/nonexistent/libopenblas.so.0");
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("kernel=vector"), r.output);
+        assertEquals(1, count(r.output, BLAS_FALLBACK_MESSAGE
+                + "-Dcontrast4j.openblas=/nonexistent/libopenblas.so.0 cannot be used: "), r.output);
+    }
+
+    @Test
+    void childJvmWithANonBlasLibraryRejectsIt() throws Exception {
+        // libc exists on every Linux and is not a BLAS: the symbol check must catch it and name the missing symbol
+        Path libc = Stream.of("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6")
+                .map(Path::of).filter(Files::exists).findFirst().orElse(null);
+        Assumptions.assumeTrue(libc != null, "no libc.so.6 at the Debian paths");
+        Result r = runProbe(NATIVE_ACCESS, "-D" + Kernels.PROPERTY + "=blas", "-Dcontrast4j.openblas=" + libc);
+        assertNotEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("-Dcontrast4j.kernel=blas, but OpenBLAS is not available: -Dcontrast4j.openblas="
+                + libc + " cannot be used: " + libc + " does not export cblas_sgemm (not OpenBLAS?)"), r.output);
+    }
+
+    @Test
+    void childJvmWithNativeAccessPicksBlasWhenInstalled() throws Exception {
+        Assumptions.assumeTrue(debianOpenBlasInstalled(), "OpenBLAS is not installed");
+        Result r = runProbe("--add-modules", "jdk.incubator.vector", NATIVE_ACCESS);
+        assertEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("kernel=blas"), r.output);
+        assertTrue(r.output.contains("product ok"), r.output);
+        assertEquals(0, count(r.output, BLAS_FALLBACK_MESSAGE), r.output);
+        // OpenBLAS without the Vector API: blas still wins (dot and axpy fall back to the scalar kernel), no message
+        Result noVector = runProbe(NATIVE_ACCESS);
+        assertEquals(0, noVector.exit, noVector.output);
+        assertTrue(noVector.output.contains("kernel=blas"), noVector.output);
+        assertEquals(0, count(noVector.output, FALLBACK_MESSAGE), noVector.output);
+    }
+
+    @Test
+    void childJvmForcingBlasWithoutNativeAccessFailsWithTheReason() throws Exception {
+        Result r = runProbe("--add-modules", "jdk.incubator.vector", "-D" + Kernels.PROPERTY + "=blas");
+        assertNotEquals(0, r.exit, r.output);
+        assertTrue(r.output.contains("-Dcontrast4j.kernel=blas, but OpenBLAS is not available: native access is not "
+                + "enabled (start the JVM with " + NATIVE_ACCESS + ")"), r.output);
     }
 
     @Test
@@ -84,7 +170,8 @@ class KernelSelectionTest {
     void childJvmWithAnInvalidPropertyFailsWithTheReason() throws Exception {
         Result r = runProbe("-D" + Kernels.PROPERTY + "=fastest");
         assertNotEquals(0, r.exit, r.output);
-        assertTrue(r.output.contains("-Dcontrast4j.kernel must be auto, vector or scalar, was 'fastest'"), r.output);
+        assertTrue(r.output.contains("-Dcontrast4j.kernel must be auto, blas, vector or scalar, was 'fastest'"),
+                r.output);
     }
 
     private record Result(int exit, String output) {

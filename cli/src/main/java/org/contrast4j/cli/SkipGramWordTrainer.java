@@ -1,0 +1,70 @@
+package org.contrast4j.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.contrast4j.embed.Objective;
+import org.contrast4j.embed.SkipGram;
+import org.contrast4j.embed.SkipGramCorpus;
+import org.contrast4j.embed.SkipGramTraining;
+import org.contrast4j.embed.TextCorpus;
+import org.contrast4j.embed.WordVectors;
+
+/** The {@link WordTrainer} of {@code compare words}: the library's {@link SkipGram} trainer. */
+final class SkipGramWordTrainer implements WordTrainer {
+
+    @Override
+    public Prepared prepare(TextCorpus corpus, int minCount) {
+        SkipGramCorpus c = SkipGramCorpus.ofSentences(corpus::forEachSentence, minCount);
+        return new Prepared() {
+            @Override
+            public int vocabularySize() {
+                return c.vocabulary().size();
+            }
+
+            @Override
+            public long tokens() {
+                return c.tokens();
+            }
+
+            @Override
+            public Run train(String objective, Settings s, Consumer<String> progress) {
+                SkipGram config = config(Objective.parse(objective), s);
+                SkipGramTraining run = config.start(c);
+                List<Epoch> epochs = new ArrayList<>();
+                while (run.epochsDone() < config.epochs()) {
+                    SkipGramTraining.Epoch e = run.runEpoch(p -> progress.accept(progressLine(objective, p)));
+                    epochs.add(new Epoch(e.seconds(), e.words(), e.wordsPerSecond(), e.loss()));
+                }
+                return new Run(objective, vectors(run), epochs);
+            }
+        };
+    }
+
+    static SkipGram config(Objective objective, Settings s) {
+        SkipGram.Builder b = SkipGram.builder().objective(objective).negatives(s.negatives())
+                .noisePower(s.noisePower()).dimension(s.dimension()).window(s.window()).epochs(s.epochs())
+                .sample(s.sample()).threads(s.threads()).seed(s.seed());
+        if (s.learningRate() != null) {
+            b.learningRate(s.learningRate());
+        }
+        if (s.temperature() != null) {
+            b.temperature(s.temperature());
+        }
+        if (s.batchSize() != null && objective == Objective.INFONCE) {
+            b.batchSize(s.batchSize());
+        }
+        return b.build();
+    }
+
+    /** The input table as word vectors, most frequent word first. */
+    static WordVectors vectors(SkipGramTraining run) {
+        return new WordVectors(run.vocabulary().words(), run.inputVectors());
+    }
+
+    static String progressLine(String objective, SkipGramTraining.Progress p) {
+        return String.format(Locale.ROOT, "%s epoch %d/%d %5.1f%%  %,.0f words/s  lr %.5f", objective, p.epoch(),
+                p.epochs(), 100.0 * p.words() / p.epochWords(), p.wordsPerSecond(), p.learningRate());
+    }
+}

@@ -1,0 +1,259 @@
+package org.contrast4j.embed;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The checkpoint file of a {@link SkipGramTraining}: a binary file (big-endian, {@link DataOutputStream}) holding
+ * <pre>
+ *   magic "contrast4j-skipgram", version 1,
+ *   settings (objective key, k, noise power, D, window, epochs, sample, lr₀, τ, batch size, threads, seed),
+ *   vocabulary (V, then each word and count, min count), corpus (tokens, sentences, fingerprint),
+ *   finished epochs (number, seconds, words, words/s, loss, pairs each), random states (one per thread),
+ *   input table, output table (V·D floats each), CRC-32 of everything before it
+ * </pre>
+ * written to a temporary file in the target's directory and renamed over the target, so a crash never leaves a torn
+ * checkpoint.
+ */
+final class SkipGramCheckpoint {
+    private static final String MAGIC = "contrast4j-skipgram";
+    private static final int VERSION = 1;
+
+    private SkipGramCheckpoint() {
+    }
+
+    static void write(SkipGramTraining run, Path file) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        try {
+            CRC32 crc = new CRC32();
+            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                 CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
+                 DataOutputStream o = new DataOutputStream(checked)) {
+                writeBody(run, o);
+                o.flush();
+                new DataOutputStream(raw).writeLong(crc.getValue());
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeBody(SkipGramTraining run, DataOutputStream o) throws IOException {
+        SkipGram c = run.config();
+        o.writeUTF(MAGIC);
+        o.writeInt(VERSION);
+        o.writeUTF(c.objective().key());
+        o.writeInt(c.negatives());
+        o.writeDouble(c.noisePower());
+        o.writeInt(c.dimension());
+        o.writeInt(c.window());
+        o.writeInt(c.epochs());
+        o.writeDouble(c.sample());
+        o.writeDouble(c.learningRate());
+        o.writeDouble(c.temperature());
+        o.writeInt(c.batchSize());
+        o.writeInt(c.threads());
+        o.writeLong(c.seed());
+        Vocabulary v = run.vocabulary();
+        o.writeInt(v.size());
+        o.writeInt(v.minCount());
+        for (int i = 0; i < v.size(); i++) {
+            o.writeUTF(v.word(i));
+            o.writeLong(v.count(i));
+        }
+        o.writeLong(run.corpus.tokens());
+        o.writeInt(run.corpus.sentences());
+        o.writeLong(run.corpus.fingerprint());
+        List<SkipGramTraining.Epoch> epochs = run.epochs();
+        o.writeInt(epochs.size());
+        for (SkipGramTraining.Epoch e : epochs) {
+            o.writeInt(e.epoch());
+            o.writeDouble(e.seconds());
+            o.writeLong(e.words());
+            o.writeDouble(e.wordsPerSecond());
+            o.writeDouble(e.loss());
+            o.writeLong(e.pairs());
+        }
+        o.writeInt(run.randomStates.length);
+        for (long s : run.randomStates) {
+            o.writeLong(s);
+        }
+        writeFloats(o, run.in);
+        writeFloats(o, run.out);
+    }
+
+    private static void writeFloats(DataOutputStream o, float[] a) throws IOException {
+        o.writeInt(a.length);
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.BIG_ENDIAN);
+        for (int i = 0; i < a.length; ) {
+            buf.clear();
+            int n = Math.min(a.length - i, buf.capacity() / 4);
+            buf.asFloatBuffer().put(a, i, n);
+            o.write(buf.array(), 0, n * 4);
+            i += n;
+        }
+    }
+
+    static SkipGramTraining read(Path file, SkipGramCorpus corpus, SkipGram expected) throws IOException {
+        CRC32 crc = new CRC32();
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             CheckedInputStream checked = new CheckedInputStream(raw, crc);
+             DataInputStream i = new DataInputStream(checked)) {
+            SkipGramTraining run;
+            try {
+                run = readBody(file, i, corpus, expected);
+            } catch (EOFException e) {
+                throw new IllegalArgumentException(file + ": truncated skip-gram checkpoint", e);
+            }
+            long sum = crc.getValue();
+            long stored;
+            try {
+                stored = new DataInputStream(raw).readLong();
+            } catch (EOFException e) {
+                throw new IllegalArgumentException(file + ": truncated skip-gram checkpoint (no CRC)", e);
+            }
+            if (stored != sum) {
+                throw new IllegalArgumentException(file + ": corrupt skip-gram checkpoint (CRC-32 " + Long.toHexString(
+                        sum) + " but the file says " + Long.toHexString(stored) + ")");
+            }
+            if (raw.read() != -1) {
+                throw new IllegalArgumentException(file + ": bytes after the end of the skip-gram checkpoint");
+            }
+            return run;
+        }
+    }
+
+    private static SkipGramTraining readBody(Path file, DataInputStream i, SkipGramCorpus corpus, SkipGram expected)
+            throws IOException {
+        String magic;
+        try {
+            magic = i.readUTF();
+        } catch (IOException e) {
+            magic = null;
+        }
+        if (!MAGIC.equals(magic)) {
+            throw new IllegalArgumentException(file + ": not a contrast4j skip-gram checkpoint");
+        }
+        int version = i.readInt();
+        if (version != VERSION) {
+            throw new IllegalArgumentException(file + ": checkpoint version " + version + ", this library reads "
+                    + VERSION);
+        }
+        SkipGram config;
+        try {
+            config = SkipGram.builder().objective(Objective.parse(i.readUTF())).negatives(i.readInt())
+                    .noisePower(i.readDouble()).dimension(i.readInt()).window(i.readInt()).epochs(i.readInt())
+                    .sample(i.readDouble()).learningRate(i.readDouble()).temperature(i.readDouble())
+                    .batchSize(i.readInt()).threads(i.readInt()).seed(i.readLong()).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": invalid settings in the checkpoint: " + e.getMessage(), e);
+        }
+        if (expected != null) {
+            List<String> diff = expected.differences(config);
+            if (!diff.isEmpty()) {
+                throw new IllegalArgumentException(file + ": the checkpoint was trained with other settings ("
+                        + String.join(", ", diff).replace(" vs ", " requested, checkpoint has ") + ")");
+            }
+        }
+        int v = i.readInt();
+        int minCount = i.readInt();
+        if (v < 1 || minCount < 1) {
+            throw new IllegalArgumentException(file + ": corrupt checkpoint (V = " + v + ", minCount = " + minCount
+                    + ")");
+        }
+        String[] words = new String[v];
+        long[] counts = new long[v];
+        for (int w = 0; w < v; w++) {
+            words[w] = i.readUTF();
+            counts[w] = i.readLong();
+        }
+        Vocabulary vocab = corpus.vocabulary();
+        if (vocab.size() != v || vocab.minCount() != minCount) {
+            throw new IllegalArgumentException(file + ": the checkpoint was written for another corpus: its vocabulary"
+                    + " has " + v + " words (min count " + minCount + "), this corpus's " + vocab.size()
+                    + " (min count " + vocab.minCount() + ")");
+        }
+        for (int w = 0; w < v; w++) {
+            if (!words[w].equals(vocab.word(w)) || counts[w] != vocab.count(w)) {
+                throw new IllegalArgumentException(file + ": the checkpoint was written for another corpus: word "
+                        + w + " is '" + words[w] + "' (" + counts[w] + "×) there, '" + vocab.word(w) + "' ("
+                        + vocab.count(w) + "×) here");
+            }
+        }
+        long tokens = i.readLong();
+        int sentences = i.readInt();
+        long fingerprint = i.readLong();
+        if (tokens != corpus.tokens() || sentences != corpus.sentences() || fingerprint != corpus.fingerprint()) {
+            throw new IllegalArgumentException(file + ": the checkpoint was written for another corpus with the same"
+                    + " vocabulary (" + tokens + " tokens in " + sentences + " sentences there, " + corpus.tokens()
+                    + " in " + corpus.sentences() + " here, or the same sizes in another order)");
+        }
+        int ne = i.readInt();
+        if (ne < 0 || ne > config.epochs()) {
+            throw new IllegalArgumentException(file + ": corrupt checkpoint (" + ne + " epochs done of "
+                    + config.epochs() + ")");
+        }
+        List<SkipGramTraining.Epoch> epochs = new ArrayList<>();
+        for (int e = 0; e < ne; e++) {
+            epochs.add(new SkipGramTraining.Epoch(i.readInt(), i.readDouble(), i.readLong(), i.readDouble(),
+                    i.readDouble(), i.readLong()));
+        }
+        int nr = i.readInt();
+        if (nr != config.threads()) {
+            throw new IllegalArgumentException(file + ": corrupt checkpoint (" + nr + " random states for "
+                    + config.threads() + " threads)");
+        }
+        long[] states = new long[nr];
+        for (int s = 0; s < nr; s++) {
+            states[s] = i.readLong();
+        }
+        int size = v * config.dimension();
+        float[] in = readFloats(file, i, size);
+        float[] out = readFloats(file, i, size);
+        return new SkipGramTraining(config, corpus, in, out, states, epochs);
+    }
+
+    private static float[] readFloats(Path file, DataInputStream i, int expected) throws IOException {
+        int n = i.readInt();
+        if (n != expected) {
+            throw new IllegalArgumentException(file + ": corrupt checkpoint (a table of " + n + " floats, V·D = "
+                    + expected + ")");
+        }
+        float[] a = new float[n];
+        byte[] bytes = new byte[1 << 16];
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
+        for (int at = 0; at < n; ) {
+            int m = Math.min(n - at, bytes.length / 4);
+            i.readFully(bytes, 0, m * 4);
+            buf.clear();
+            buf.asFloatBuffer().get(a, at, m);
+            at += m;
+        }
+        return a;
+    }
+}

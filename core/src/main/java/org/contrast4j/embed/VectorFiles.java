@@ -1,0 +1,393 @@
+package org.contrast4j.embed;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.Map;
+import org.contrast4j.linalg.Matrix;
+
+/** Reading and writing the word2vec formats for {@link WordVectors}. */
+final class VectorFiles {
+    /** The longest header line read. */
+    private static final int HEADER_LIMIT = 256;
+    /** The longest word accepted in a binary file, in bytes. */
+    private static final int WORD_LIMIT = 100_000;
+
+    @FunctionalInterface
+    interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private VectorFiles() {
+    }
+
+    /** Writes through a temporary file in the same directory, renamed over {@code file}. */
+    static void writeAtomically(Path file, Body body) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Path dir = abs.getParent();
+        // not Files.createTempFile, which makes the file owner-only (0600): the vectors get the usual permissions
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
+                + Long.toHexString(Thread.currentThread().threadId()) + ".tmp");
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
+                body.write(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A buffered byte reader that knows its offset. */
+    private static final class Bytes implements AutoCloseable {
+        private final InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int end;
+        private long offset;
+
+        Bytes(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next byte, or −1 at the end. */
+        int read() throws IOException {
+            if (pos == end) {
+                end = in.read(buf, 0, buf.length);
+                pos = 0;
+                if (end <= 0) {
+                    end = 0;
+                    return -1;
+                }
+            }
+            offset++;
+            return buf[pos++] & 0xFF;
+        }
+
+        /** Reads up to {@code n} bytes into {@code dst}; returns how many (fewer only at the end). */
+        int read(byte[] dst, int n) throws IOException {
+            int got = 0;
+            while (got < n) {
+                if (pos == end) {
+                    end = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        break;
+                    }
+                }
+                int m = Math.min(n - got, end - pos);
+                System.arraycopy(buf, pos, dst, got, m);
+                pos += m;
+                got += m;
+                offset += m;
+            }
+            return got;
+        }
+
+        /**
+         * The bytes up to the next '\n' (excluded), or null at the end of the input; at most {@code limit} bytes are
+         * kept (longer lines come back cut, with {@code cut} set).
+         */
+        byte[] line(int limit, boolean[] cut) throws IOException {
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream(256);
+            cut[0] = false;
+            int b = read();
+            if (b < 0) {
+                return null;
+            }
+            while (b >= 0 && b != '\n') {
+                if (line.size() < limit) {
+                    line.write(b);
+                } else {
+                    cut[0] = true;
+                }
+                b = read();
+            }
+            return line.toByteArray();
+        }
+
+        long offset() {
+            return offset;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** Decodes strict UTF-8, or returns null when the bytes are not valid UTF-8. */
+    private static String utf8(byte[] bytes, int from, int to) {
+        try {
+            CharBuffer c = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from));
+            return c.toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "…";
+    }
+
+    static WordVectors read(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("vectors " + file + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("vectors " + file + ": is a directory, expected a word2vec file");
+        }
+        int[] header;
+        boolean text;
+        boolean[] cut = new boolean[1];
+        try (Bytes in = new Bytes(Files.newInputStream(file))) {
+            header = header(file, in.line(HEADER_LIMIT, cut), cut[0]);
+            byte[] first = in.line(64 * header[1] + 4096, cut);
+            if (first == null) {
+                throw new IllegalArgumentException("vectors " + file + " line 2: the file ends after the header;"
+                        + " the header declares " + header[0] + " words");
+            }
+            text = looksLikeText(first);
+        }
+        try (Bytes in = new Bytes(Files.newInputStream(file))) {
+            in.line(HEADER_LIMIT, cut);
+            return text ? readText(file, in, header[0], header[1]) : readBinary(file, in, header[0], header[1]);
+        }
+    }
+
+    /** [V, D] from the header line. */
+    private static int[] header(Path file, byte[] line, boolean cut) {
+        if (line == null) {
+            throw new IllegalArgumentException("vectors " + file + " is empty: expected a header line"
+                    + " '<number of words> <dimension>'");
+        }
+        String s = utf8(line, 0, line.length);
+        String shown = s == null ? "(not UTF-8 text)" : "'" + shorten(s.strip()) + "'";
+        String[] parts = s == null || cut ? new String[0] : s.strip().split("[ \\t]+");
+        if (parts.length == 2) {
+            try {
+                long v = Long.parseLong(parts[0]);
+                long d = Long.parseLong(parts[1]);
+                if (v < 1 || d < 1 || v > Integer.MAX_VALUE || d > Integer.MAX_VALUE || v * d > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("vectors " + file + " line 1: the header declares " + v
+                            + " words of dimension " + d + ": both must be >= 1 and V·D at most "
+                            + Integer.MAX_VALUE);
+                }
+                return new int[] {(int) v, (int) d};
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+        }
+        throw new IllegalArgumentException("vectors " + file + " line 1: the header must be '<number of words>"
+                + " <dimension>' (two positive integers), was " + shown + (parts.length > 2
+                ? " — a file without a header (GloVe's format) needs the line 'V D' added first" : ""));
+    }
+
+    /** A text row: valid UTF-8 without control characters other than tab and CR. */
+    private static boolean looksLikeText(byte[] line) {
+        String s = utf8(line, 0, line.length);
+        if (s == null) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isISOControl(c) && c != '\t' && c != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static WordVectors readText(Path file, Bytes in, int v, int d) throws IOException {
+        String[] words = new String[v];
+        float[] data = new float[v * d];
+        Map<String, Integer> seen = new HashMap<>(v * 2);
+        boolean[] cut = new boolean[1];
+        int limit = 64 * d + (1 << 16);
+        for (int i = 0; i < v; i++) {
+            long lineNo = i + 2L;
+            byte[] bytes = in.line(limit, cut);
+            if (bytes == null) {
+                throw new IllegalArgumentException("vectors " + file + " line " + lineNo + ": the file ends after "
+                        + i + " rows but the header declares " + v + " words");
+            }
+            String where = "vectors " + file + " line " + lineNo;
+            if (cut[0]) {
+                throw new IllegalArgumentException(where + ": the line is longer than " + limit + " bytes");
+            }
+            String line = utf8(bytes, 0, bytes.length);
+            if (line == null) {
+                throw new IllegalArgumentException(where + ": not valid UTF-8 (is this a binary file with a "
+                        + "text-looking first row?)");
+            }
+            String[] parts = fields(line);
+            if (parts.length != d + 1) {
+                throw new IllegalArgumentException(where + ": expected a word and " + d + " values but found "
+                        + (parts.length == 1 && parts[0].isEmpty() ? "an empty line" : parts.length - 1 + " values"
+                        + " after '" + shorten(parts[0]) + "'"));
+            }
+            words[i] = word(where, parts[0], i, seen);
+            for (int c = 0; c < d; c++) {
+                float x;
+                try {
+                    x = Float.parseFloat(parts[c + 1]);
+                } catch (NumberFormatException e) {
+                    x = Float.NaN;
+                }
+                if (!Float.isFinite(x)) {
+                    throw new IllegalArgumentException(where + ": value " + (c + 1) + " of '" + shorten(parts[0])
+                            + "' is '" + shorten(parts[c + 1]) + "', not a finite number");
+                }
+                data[i * d + c] = x;
+            }
+        }
+        long lineNo = v + 2L;
+        byte[] extra;
+        while ((extra = in.line(limit, cut)) != null) {
+            String s = utf8(extra, 0, extra.length);
+            if (s == null || !s.isBlank()) {
+                throw new IllegalArgumentException("vectors " + file + " line " + lineNo + ": a row after the "
+                        + v + " words the header declares");
+            }
+            lineNo++;
+        }
+        return WordVectors.trusted(words, Matrix.of(v, d, data));
+    }
+
+    /** The fields of a line separated by runs of spaces and tabs, ignoring leading and trailing white space. */
+    static String[] fields(String line) {
+        int n = line.length();
+        int count = 0;
+        for (int i = 0; i < n; ) {
+            while (i < n && isBlank(line.charAt(i))) {
+                i++;
+            }
+            if (i < n) {
+                count++;
+                while (i < n && !isBlank(line.charAt(i))) {
+                    i++;
+                }
+            }
+        }
+        if (count == 0) {
+            return new String[] {""};
+        }
+        String[] out = new String[count];
+        int f = 0;
+        for (int i = 0; i < n; ) {
+            while (i < n && isBlank(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !isBlank(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                out[f++] = line.substring(start, i);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
+    }
+
+    private static String word(String where, String w, int i, Map<String, Integer> seen) {
+        String problem = WordVectors.wordProblem(w);
+        if (problem != null) {
+            throw new IllegalArgumentException(where + ": the word " + problem);
+        }
+        Integer before = seen.putIfAbsent(w, i);
+        if (before != null) {
+            throw new IllegalArgumentException(where + ": the word '" + shorten(w) + "' repeats the word of row "
+                    + (before + 1) + ": words must be distinct");
+        }
+        return w;
+    }
+
+    private static WordVectors readBinary(Path file, Bytes in, int v, int d) throws IOException {
+        String[] words = new String[v];
+        float[] data = new float[v * d];
+        Map<String, Integer> seen = new HashMap<>(v * 2);
+        byte[] word = new byte[256];
+        byte[] row = new byte[4 * d];
+        ByteBuffer rb = ByteBuffer.wrap(row).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < v; i++) {
+            long start = in.offset();
+            String where = "vectors " + file + " (binary) record " + (i + 1) + " of " + v + " at byte " + start;
+            int b = in.read();
+            while (b == '\n') {
+                b = in.read();
+            }
+            int n = 0;
+            while (b >= 0 && b != ' ') {
+                if (n == WORD_LIMIT) {
+                    throw new IllegalArgumentException(where + ": no space after the word within " + WORD_LIMIT
+                            + " bytes");
+                }
+                if (n == word.length) {
+                    word = java.util.Arrays.copyOf(word, 2 * n);
+                }
+                word[n++] = (byte) b;
+                b = in.read();
+            }
+            if (b < 0) {
+                throw new IllegalArgumentException(where + ": the file ends " + (n == 0 ? "before the record"
+                        : "inside the word") + " but the header declares " + v + " words");
+            }
+            String w = utf8(word, 0, n);
+            if (w == null) {
+                throw new IllegalArgumentException(where + ": the word is not valid UTF-8");
+            }
+            String problem = WordVectors.wordProblem(w);
+            if (problem != null) {
+                throw new IllegalArgumentException(where + ": the word " + problem);
+            }
+            words[i] = word(where, w, i, seen);
+            int got = in.read(row, row.length);
+            if (got < row.length) {
+                throw new IllegalArgumentException(where + ": the file ends inside the vector of '" + shorten(w)
+                        + "' (" + got + " of " + row.length + " bytes = " + d + " float32)");
+            }
+            for (int c = 0; c < d; c++) {
+                float x = rb.getFloat(4 * c);
+                if (!Float.isFinite(x)) {
+                    throw new IllegalArgumentException(where + ": value " + (c + 1) + " of '" + shorten(w)
+                            + "' is " + x + ", not finite");
+                }
+                data[i * d + c] = x;
+            }
+        }
+        long start = in.offset();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b != '\n' && b != '\r' && b != ' ') {
+                throw new IllegalArgumentException("vectors " + file + " (binary) byte " + start + ": data after"
+                        + " the " + v + " records the header declares");
+            }
+        }
+        return WordVectors.trusted(words, Matrix.of(v, d, data));
+    }
+}

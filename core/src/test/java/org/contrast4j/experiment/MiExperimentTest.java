@@ -1,0 +1,184 @@
+package org.contrast4j.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.contrast4j.loss.InfoNce;
+import org.contrast4j.loss.LossResult;
+import org.contrast4j.similarity.Similarity;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The InfoNCE mutual-information experiment on a small configuration (d = 4, ρ = 0.8, I = −2·log 0.36 ≈ 2.043 nats),
+ * checked against the facts the bound must obey, not against its own earlier output.
+ */
+class MiExperimentTest {
+    static final int D = 4;
+    static final double RHO = 0.8;
+    static final int[] SIZES = {4, 32, 256};
+    static List<MiExperiment.Row> rows;
+
+    @BeforeAll
+    static void runSmall() {
+        rows = MiExperiment.builder().dimension(D).rho(RHO).batchSizes(SIZES).seed(7).steps(150).evalSamples(8192)
+                .build().run(line -> { });
+    }
+
+    @Test
+    void trueMutualInformationIsTheGaussianFormula() {
+        // I = Σ_k ½·log(σ_x² σ_y² / det Σ_k) over the d independent coordinate pairs, det Σ_k = 1 − ρ² for unit
+        // variances: d/2 · log(1/(1 − ρ²)), written here from the covariance determinant, not the library's expression
+        double detPair = 1.0 * 1.0 - RHO * RHO;
+        assertEquals(D * 0.5 * Math.log(1.0 / detPair), MiExperiment.trueMutualInformation(D, RHO), 1e-12);
+        assertEquals(-4 * Math.log(0.36), MiExperiment.trueMutualInformation(8, 0.8), 1e-12);
+        assertEquals(0.0, MiExperiment.trueMutualInformation(3, 0.0), 0.0);
+        assertEquals(MiExperiment.trueMutualInformation(3, 0.5), MiExperiment.trueMutualInformation(3, -0.5), 0.0);
+    }
+
+    @Test
+    void pairsHaveUnitVarianceAndCorrelationRho() {
+        // 20000·4 pairs: the sample correlation's standard error is (1 − ρ²)/√80000 ≈ 0.0013, the variance's
+        // √(2/80000) ≈ 0.005; tolerances are 5 standard errors
+        MiExperiment.Pairs p = MiExperiment.Pairs.draw(new SplittableRandom(3), 20000, D, RHO);
+        double sxx = 0;
+        double syy = 0;
+        double sxy = 0;
+        float[] x = p.x().data();
+        float[] y = p.y().data();
+        for (int i = 0; i < x.length; i++) {
+            sxx += x[i] * x[i];
+            syy += y[i] * y[i];
+            sxy += x[i] * y[i];
+        }
+        int n = x.length;
+        assertEquals(1.0, sxx / n, 0.025);
+        assertEquals(1.0, syy / n, 0.025);
+        assertEquals(RHO, sxy / Math.sqrt(sxx * syy), 0.0065);
+    }
+
+    @Test
+    void criticGradientMatchesFiniteDifferences() {
+        // the chain from InfoNCE's anchor/positive gradients into W and U, against central differences of the loss
+        // value (float32 inputs: step 1e-2 on parameters of order 1, tolerance 2e-3 relative to the largest entry)
+        MiExperiment.Critic c = new MiExperiment.Critic(3);
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i < c.params.length; i++) {
+            c.params[i] = 0.5 * rnd.nextGaussian();
+        }
+        for (int r = 0; r < 3; r++) { // keep U symmetric, as training does
+            for (int s = 0; s < r; s++) {
+                c.params[9 + r * 3 + s] = c.params[9 + s * 3 + r];
+            }
+        }
+        MiExperiment.Pairs p = MiExperiment.Pairs.draw(rnd, 12, 3, 0.6);
+        InfoNce loss = InfoNce.builder().temperature(1.0).similarity(Similarity.DOT).build();
+        LossResult res = loss.compute(c.batch(p));
+        double[] grad = new double[c.params.length];
+        c.gradient(p, res, grad);
+        double h = 1e-2;
+        double max = 0;
+        double[] fd = new double[grad.length];
+        for (int i = 0; i < grad.length; i++) {
+            double keep = c.params[i];
+            c.params[i] = keep + h;
+            double up = loss.compute(c.batch(p)).value();
+            c.params[i] = keep - h;
+            double down = loss.compute(c.batch(p)).value();
+            c.params[i] = keep;
+            fd[i] = (up - down) / (2 * h);
+            max = Math.max(max, Math.abs(fd[i]));
+        }
+        for (int i = 0; i < grad.length; i++) {
+            assertEquals(fd[i], grad[i], 2e-3 * max, "parameter " + i);
+        }
+    }
+
+    @Test
+    void estimateStaysBelowLogNAndTrueMi() {
+        double trueMi = MiExperiment.trueMutualInformation(D, RHO);
+        for (MiExperiment.Row r : rows) {
+            // L ≥ 0 for every batch, so log N − L ≤ log N with no tolerance beyond rounding
+            assertTrue(r.estimate() <= r.logN() + 1e-9, () -> "above log N: " + r);
+            // the bound holds in expectation; the held-out mean is within 4 standard errors of its expectation with
+            // probability > 0.9999 (normal approximation over ≥ 32 held-out batches), plus 0.01 nats for float32
+            assertTrue(r.estimate() <= trueMi + 4 * r.standardError() + 0.01, () -> "above the true I: " + r);
+            assertTrue(r.oracleEstimate() <= trueMi + 4 * r.standardError() + 0.01, () -> "oracle above I: " + r);
+            assertEquals(trueMi, r.trueMi(), 1e-12);
+            assertEquals(Math.log(r.n()), r.logN(), 1e-12);
+        }
+    }
+
+    @Test
+    void estimateRisesWithN() {
+        for (int i = 1; i < rows.size(); i++) {
+            MiExperiment.Row a = rows.get(i - 1);
+            MiExperiment.Row b = rows.get(i);
+            assertTrue(b.estimate() > a.estimate() + 3 * (a.standardError() + b.standardError()),
+                    () -> "no rise from " + a + " to " + b);
+        }
+        // and it comes close to the true I at N = 256 (the optimal critic's bound is within ~0.2 nats there)
+        assertTrue(rows.getLast().estimate() > MiExperiment.trueMutualInformation(D, RHO) - 0.4, rows::toString);
+    }
+
+    @Test
+    void trainedCriticComesCloseToTheOptimalOne() {
+        // the optimal critic's bound is the best this family can do on the same held-out batches; training from zero
+        // for 150 steps should get within 0.1 nats of it (the trained estimate can exceed it only by noise)
+        for (MiExperiment.Row r : rows) {
+            assertTrue(r.estimate() > r.oracleEstimate() - 0.1, () -> "training fell short: " + r);
+            assertTrue(r.estimate() < r.oracleEstimate() + 4 * r.standardError() + 0.01, r::toString);
+        }
+    }
+
+    @Test
+    void sameSeedSameNumbers() {
+        List<MiExperiment.Row> again = MiExperiment.builder().dimension(D).rho(RHO).batchSizes(32).seed(7).steps(150)
+                .evalSamples(8192).build().run(line -> { });
+        // each N has its own streams from (seed, N): N = 32 alone gives the row it gave among the others
+        assertEquals(rows.get(1).estimate(), again.getFirst().estimate(), 0.0);
+        assertEquals(rows.get(1).oracleEstimate(), again.getFirst().oracleEstimate(), 0.0);
+    }
+
+    @Test
+    void progressGetsOneLinePerBatchSize() {
+        StringBuilder lines = new StringBuilder();
+        MiExperiment.builder().dimension(2).rho(0.5).batchSizes(4, 8).steps(5).evalSamples(16).build()
+                .run(line -> lines.append(line).append('\n'));
+        assertEquals(2, lines.toString().lines().count(), lines::toString);
+        assertTrue(lines.toString().startsWith("mi: N = 4"), lines::toString);
+    }
+
+    @Test
+    void badConfiguration() {
+        assertEquals("dimension d must be >= 1, was 0",
+                assertThrows(IllegalArgumentException.class, () -> MiExperiment.builder().dimension(0)).getMessage());
+        for (double r : new double[] {1, -1, 1.5, Double.NaN}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> MiExperiment.builder().rho(r));
+            assertEquals("rho must be in (-1, 1) (exclusive), was " + r, e.getMessage());
+        }
+        assertEquals("batch size N must be >= 2 (InfoNCE needs a negative), was 1 at position 1",
+                assertThrows(IllegalArgumentException.class, () -> MiExperiment.builder().batchSizes(16, 1))
+                        .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> MiExperiment.builder().batchSizes());
+        assertThrows(IllegalArgumentException.class, () -> MiExperiment.builder().steps(0));
+        assertThrows(IllegalArgumentException.class, () -> MiExperiment.builder().learningRate(0));
+        assertThrows(IllegalArgumentException.class, () -> MiExperiment.builder().evalSamples(0));
+        assertThrows(IllegalArgumentException.class, () -> MiExperiment.trueMutualInformation(0, 0.5));
+    }
+
+    @Test
+    void configurationIsCopied() {
+        int[] sizes = {8, 16};
+        MiExperiment e = MiExperiment.builder().batchSizes(sizes).build();
+        sizes[0] = 99;
+        assertArrayEquals(new int[] {8, 16}, e.batchSizes());
+        e.batchSizes()[0] = 99;
+        assertArrayEquals(new int[] {8, 16}, e.batchSizes());
+    }
+}
