@@ -52,10 +52,17 @@ interface Epilogue {
      * present and the kernel facade is not forced to {@code scalar}; else the scalar one.
      */
     static Epilogue select() {
-        if (!"scalar".equals(Kernels.name()) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            return vector();
+        return Selected.EPILOGUE;
+    }
+
+    /** The choice of {@link #select}, made once (the kernel is fixed for the life of the JVM too). */
+    final class Selected {
+        static final Epilogue EPILOGUE =
+                !"scalar".equals(Kernels.name()) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                        ? vector() : new ScalarEpilogue();
+
+        private Selected() {
         }
-        return new ScalarEpilogue();
     }
 
     /** Loaded reflectively so that no Vector API class is touched unless the module is present. */

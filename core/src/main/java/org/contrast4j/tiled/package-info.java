@@ -31,7 +31,7 @@
  * (≤ 64 MiB) plus the kernel's packing buffers. No N×N array exists. Measured ({@code ./contrast4j bench infonce},
 symmetric, 2 threads, JVM flags {@code -Xmx1g -XX:+UseSerialGC}): peak resident memory of the whole JVM 1.02 GiB at
 N = 65536, D = 256 (the dense engine needs 2.3 GiB already at N = 8192), 0.46 GiB at N = 65536, D = 128, and
-1.4 GiB at N = 262144, D = 128 (with {@code -Xmx2g}).
+1.52 GiB at N = 262144, D = 128 (with {@code -Xmx2g}; 40 min on the busy machine, 1322 CPU seconds).
  *
  * <h2>Tile size</h2>
  * 256 rows × 1024 columns ({@link org.contrast4j.tiled.TiledInfoNce#DEFAULT_ROW_BLOCK},
