@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Symmetric InfoNCE, forward + backward, side by side: contrast4j on each kernel path (OpenBLAS, Vector API) against
 # naive PyTorch on the same seeded inputs, and against the sgemm-only ceiling (SgemmCeiling: the loss's four
-# products with nothing in between) at the same thread count. Prints a ratio table:
+# products with nothing in between, best of three tile shapes) at the same thread count. Prints a ratio table:
 #   speed-up   = PyTorch seconds / contrast4j seconds        (same N, D, threads, inputs)
 #   speed-up CPU = the same with process CPU seconds (all threads; less inflated by other load on a busy machine)
 #   efficiency = contrast4j effective GFLOP/s (8·N²·D / s) / ceiling GFLOP/s on the same kernel
@@ -95,7 +95,7 @@ def mib(r):
 
 print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1 (results in {out})")
 head = ("N", "kernel", "ours s", "ours GF/s", "ours RSS MiB", "torch s", "torch RSS MiB", "speed-up",
-        "speed-up CPU", "sgemm GF/s", "efficiency", "loss ours/torch")
+        "speed-up CPU", "sgemm GF/s (tile)", "efficiency", "loss ours/torch")
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for n in sizes:
@@ -111,7 +111,7 @@ for n in sizes:
             cpu = f"{torch['cpu_seconds'] / ours['cpu_seconds']:.1f}×"
         eff = (f"{ours['gflops'] / ceil['gflops']:.0%}" if ok and not ceil.get("error") else "-")
         gf = f"{ours['gflops']:.1f}" if ok else "error"
-        cg = f"{ceil['gflops']:.1f}" if not ceil.get("error") else "error"
+        cg = f"{ceil['gflops']:.1f} ({ceil.get('tile', '?')})" if not ceil.get("error") else "error"
         used = ours.get("kernel", "?") if ok else "?"
         if ok and used != kernel:
             used += f" (asked {kernel})"
