@@ -45,6 +45,8 @@ public final class TiledInfoNce {
      * to 262144 with the default tile), else in two passes like the symmetric loss.
      */
     static final long PANEL_FLOATS = 1L << 24;
+    /** Padding of a panel row, in floats (see {@code panels}). */
+    static final int PANEL_PAD = 16;
     /** Fewest rows of a one-way panel (see {@link #PANEL_FLOATS}). */
     static final int MIN_PANEL_ROWS = 64;
     /**
@@ -239,7 +241,7 @@ public final class TiledInfoNce {
             this.symmetric = symmetric;
             this.labels = labels;
             this.weight = weight;
-            int panelRows = (int) Math.min(rowBlock, panelFloats / n);
+            int panelRows = (int) Math.min(rowBlock, panelFloats / (n + PANEL_PAD));
             this.onePass = !symmetric && panelRows >= 1 && panelRows >= Math.min(rowBlock, MIN_PANEL_ROWS);
             this.rows = onePass ? panelRows : rowBlock;
             this.blocks = (n + rows - 1) / rows;
@@ -337,7 +339,10 @@ public final class TiledInfoNce {
          * are formed; then ∂L/∂A_R = G·B and its partial ∂L/∂B += Gᵀ·A_R. 6·N²·D flops.
          */
         private void panels(int w, float[] gradA, float[][] partialB, double[] rowDot) {
-            float[] panel = new float[Math.min(rows, n) * n];
+            // rows ld = N + 16 floats apart: with N a power of two, rows exactly 2^k bytes apart would all fall into the
+            // same cache sets when a product walks down the panel's columns
+            int ld = n + PANEL_PAD;
+            float[] panel = new float[Math.min(rows, n) * ld];
             float[] scratch = new float[n];
             float[] gradB = w == 0 ? partialB[0] : new float[n * d];
             partialB[w] = gradB;
@@ -347,11 +352,11 @@ public final class TiledInfoNce {
                 int h = Math.min(rows, n - i0);
                 for (int j0 = 0; j0 < n; j0 += columnBlock) {
                     pool.checkpoint();
-                    similarities(panel, n, j0, i0, h, j0, Math.min(columnBlock, n - j0));
+                    similarities(panel, ld, j0, i0, h, j0, Math.min(columnBlock, n - j0));
                 }
                 for (int r = 0; r < h; r++) {
                     int i = i0 + r;
-                    int off = r * n;
+                    int off = r * ld;
                     diag[i] = panel[off + i];
                     if (fixed) {
                         panel[off + i] = Float.NEGATIVE_INFINITY;  // the diagonal's term is added in double
@@ -373,10 +378,15 @@ public final class TiledInfoNce {
                         panel[off + i] = diagonalWeight(i, null);
                     }
                 }
-                pool.checkpoint();
-                Kernels.gemm(false, false, h, d, n, 1f, panel, 0, n, b, 0, d, 0f, gradA, i0 * d, d);
-                pool.checkpoint();
-                Kernels.gemm(true, false, n, d, h, 1f, panel, 0, n, a, i0 * d, d, 1f, gradB, 0, d);
+                // ∂L/∂A_R = G·B and ∂L/∂B_C += G_Cᵀ·A_R chunk by chunk: the products of the two-pass tiles, whose
+                // blocks of ∂L/∂B stay in cache (one product over all N columns streams all of ∂L/∂B per row block)
+                for (int j0 = 0; j0 < n; j0 += columnBlock) {
+                    pool.checkpoint();
+                    int cols = Math.min(columnBlock, n - j0);
+                    Kernels.gemm(false, false, h, d, cols, 1f, panel, j0, ld, b, j0 * d, d, j0 == 0 ? 0f : 1f,
+                            gradA, i0 * d, d);
+                    Kernels.gemm(true, false, cols, d, h, 1f, panel, j0, ld, a, i0 * d, d, 1f, gradB, j0 * d, d);
+                }
             }
         }
 
@@ -578,7 +588,7 @@ public final class TiledInfoNce {
 
         /**
          * A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ written from column c0 of {@code out}, whose rows are {@code ld} apart (a
-         * tile: ld = cols, c0 = 0; a panel of whole rows: ld = N, c0 = j0); masked candidates set to −∞.
+         * tile: ld = cols, c0 = 0; a panel of whole rows: ld = N + pad, c0 = j0); masked candidates set to −∞.
          */
         private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols) {
             Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, out, c0, ld);
