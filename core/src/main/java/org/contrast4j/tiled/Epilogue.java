@@ -48,6 +48,27 @@ interface Epilogue {
                        float[] scratch);
 
     /**
+     * One fixed shift for every row and column (see the package documentation, "one shift"): with
+     * e_c = exp((x[off + c] − shift)·scale), adds e_c to colSum[cOff + c] (when colSum != null) and returns Σ_c e_c,
+     * both in double. {@code scratch} holds at least {@code len} floats the implementation may overwrite.
+     */
+    double sumExpFixed(float[] x, int off, int len, float shift, float scale, double[] colSum, int cOff,
+                       float[] scratch);
+
+    /**
+     * The gradient weights with one fixed shift: with e_c = exp((s_c − shift)·scale), p_c = e_c·rowInv and
+     * q_c = e_c·colInv[j] (only if colInv != null), j = j0 + c,
+     * <pre>
+     *   x[off + c] = weight·(p_c + q_c),   colDot[j] += q_c·(s_c − diag[j])
+     * </pre>
+     * returning Σ_c p_c·(s_c − rowDiag) in double — {@link #gradientRow} with the softmax normalisers given as
+     * reciprocals, one exponential per entry for both directions.
+     */
+    double gradientRowFixed(float[] x, int off, int len, int j0, float shift, float scale, float rowInv,
+                            float rowDiag, float[] colInv, float[] diag, double[] colDot, float weight,
+                            float[] scratch);
+
+    /**
      * The epilogue matching the kernel in use: the Vector API one when the module {@code jdk.incubator.vector} is
      * present and the kernel facade is not forced to {@code scalar}; else the scalar one.
      */

@@ -64,6 +64,42 @@ final class ScalarEpilogue implements Epilogue {
         return rowDot;
     }
 
+    @Override
+    public double sumExpFixed(float[] x, int off, int len, float shift, float scale, double[] colSum, int cOff,
+                              float[] scratch) {
+        double s = 0;
+        for (int c = 0; c < len; c++) {
+            float e = exp((x[off + c] - shift) * scale);
+            s += e;
+            if (colSum != null) {
+                colSum[cOff + c] += e;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public double gradientRowFixed(float[] x, int off, int len, int j0, float shift, float scale, float rowInv,
+                                   float rowDiag, float[] colInv, float[] diag, double[] colDot, float weight,
+                                   float[] scratch) {
+        double rowDot = 0;
+        for (int c = 0; c < len; c++) {
+            float s = x[off + c];
+            float e = exp((s - shift) * scale);
+            float p = e * rowInv;
+            rowDot += p * Math.max(s - rowDiag, FLOOR);
+            float g = p;
+            if (colInv != null) {
+                int j = j0 + c;
+                float q = e * colInv[j];
+                colDot[j] += q * Math.max(s - diag[j], FLOOR);
+                g += q;
+            }
+            x[off + c] = weight * g;
+        }
+        return rowDot;
+    }
+
     private static float exp(float v) {
         return (float) Math.exp(v);
     }

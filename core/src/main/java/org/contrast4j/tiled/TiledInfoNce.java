@@ -45,14 +45,24 @@ public final class TiledInfoNce {
      * to 262144 with the default tile), else in two passes like the symmetric loss.
      */
     static final long PANEL_FLOATS = 1L << 24;
+    /** Padding of a panel row, in floats (see {@code panels}). */
+    static final int PANEL_PAD = 16;
     /** Fewest rows of a one-way panel (see {@link #PANEL_FLOATS}). */
     static final int MIN_PANEL_ROWS = 64;
+    /**
+     * The one-shift path runs when every logit lies within this distance below one common shift: 2·σ·M ≤ {@value},
+     * M = max‖a_i‖·max‖b_j‖·(1 + 1e-3) ≥ |S_ij| (cosine: σ ≤ 32, τ ≥ 0.031). Then e^{σ(S − M)} ≥ e^{-64} never
+     * underflows a float and one exponential per entry serves the row and the column softmax; its float argument is
+     * off by at most ~64·1.2e-7 ≈ 8e-6, a relative error of each term.
+     */
+    static final double ONE_SHIFT_RANGE = 64;
 
     private final int threads;
     private final int rowBlock;
     private final int columnBlock;
     private final Epilogue epilogue;
     private final long panelFloats;
+    private final boolean oneShift;
 
     /**
      * The engine with the default tile ({@value #DEFAULT_ROW_BLOCK} × {@value #DEFAULT_COLUMN_BLOCK}).
@@ -71,11 +81,14 @@ public final class TiledInfoNce {
      * @throws IllegalArgumentException if an argument is &lt; 1
      */
     public TiledInfoNce(int threads, int rowBlock, int columnBlock) {
-        this(threads, rowBlock, columnBlock, Epilogue.select(), PANEL_FLOATS);
+        this(threads, rowBlock, columnBlock, Epilogue.select(), PANEL_FLOATS, true);
     }
 
-    /** @param panelFloats the one-way panel budget ({@link #PANEL_FLOATS}; 0 = always two passes) */
-    TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats) {
+    /**
+     * @param panelFloats the one-way panel budget ({@link #PANEL_FLOATS}; 0 = always two passes)
+     * @param oneShift    whether the one-shift path may run ({@link #ONE_SHIFT_RANGE}; false = always running maxima)
+     */
+    TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats, boolean oneShift) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, was " + threads);
         }
@@ -88,6 +101,7 @@ public final class TiledInfoNce {
         this.columnBlock = columnBlock;
         this.epilogue = epilogue;
         this.panelFloats = panelFloats;
+        this.oneShift = oneShift;
     }
 
     /** The number of workers (the calling thread and threads − 1 started per call). */
@@ -197,17 +211,25 @@ public final class TiledInfoNce {
         private final int blocks;
         private final int workers;
         private final Workers pool;
+        /** Every exponent shifted by the same M ({@link #ONE_SHIFT_RANGE}); else by running row/column maxima. */
+        private final boolean fixed;
+        private final float shift;
 
-        // row statistics (owned by the worker of the row's block), the diagonal S_ii
+        private final float[] diag;
+        private final double[] forward;
+        private double[] reverse;
+        // running maxima: row statistics (owned by the worker of the row's block); column statistics, one set per
+        // worker in pass 1, merged in worker order; log of each row's and column's sum of e^{σ(S − max)}
         private final float[] rowMax;
         private final double[] rowSum;
-        private final float[] diag;
-        // column statistics: one set per worker in pass 1, merged into worker 0's
         private final float[][] colMax;
         private final double[][] colSum;
-        // log of each row's (and column's) sum of e^{σ(S − max)}, for the diagonal's exact weight
         private final double[] rowLogSum;
         private double[] colLogSum;
+        // one shift: Σ_{j≠i} e^{σ(S_ij − M)} per row (owned) and per column (per worker in pass 1, then merged)
+        private final double[] rowOff;
+        private final double[][] colOffs;
+        private double[] colOff;
 
         Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, double weight) {
             this.a = am.data();
@@ -219,18 +241,24 @@ public final class TiledInfoNce {
             this.symmetric = symmetric;
             this.labels = labels;
             this.weight = weight;
-            int panelRows = (int) Math.min(rowBlock, panelFloats / n);
+            int panelRows = (int) Math.min(rowBlock, panelFloats / (n + PANEL_PAD));
             this.onePass = !symmetric && panelRows >= 1 && panelRows >= Math.min(rowBlock, MIN_PANEL_ROWS);
             this.rows = onePass ? panelRows : rowBlock;
             this.blocks = (n + rows - 1) / rows;
             this.workers = Math.min(threads, blocks);
             this.pool = new Workers(workers);
-            this.rowMax = new float[n];
-            this.rowSum = new double[n];
+            double m = oneShift ? maxNorm(am) * maxNorm(bm) * (1 + 1e-3) : Double.POSITIVE_INFINITY;
+            this.fixed = 2 * scale * m <= ONE_SHIFT_RANGE;
+            this.shift = fixed ? (float) m : 0f;
             this.diag = new float[n];
-            this.colMax = symmetric ? new float[workers][] : null;
-            this.colSum = symmetric ? new double[workers][] : null;
-            this.rowLogSum = new double[n];
+            this.forward = new double[n];
+            this.rowMax = fixed ? null : new float[n];
+            this.rowSum = fixed ? null : new double[n];
+            this.colMax = symmetric && !fixed ? new float[workers][] : null;
+            this.colSum = symmetric && !fixed ? new double[workers][] : null;
+            this.rowLogSum = fixed ? null : new double[n];
+            this.rowOff = fixed ? new double[n] : null;
+            this.colOffs = symmetric && fixed ? new double[workers][] : null;
         }
 
         Result compute() {
@@ -240,33 +268,34 @@ public final class TiledInfoNce {
             partialB[0] = gradB.data();
             double[] rowDot = new double[n];
             double[][] colDot = new double[workers][];
-            double[] forward = new double[n];
-            double[] reverse = null;
             if (onePass) {
                 pool.run(w -> panels(w, gradA.data(), partialB, rowDot));
-                for (int i = 0; i < n; i++) {
-                    forward[i] = scale * ((double) rowMax[i] - diag[i]) + rowLogSum[i];
-                }
             } else {
                 pool.run(this::statistics);
-                float[] rowLog = new float[n];
-                for (int i = 0; i < n; i++) {
-                    double log = Math.log(rowSum[i]);
-                    forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
-                    rowLog[i] = (float) log;
-                    rowLogSum[i] = log;
+                float[] rowNorm = new float[n];  // one shift: 1 / Σ_j e^{σ(S_ij − M)}; else log Σ_j e^{σ(S_ij − m_i)}
+                float[] colShift = symmetric && !fixed ? new float[n] : null;
+                float[] colNorm = symmetric ? new float[n] : null;
+                if (fixed) {
+                    for (int i = 0; i < n; i++) {
+                        double e = diagonalExp(i);
+                        forward[i] = Math.log1p(rowOff[i] / e);
+                        rowNorm[i] = (float) (1 / (e + rowOff[i]));
+                    }
+                    if (symmetric) {
+                        mergeColumnsOneShift(colNorm);
+                    }
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        double log = Math.log(rowSum[i]);
+                        forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
+                        rowNorm[i] = (float) log;
+                        rowLogSum[i] = log;
+                    }
+                    if (symmetric) {
+                        mergeColumns(colShift, colNorm);
+                    }
                 }
-                float[] colShift = null;
-                float[] colLog = null;
-                if (symmetric) {
-                    reverse = new double[n];
-                    colShift = new float[n];
-                    colLog = new float[n];
-                    mergeColumns(reverse, colShift, colLog);
-                }
-                float[] cs = colShift;
-                float[] cl = colLog;
-                pool.run(w -> gradients(w, rowLog, cs, cl, gradA.data(), partialB, rowDot, colDot));
+                pool.run(w -> gradients(w, rowNorm, colShift, colNorm, gradA.data(), partialB, rowDot, colDot));
             }
             float[] gb = gradB.data();
             for (int w = 1; w < workers; w++) {
@@ -290,13 +319,30 @@ public final class TiledInfoNce {
             return new Result(forward, reverse, gradA, gradB, weight * scale * dot);
         }
 
+        /** max_i ‖x_i‖, in double. */
+        private double maxNorm(Matrix x) {
+            double m = 0;
+            for (double v : Kernels.rowNorms(x)) {
+                m = Math.max(m, v);
+            }
+            return m;
+        }
+
+        /** e^{σ(S_ii − M)} in double, from the float exponent the epilogue forms for every other entry. */
+        private double diagonalExp(int i) {
+            return Math.exp((diag[i] - shift) * scaleF);
+        }
+
         /**
          * The one-way loss in one pass, for worker w: each of its blocks of {@code rows} anchors against all N
-         * positives at once (a rows×N panel), so each row's log-sum-exp is exact before its gradient weights are
-         * formed; then ∂L/∂A_R = G·B and its partial ∂L/∂B += Gᵀ·A_R. 6·N²·D flops.
+         * positives at once (a rows×N panel), so each row's softmax normaliser is exact before its gradient weights
+         * are formed; then ∂L/∂A_R = G·B and its partial ∂L/∂B += Gᵀ·A_R. 6·N²·D flops.
          */
         private void panels(int w, float[] gradA, float[][] partialB, double[] rowDot) {
-            float[] panel = new float[Math.min(rows, n) * n];
+            // rows ld = N + 16 floats apart: with N a power of two, rows exactly 2^k bytes apart would all fall into the
+            // same cache sets when a product walks down the panel's columns
+            int ld = n + PANEL_PAD;
+            float[] panel = new float[Math.min(rows, n) * ld];
             float[] scratch = new float[n];
             float[] gradB = w == 0 ? partialB[0] : new float[n * d];
             partialB[w] = gradB;
@@ -306,34 +352,55 @@ public final class TiledInfoNce {
                 int h = Math.min(rows, n - i0);
                 for (int j0 = 0; j0 < n; j0 += columnBlock) {
                     pool.checkpoint();
-                    similarities(panel, n, j0, i0, h, j0, Math.min(columnBlock, n - j0));
+                    similarities(panel, ld, j0, i0, h, j0, Math.min(columnBlock, n - j0));
                 }
                 for (int r = 0; r < h; r++) {
                     int i = i0 + r;
-                    int off = r * n;
+                    int off = r * ld;
                     diag[i] = panel[off + i];
-                    float m = epilogue.max(panel, off, n);
-                    double log = Math.log(epilogue.sumExp(panel, off, n, m, scaleF));
-                    rowMax[i] = m;
-                    rowLogSum[i] = log;
-                    rowDot[i] = epilogue.gradientRow(panel, off, n, 0, m, (float) log, diag[i], null, null, diag,
-                            null, scaleF, weightF, scratch);
-                    panel[off + i] = diagonalWeight(i, null);
+                    if (fixed) {
+                        panel[off + i] = Float.NEGATIVE_INFINITY;  // the diagonal's term is added in double
+                        double others = epilogue.sumExpFixed(panel, off, n, shift, scaleF, null, 0, scratch);
+                        double e = diagonalExp(i);
+                        double sum = e + others;
+                        forward[i] = Math.log1p(others / e);
+                        rowDot[i] = epilogue.gradientRowFixed(panel, off, n, 0, shift, scaleF, (float) (1 / sum),
+                                diag[i], null, diag, null, weightF, scratch);
+                        panel[off + i] = (float) (weight * scale * (-others / sum));
+                    } else {
+                        float m = epilogue.max(panel, off, n);
+                        double log = Math.log(epilogue.sumExp(panel, off, n, m, scaleF));
+                        rowMax[i] = m;
+                        rowLogSum[i] = log;
+                        forward[i] = scale * ((double) m - diag[i]) + log;
+                        rowDot[i] = epilogue.gradientRow(panel, off, n, 0, m, (float) log, diag[i], null, null,
+                                diag, null, scaleF, weightF, scratch);
+                        panel[off + i] = diagonalWeight(i, null);
+                    }
                 }
-                pool.checkpoint();
-                Kernels.gemm(false, false, h, d, n, 1f, panel, 0, n, b, 0, d, 0f, gradA, i0 * d, d);
-                pool.checkpoint();
-                Kernels.gemm(true, false, n, d, h, 1f, panel, 0, n, a, i0 * d, d, 1f, gradB, 0, d);
+                // ∂L/∂A_R = G·B and ∂L/∂B_C += G_Cᵀ·A_R chunk by chunk: the products of the two-pass tiles, whose
+                // blocks of ∂L/∂B stay in cache (one product over all N columns streams all of ∂L/∂B per row block)
+                for (int j0 = 0; j0 < n; j0 += columnBlock) {
+                    pool.checkpoint();
+                    int cols = Math.min(columnBlock, n - j0);
+                    Kernels.gemm(false, false, h, d, cols, 1f, panel, j0, ld, b, j0 * d, d, j0 == 0 ? 0f : 1f,
+                            gradA, i0 * d, d);
+                    Kernels.gemm(true, false, cols, d, h, 1f, panel, j0, ld, a, i0 * d, d, 1f, gradB, j0 * d, d);
+                }
             }
         }
 
         /** Pass 1 for worker w: the row statistics of its blocks, and its share of the column statistics. */
         private void statistics(int w) {
             float[] tile = new float[Math.min(rowBlock, n) * Math.min(columnBlock, n)];
+            float[] scratch = new float[Math.min(columnBlock, n)];
             float[] cMax = null;
             double[] cSum = null;
             float[] tileMax = null;
-            if (symmetric) {
+            if (symmetric && fixed) {
+                cSum = new double[n];
+                colOffs[w] = cSum;
+            } else if (symmetric) {
                 cMax = new float[n];
                 Arrays.fill(cMax, Float.NEGATIVE_INFINITY);
                 cSum = new double[n];
@@ -344,13 +411,26 @@ public final class TiledInfoNce {
             for (int blk = w; blk < blocks; blk += workers) {
                 int i0 = blk * rowBlock;
                 int h = Math.min(rowBlock, n - i0);
-                Arrays.fill(rowMax, i0, i0 + h, Float.NEGATIVE_INFINITY);
+                if (!fixed) {
+                    Arrays.fill(rowMax, i0, i0 + h, Float.NEGATIVE_INFINITY);
+                }
                 for (int j0 = 0; j0 < n; j0 += columnBlock) {
                     pool.checkpoint();
                     int cols = Math.min(columnBlock, n - j0);
                     similarities(tile, i0, h, j0, cols);
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
-                        diag[i] = tile[(i - i0) * cols + (i - j0)];
+                        int at = (i - i0) * cols + (i - j0);
+                        diag[i] = tile[at];
+                        if (fixed) {
+                            tile[at] = Float.NEGATIVE_INFINITY;  // the diagonal's term is added in double
+                        }
+                    }
+                    if (fixed) {
+                        for (int r = 0; r < h; r++) {
+                            rowOff[i0 + r] += epilogue.sumExpFixed(tile, r * cols, cols, shift, scaleF, cSum, j0,
+                                    scratch);
+                        }
+                        continue;
                     }
                     for (int r = 0; r < h; r++) {
                         int i = i0 + r;
@@ -394,8 +474,9 @@ public final class TiledInfoNce {
             }
         }
 
-        /** Merges the workers' column statistics in worker order: the reverse losses and pass 2's shifts. */
-        private void mergeColumns(double[] reverse, float[] colShift, float[] colLog) {
+        /** Merges the workers' column statistics in worker order: the reverse losses and pass 2's shifts and logs. */
+        private void mergeColumns(float[] colShift, float[] colLog) {
+            reverse = new double[n];
             colLogSum = new double[n];
             for (int j = 0; j < n; j++) {
                 float m = Float.NEGATIVE_INFINITY;
@@ -420,11 +501,31 @@ public final class TiledInfoNce {
             }
         }
 
+        /** One shift: adds the workers' column sums in worker order; the reverse losses and 1 / each column's sum. */
+        private void mergeColumnsOneShift(float[] colInv) {
+            reverse = new double[n];
+            colOff = new double[n];
+            for (int j = 0; j < n; j++) {
+                double others = 0;
+                for (int w = 0; w < workers; w++) {
+                    others += colOffs[w][j];
+                }
+                double e = diagonalExp(j);
+                colOff[j] = others;
+                reverse[j] = Math.log1p(others / e);
+                colInv[j] = (float) (1 / (e + others));
+            }
+            for (int w = 0; w < workers; w++) {
+                colOffs[w] = null;
+            }
+        }
+
         /**
          * Pass 2 for worker w: recomputes each tile of its row blocks, turns it into the gradient weights G and adds
-         * G·B to ∂L/∂A (rows it owns) and Gᵀ·A to its partial ∂L/∂B.
+         * G·B to ∂L/∂A (rows it owns) and Gᵀ·A to its partial ∂L/∂B. {@code rowNorm} and {@code colNorm} are the
+         * reciprocal sums (one shift) or the log-sums (running maxima, with {@code colShift} the column maxima).
          */
-        private void gradients(int w, float[] rowLog, float[] colShift, float[] colLog, float[] gradA,
+        private void gradients(int w, float[] rowNorm, float[] colShift, float[] colNorm, float[] gradA,
                                float[][] partialB, double[] rowDot, double[][] colDot) {
             float[] tile = new float[Math.min(rowBlock, n) * Math.min(columnBlock, n)];
             float[] scratch = new float[Math.min(columnBlock, n)];
@@ -442,8 +543,11 @@ public final class TiledInfoNce {
                     similarities(tile, i0, h, j0, cols);
                     for (int r = 0; r < h; r++) {
                         int i = i0 + r;
-                        rowDot[i] += epilogue.gradientRow(tile, r * cols, cols, j0, rowMax[i], rowLog[i], diag[i],
-                                colShift, colLog, diag, cDot, scaleF, weightF, scratch);
+                        rowDot[i] += fixed
+                                ? epilogue.gradientRowFixed(tile, r * cols, cols, j0, shift, scaleF, rowNorm[i],
+                                        diag[i], colNorm, diag, cDot, weightF, scratch)
+                                : epilogue.gradientRow(tile, r * cols, cols, j0, rowMax[i], rowNorm[i], diag[i],
+                                        colShift, colNorm, diag, cDot, scaleF, weightF, scratch);
                     }
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
                         tile[(i - i0) * cols + (i - j0)] = diagonalWeight(i, colShift);
@@ -456,14 +560,23 @@ public final class TiledInfoNce {
         }
 
         /**
-         * The weight of S_ii, w·σ·((P_ii − 1) + (Q_ii − 1)), with P_ii − 1 = expm1(σ(S_ii − max_i) − log sum_i) in
-         * double: for a well-solved row P_ii is within 1e-4 of 1, and w·σ·(p + q) − 2w·σ in float would lose the
-         * difference (the dense path forms p − 1 in double too).
+         * The weight of S_ii, w·σ·((P_ii − 1) + (Q_ii − 1)), in double: for a well-solved row P_ii is within 1e-4 of 1,
+         * and w·σ·(p + q) − 2w·σ in float would lose the difference (the dense path forms p − 1 in double too). With
+         * running maxima P_ii − 1 = expm1(σ(S_ii − m_i) − log s_i); with one shift P_ii − 1 = −(Σ_{j≠i} e_ij)/Σ_j e_ij.
          */
         private float diagonalWeight(int i, float[] colShift) {
-            double g = Math.expm1(scale * ((double) diag[i] - rowMax[i]) - rowLogSum[i]);
-            if (symmetric) {
-                g += Math.expm1(scale * ((double) diag[i] - colShift[i]) - colLogSum[i]);
+            double g;
+            if (fixed) {
+                double e = diagonalExp(i);
+                g = -rowOff[i] / (e + rowOff[i]);
+                if (symmetric) {
+                    g -= colOff[i] / (e + colOff[i]);
+                }
+            } else {
+                g = Math.expm1(scale * ((double) diag[i] - rowMax[i]) - rowLogSum[i]);
+                if (symmetric) {
+                    g += Math.expm1(scale * ((double) diag[i] - colShift[i]) - colLogSum[i]);
+                }
             }
             return (float) (weight * scale * g);
         }
@@ -475,7 +588,7 @@ public final class TiledInfoNce {
 
         /**
          * A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ written from column c0 of {@code out}, whose rows are {@code ld} apart (a
-         * tile: ld = cols, c0 = 0; a panel of whole rows: ld = N, c0 = j0); masked candidates set to −∞.
+         * tile: ld = cols, c0 = 0; a panel of whole rows: ld = N + pad, c0 = j0); masked candidates set to −∞.
          */
         private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols) {
             Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, out, c0, ld);

@@ -202,4 +202,148 @@ final class VectorEpilogue implements Epilogue {
         }
         return rowDot;
     }
+
+    @Override
+    public double sumExpFixed(float[] x, int off, int len, float shift, float scale, double[] colSum, int cOff,
+                              float[] scratch) {
+        if (colSum == null) {
+            return sumExp(x, off, len, shift, scale);
+        }
+        // two loops (exponentials and column sums, then the row sum): one would be too large for C2 to inline
+        int c = 0;
+        FloatVector vShift = FloatVector.broadcast(F, shift);
+        FloatVector vScale = FloatVector.broadcast(F, scale);
+        for (; c + VL <= len; c += VL) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + c).sub(vShift).mul(vScale));
+            e.intoArray(scratch, c);
+            addInto(e, colSum, cOff + c);
+        }
+        for (; c < len; c++) {
+            float e = (float) Math.exp((x[off + c] - shift) * scale);
+            scratch[c] = e;
+            colSum[cOff + c] += e;
+        }
+        return sumWidened(scratch, len);
+    }
+
+    /** Σ_c e[c] for c &lt; len, each vector widened to double before it is added. */
+    private static double sumWidened(float[] e, int len) {
+        int c = 0;
+        double s = 0;
+        if (len >= VL) {
+            DoubleVector acc0 = DoubleVector.zero(D);
+            DoubleVector acc1 = DoubleVector.zero(D);
+            for (; c + VL <= len; c += VL) {
+                FloatVector v = FloatVector.fromArray(F, e, c);
+                acc0 = acc0.add(v.convertShape(VectorOperators.F2D, D, 0));
+                acc1 = acc1.add(v.convertShape(VectorOperators.F2D, D, 1));
+            }
+            s = sum(acc0.add(acc1), new double[DL]);
+        }
+        for (; c < len; c++) {
+            s += e[c];
+        }
+        return s;
+    }
+
+    @Override
+    public double gradientRowFixed(float[] x, int off, int len, int j0, float shift, float scale, float rowInv,
+                                   float rowDiag, float[] colInv, float[] diag, double[] colDot, float weight,
+                                   float[] scratch) {
+        // as gradientRow: loops small enough for C2 to inline their vector operations
+        if (colInv == null) {
+            return forwardFixed(x, off, len, shift, scale, rowInv, rowDiag, weight);
+        }
+        reverseFixed(x, off, len, j0, shift, scale, colInv, diag, colDot, scratch);
+        return bothFixed(x, off, len, j0, rowInv, rowDiag, colInv, weight, scratch);
+    }
+
+    /** e[c] = exp((x_c − shift)·scale) into e; colDot[j] += e[c]·colInv[j]·(x_c − diag[j]). */
+    private static void reverseFixed(float[] x, int off, int len, int j0, float shift, float scale, float[] colInv,
+                                     float[] diag, double[] colDot, float[] e) {
+        FloatVector vShift = FloatVector.broadcast(F, shift);
+        FloatVector vScale = FloatVector.broadcast(F, scale);
+        FloatVector floor = FloatVector.broadcast(F, ScalarEpilogue.FLOOR);
+        int c = 0;
+        for (; c + VL <= len; c += VL) {
+            int j = j0 + c;
+            FloatVector s = FloatVector.fromArray(F, x, off + c);
+            FloatVector ev = exp(s.sub(vShift).mul(vScale));
+            ev.intoArray(e, c);
+            addInto(ev.mul(FloatVector.fromArray(F, colInv, j)).mul(s.sub(FloatVector.fromArray(F, diag, j))
+                    .max(floor)), colDot, j);
+        }
+        for (; c < len; c++) {
+            int j = j0 + c;
+            float s = x[off + c];
+            float ev = (float) Math.exp((s - shift) * scale);
+            e[c] = ev;
+            colDot[j] += ev * colInv[j] * Math.max(s - diag[j], ScalarEpilogue.FLOOR);
+        }
+    }
+
+    /** With e from {@link #reverseFixed}: x_c := weight·e[c]·(rowInv + colInv[j]); returns Σ p_c·(x_c − rowDiag). */
+    private static double bothFixed(float[] x, int off, int len, int j0, float rowInv, float rowDiag, float[] colInv,
+                                    float weight, float[] e) {
+        int c = 0;
+        double rowDot = 0;
+        if (len >= VL) {
+            FloatVector vRowInv = FloatVector.broadcast(F, rowInv);
+            FloatVector vRowDiag = FloatVector.broadcast(F, rowDiag);
+            FloatVector vWeight = FloatVector.broadcast(F, weight);
+            FloatVector floor = FloatVector.broadcast(F, ScalarEpilogue.FLOOR);
+            DoubleVector acc0 = DoubleVector.zero(D);
+            DoubleVector acc1 = DoubleVector.zero(D);
+            for (; c + VL <= len; c += VL) {
+                FloatVector s = FloatVector.fromArray(F, x, off + c);
+                FloatVector ev = FloatVector.fromArray(F, e, c);
+                FloatVector p = ev.mul(vRowInv);
+                FloatVector pd = p.mul(s.sub(vRowDiag).max(floor));
+                acc0 = acc0.add(pd.convertShape(VectorOperators.F2D, D, 0));
+                acc1 = acc1.add(pd.convertShape(VectorOperators.F2D, D, 1));
+                p.add(ev.mul(FloatVector.fromArray(F, colInv, j0 + c))).mul(vWeight).intoArray(x, off + c);
+            }
+            rowDot = sum(acc0.add(acc1), new double[DL]);
+        }
+        for (; c < len; c++) {
+            float s = x[off + c];
+            float p = e[c] * rowInv;
+            rowDot += p * Math.max(s - rowDiag, ScalarEpilogue.FLOOR);
+            x[off + c] = weight * (p + e[c] * colInv[j0 + c]);
+        }
+        return rowDot;
+    }
+
+    /** One-way: x_c := weight·exp((x_c − shift)·scale)·rowInv; returns Σ p_c·(x_c − rowDiag). */
+    private static double forwardFixed(float[] x, int off, int len, float shift, float scale, float rowInv,
+                                       float rowDiag, float weight) {
+        int c = 0;
+        double rowDot = 0;
+        if (len >= VL) {
+            FloatVector vShift = FloatVector.broadcast(F, shift);
+            FloatVector vScale = FloatVector.broadcast(F, scale);
+            FloatVector vRowInv = FloatVector.broadcast(F, rowInv);
+            FloatVector vRowDiag = FloatVector.broadcast(F, rowDiag);
+            FloatVector vWeight = FloatVector.broadcast(F, weight);
+            FloatVector floor = FloatVector.broadcast(F, ScalarEpilogue.FLOOR);
+            DoubleVector acc0 = DoubleVector.zero(D);
+            DoubleVector acc1 = DoubleVector.zero(D);
+            for (; c + VL <= len; c += VL) {
+                FloatVector s = FloatVector.fromArray(F, x, off + c);
+                FloatVector p = exp(s.sub(vShift).mul(vScale)).mul(vRowInv);
+                FloatVector pd = p.mul(s.sub(vRowDiag).max(floor));
+                acc0 = acc0.add(pd.convertShape(VectorOperators.F2D, D, 0));
+                acc1 = acc1.add(pd.convertShape(VectorOperators.F2D, D, 1));
+                p.mul(vWeight).intoArray(x, off + c);
+            }
+            rowDot = sum(acc0.add(acc1), new double[DL]);
+        }
+        for (; c < len; c++) {
+            float s = x[off + c];
+            float p = (float) Math.exp((s - shift) * scale) * rowInv;
+            rowDot += p * Math.max(s - rowDiag, ScalarEpilogue.FLOOR);
+            x[off + c] = weight * p;
+        }
+        return rowDot;
+    }
 }

@@ -203,13 +203,17 @@ class TiledInfoNceTest {
                     Ref ref = reference(a, b, 1 / 0.1, symmetric, l, 1.0 / n);
                     for (int[] t : tiles) {
                         for (int threads : new int[] {1, 3}) {
-                            // one-way: in one pass on panels of whole rows, and (no panel budget) in two passes
+                            // one-way: in one pass on panels of whole rows, and (no panel budget) in two passes;
+                            // σ = 10 on unit rows: with one shift for all exponents, and with running maxima
                             for (long panel : symmetric ? new long[] {TiledInfoNce.PANEL_FLOATS}
                                     : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
-                                TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel);
-                                check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
-                                        + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel, ref,
-                                        engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), 1e-6, 1e-5);
+                                for (boolean oneShift : new boolean[] {true, false}) {
+                                    TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel, oneShift);
+                                    check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
+                                            + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel
+                                            + " oneShift " + oneShift, ref,
+                                            engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), 1e-6, 1e-5);
+                                }
                             }
                         }
                     }
@@ -230,7 +234,7 @@ class TiledInfoNceTest {
         for (Epilogue e : epilogues()) {
             for (boolean symmetric : new boolean[] {false, true}) {
                 for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
-                    TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel);
+                    TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel, true);
                     check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
                             engine.compute(a, b, 2.0, symmetric, null, 1.0), 1e-6, 1e-5);
                     check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
@@ -254,8 +258,8 @@ class TiledInfoNceTest {
         for (Epilogue e : epilogues()) {
             for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}}) {
                 // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget)
-                TiledInfoNce engine = t[1] == 0 ? new TiledInfoNce(2, 4, 5, e, 0)
-                        : new TiledInfoNce(2, t[0], t[1], e, TiledInfoNce.PANEL_FLOATS);
+                TiledInfoNce engine = t[1] == 0 ? new TiledInfoNce(2, 4, 5, e, 0, true)
+                        : new TiledInfoNce(2, t[0], t[1], e, TiledInfoNce.PANEL_FLOATS, true);
                 for (boolean symmetric : new boolean[] {false, true}) {
                     // identical inputs, diagonal logits 1000, the rest up to ~1000 below: tiles off the diagonal
                     // have their own (much smaller) maxima
@@ -291,6 +295,27 @@ class TiledInfoNceTest {
         assertTrue(Double.isFinite(r.gradDotLogit()));
     }
 
+    /**
+     * One shift serves all exponents exactly when 2·σ·max‖a‖·max‖b‖·(1 + 1e-3) ≤ 64: on unit rows up to σ = 31.9.
+     * The two paths round differently, so their bits tell which one ran.
+     */
+    @Test
+    void oneShiftRunsExactlyWithinItsRange() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        Matrix a = unitRows(rnd, 50, 7);
+        Matrix b = unitRows(rnd, 50, 7);
+        for (double scale : new double[] {1, 10, 31.9, 32, 100}) {
+            boolean expected = 2 * scale * 1.001 <= TiledInfoNce.ONE_SHIFT_RANGE;
+            TiledInfoNce.Result allowed = new TiledInfoNce(1, 16, 16, Epilogue.select(), TiledInfoNce.PANEL_FLOATS,
+                    true).compute(a, b, scale, true, null, 0.02);
+            TiledInfoNce.Result maxima = new TiledInfoNce(1, 16, 16, Epilogue.select(), TiledInfoNce.PANEL_FLOATS,
+                    false).compute(a, b, scale, true, null, 0.02);
+            boolean same = java.util.Arrays.equals(allowed.gradA().data(), maxima.gradA().data());
+            assertEquals(!expected, same, "σ = " + scale + ": one shift expected " + expected);
+            check("σ = " + scale, reference(a, b, scale, true, null, 0.02), allowed, 1e-6, 1e-5);
+        }
+    }
+
     @Test
     void aFixedThreadCountGivesTheSameBitsEveryTime() {
         SplittableRandom rnd = new SplittableRandom(4);
@@ -301,18 +326,20 @@ class TiledInfoNceTest {
         for (Epilogue e : epilogues()) {
             for (int threads : new int[] {1, 2, 3, 5}) {
                 for (boolean symmetric : new boolean[] {true, false}) {
-                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS);
-                    TiledInfoNce.Result first = engine.compute(a, b, 14.0, symmetric, labels, 1.0 / n);
+                  for (double scale : new double[] {14.0, 50.0}) {  // one shift, running maxima
+                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS, true);
+                    TiledInfoNce.Result first = engine.compute(a, b, scale, symmetric, labels, 1.0 / n);
                     for (int rep = 0; rep < 3; rep++) {
-                        TiledInfoNce.Result again = engine.compute(a, b, 14.0, symmetric, labels, 1.0 / n);
-                        String what = e.name() + ", " + threads + " threads, symmetric " + symmetric
-                                + ", repetition " + rep + ": ";
+                        TiledInfoNce.Result again = engine.compute(a, b, scale, symmetric, labels, 1.0 / n);
+                        String what = e.name() + ", " + threads + " threads, symmetric " + symmetric + ", σ "
+                                + scale + ", repetition " + rep + ": ";
                         assertArrayEquals(first.forward(), again.forward(), what + "forward");
                         assertArrayEquals(first.reverse(), again.reverse(), what + "reverse");
                         assertArrayEquals(first.gradA().data(), again.gradA().data(), what + "gradA");
                         assertArrayEquals(first.gradB().data(), again.gradB().data(), what + "gradB");
                         assertEquals(first.gradDotLogit(), again.gradDotLogit(), what + "gradDotLogit");
                     }
+                  }
                 }
             }
         }
