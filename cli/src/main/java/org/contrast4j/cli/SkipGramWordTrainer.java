@@ -2,8 +2,6 @@ package org.contrast4j.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.function.Consumer;
 import org.contrast4j.embed.Objective;
 import org.contrast4j.embed.SkipGram;
 import org.contrast4j.embed.SkipGramCorpus;
@@ -29,12 +27,13 @@ final class SkipGramWordTrainer implements WordTrainer {
             }
 
             @Override
-            public Run train(String objective, Settings s, Consumer<String> progress) {
+            public Run train(String objective, Settings s, WordsProgress progress) {
                 SkipGram config = config(Objective.parse(objective), s);
                 SkipGramTraining run = config.start(c);
                 List<Epoch> epochs = new ArrayList<>();
                 while (run.epochsDone() < config.epochs()) {
-                    SkipGramTraining.Epoch e = run.runEpoch(p -> progress.accept(progressLine(objective, p)));
+                    SkipGramTraining.Epoch e = run.runEpoch(progress);
+                    progress.epochDone(e);
                     epochs.add(new Epoch(e.seconds(), e.words(), e.wordsPerSecond(), e.loss()));
                 }
                 return new Run(objective, vectors(run), epochs);
@@ -52,7 +51,7 @@ final class SkipGramWordTrainer implements WordTrainer {
         if (s.temperature() != null) {
             b.temperature(s.temperature());
         }
-        if (s.batchSize() != null && objective == Objective.INFONCE) {
+        if (s.batchSize() != null && (objective == Objective.INFONCE || objective == Objective.SOFTMAX)) {
             b.batchSize(s.batchSize());
         }
         return b.build();
@@ -61,10 +60,5 @@ final class SkipGramWordTrainer implements WordTrainer {
     /** The input table as word vectors, most frequent word first. */
     static WordVectors vectors(SkipGramTraining run) {
         return new WordVectors(run.vocabulary().words(), run.inputVectors());
-    }
-
-    static String progressLine(String objective, SkipGramTraining.Progress p) {
-        return String.format(Locale.ROOT, "%s epoch %d/%d %5.1f%%  %,.0f words/s  lr %.5f", objective, p.epoch(),
-                p.epochs(), 100.0 * p.words() / p.epochWords(), p.wordsPerSecond(), p.learningRate());
     }
 }

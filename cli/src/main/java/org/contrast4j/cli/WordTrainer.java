@@ -1,7 +1,6 @@
 package org.contrast4j.cli;
 
 import java.util.List;
-import java.util.function.Consumer;
 import org.contrast4j.embed.TextCorpus;
 import org.contrast4j.embed.WordVectors;
 
@@ -87,9 +86,9 @@ interface WordTrainer {
         /**
          * Trains {@code objective} (one of {@link #OBJECTIVES}) from scratch.
          *
-         * @param progress receives one-line progress reports (may be ignored)
+         * @param progress receives the run's progress and each finished epoch (may be ignored)
          */
-        Run train(String objective, Settings settings, Consumer<String> progress);
+        Run train(String objective, Settings settings, WordsProgress progress);
     }
 
     /** Reads {@code corpus} once, keeping words seen at least {@code minCount} times. */

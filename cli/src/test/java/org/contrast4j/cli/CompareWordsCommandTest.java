@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.contrast4j.embed.AnalogyResult;
@@ -74,7 +73,7 @@ class CompareWordsCommandTest {
                 }
 
                 @Override
-                public Run train(String objective, Settings s, Consumer<String> progress) {
+                public Run train(String objective, Settings s, WordsProgress progress) {
                     trained.add(objective);
                     int o = OBJECTIVES.indexOf(objective);
                     Random rnd = new Random(s.seed() * 31 + o);
@@ -230,9 +229,16 @@ class CompareWordsCommandTest {
     @Test
     void theSkipGramTrainerRunsEveryObjective() throws IOException {
         CliTesting.Run r = CliTesting.run("compare", "words", "--corpus", f("corpus.txt"), "--epochs", "1", "--dim",
-                "8", "--min-count", "1", "--threads", "1", "--questions", f("q.txt"), "--synonyms", f("pairs.txt"),
-                "--out", out.toString());
-        r.assertOk();
+                "8", "--min-count", "1", "--sample", "0", "--threads", "1", "--questions", f("q.txt"), "--synonyms",
+                f("pairs.txt"), "--out", out.toString());
+        assertEquals(0, r.code(), r::err);
+        // stderr: one line per finished epoch of each objective, with its loss (no progress bars outside a terminal)
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(5, lines.length, r.err());
+        for (int i = 0; i < 5; i++) {
+            String pattern = WordTrainer.OBJECTIVES.get(i) + " epoch 1 done: .* words/s, loss \\d+\\.\\d{4}";
+            assertTrue(lines[i].matches(pattern), lines[i]);
+        }
         JsonNode j = CliTesting.json(out.resolve("compare.json"));
         assertEquals(18, j.get("vocabulary").asInt());
         assertEquals(5, j.get("objectives").size());
@@ -262,7 +268,7 @@ class CompareWordsCommandTest {
         assertTrue(bad("--objectives", "neg,hinge").contains("unknown objective 'hinge'"));
         assertTrue(bad("--objectives", "neg,neg").contains("'neg' is listed twice"));
         assertTrue(bad("--epochs", "0").contains("--epochs must be >= 1, was 0"));
-        assertTrue(bad("--sample", "-1").contains("--sample must be >= 0"));
+        assertTrue(bad("--sample", "-1").contains("--sample must be finite and >= 0, was -1.0"));
         assertTrue(bad("--questions", f("nq.txt")).contains("--questions " + f("nq.txt") + ": no such file"));
         Files.writeString(dir.resolve("badpairs.txt"), "car automobile\nlonely\n");
         assertTrue(bad("--synonyms", f("badpairs.txt")).contains("badpairs.txt line 2: expected two words"));
