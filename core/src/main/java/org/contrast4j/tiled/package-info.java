@@ -22,7 +22,7 @@
  * Four products of 2·N²·D flops each: <b>8·N²·D</b> for the symmetric loss (Inf-CL's GPU kernels spend 20·N²·D).
  * The one-way loss needs no column statistics and runs in <b>one pass, 6·N²·D</b>: a worker computes a panel of whole
  * rows (R × N), their exact log-sum-exps, the weights G in place and the two gradient products. The panel holds at
- * most 2^24 floats (64 MiB) per worker, i.e. min(256, 2^24/N) rows (each row padded by 16 floats, so that rows are
+ * most 2^24 floats (64 MiB) per worker, i.e. min(512, 2^24/N) rows (each row padded by 16 floats, so that rows are
  * not a power of two bytes apart); below 64 rows (N &gt; 262144) the one-way loss takes the two passes above
  * (8·N²·D). Its gradient products run column chunk by column chunk, the tiles' shapes. Measured: 73% of the symmetric
  * time at N = 16384 (one thread), 88% at N = 65536 (two threads, where the 64 MiB panels stream through memory).
@@ -41,7 +41,7 @@
  *
  * <h2>Memory</h2>
  * Besides the inputs: their prepared copies (cosine), the two gradients (2·N·D floats), one partial ∂L/∂B per extra
- * worker ((T − 1)·N·D), O(T·N) statistics, and per worker one tile (256 × 1024 floats = 1 MiB) or one-way panel
+ * worker ((T − 1)·N·D), O(T·N) statistics, and per worker one tile (512 × 512 floats = 1 MiB) or one-way panel
  * (≤ 64 MiB) plus the kernel's packing buffers. No N×N array exists. Measured ({@code ./contrast4j bench infonce},
  * symmetric, τ = 0.1, 2 threads, OpenBLAS kernel, JVM flags {@code -Xmx1g -XX:+UseSerialGC}; peak resident memory of
  * the whole JVM; idle machine, 2026-11-28): N = 65536, D = 256 in 42.5 s at 711 MiB (Vector API kernel: 61.6 s,
@@ -49,15 +49,18 @@
  * already at N = 8192.
  *
  * <h2>Tile size</h2>
- * 256 rows × 1024 columns ({@link org.contrast4j.tiled.TiledInfoNce#DEFAULT_ROW_BLOCK},
- * {@link org.contrast4j.tiled.TiledInfoNce#DEFAULT_COLUMN_BLOCK}). The product Gᵀ·A_R has depth = rows: 256 is the
- * Vector API kernel's depth block (KC), so it is one packed panel, and it amortises packing B_C over many rows. A
- * 1 MiB tile stays in a core's L2 (2 MiB here) between the product that writes it, the element-wise pass and the two
- * products that read it. Measured on one thread (symmetric, N = 4096, D = 256, a busy 2-core AVX-512 machine, best of
- * 5, Vector API kernel): 256×1024 and 512×512 tiles ran at 63 and 69 effective GFLOP/s, 256×256 at 60, 144×2048 at
- * 54, and 512×1024 and 256×2048 within 5% of 256×1024 on OpenBLAS (~100 GFLOP/s); the gemm calls alone of the same
- * tiles ran 15–25% faster, the element-wise work being the rest. 256×1024 keeps the row-statistics updates (per row
- * per tile) rare and the tile well inside L2 also when two workers share a cache.
+ * 512 rows × 512 columns ({@link org.contrast4j.tiled.TiledInfoNce#DEFAULT_ROW_BLOCK},
+ * {@link org.contrast4j.tiled.TiledInfoNce#DEFAULT_COLUMN_BLOCK}). A 1 MiB tile stays in a core's L2 (2 MiB here)
+ * between the product that writes it, the element-wise pass and the two products that read it; 512 rows amortise
+ * packing B_C and the column-statistics merge over more rows than 256, and 512 columns keep the per-row statistics
+ * updates (once per row and tile) rare. Measured on the idle 2-core AVX-512 machine, 2026-11-28 (symmetric, D = 256,
+ * two threads, median of 3 after warm-up, effective 8·N²·D GFLOP/s): at N = 8192 on OpenBLAS 256×1024 220, 512×512
+ * 231, 1024×512 230, 512×1024 230, 256×2048 224; on the Vector API kernel 256×1024 142, 512×512 163, 1024×512 168,
+ * 512×1024 157; at N = 2048 on OpenBLAS 256×1024 110, 512×512 211. The one-way loss is the same with either tile
+ * (259 / 261 on OpenBLAS, 150 / 151 on the Vector API kernel at N = 8192). 1024×512 is as fast at N = 8192 but
+ * leaves a thread idle at N ≤ 1024 rows, so 512×512. (An earlier one-thread measurement on a busy machine, N = 4096,
+ * Vector API: 256×1024 63, 512×512 69, 256×256 60, 144×2048 54.) The gemm calls alone of the same tiles run
+ * 15–25% faster ({@code SgemmCeiling} in the bench module), the element-wise work being the rest.
  *
  * <h2>Numerics</h2>
  * With running maxima, maxima and exponent arguments are in float — (S_ij − m_i)·σ with σ·S never formed, and pass 2's argument as one
