@@ -45,10 +45,15 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root"/pom.xml "$root"/core "$root"/bench -n
 fi
 "$root/contrast4j" --help > /dev/null   # builds the CLI now, so that the first timing does not include it
 
-# timed runs per size after one warm-up: more where a run is short; at N > 16384 one run and no warm-up (a run
-# takes about a minute there, JIT compilation is a negligible part of it)
+# timed runs per size and warm-up runs before them (the same for both sides): more where a run is short (at N = 2048 a run takes tens of
+# milliseconds and the JIT needs several to compile the engine's loops: with one warm-up the timed runs still fell
+# from 0.096 to 0.056 s); at N > 16384 one run and no warm-up (a run takes about a minute, JIT compilation is a
+# negligible part of it)
 reps_for() { if [ "$1" -le 8192 ]; then echo 5; elif [ "$1" -le 16384 ]; then echo 3; else echo 1; fi; }
-warmup_for() { if [ "$1" -le 16384 ]; then echo 1; else echo 0; fi; }
+warmup_for() {
+    if [ "$1" -le 2048 ]; then echo 10; elif [ "$1" -le 8192 ]; then echo 3; elif [ "$1" -le 16384 ]; then echo 1
+    else echo 0; fi
+}
 
 last_json() { tail -n 1 "$1"; }
 
@@ -72,7 +77,7 @@ for n in $sizes; do
     done
     echo "N=$n PyTorch…" >&2
     /usr/bin/python3 "$root/bench/peer/infonce_torch.py" --n "$n" --dim "$dim" --symmetric --threads "$threads" \
-        --reps "$reps" --seed "$seed" --json > "$out/torch-$n.txt" 2> "$out/torch-$n.err" \
+        --warmup "$(warmup_for "$n")" --reps "$reps" --seed "$seed" --json > "$out/torch-$n.txt" 2> "$out/torch-$n.err" \
         || echo '{"error": true}' >> "$out/torch-$n.txt"
 done
 

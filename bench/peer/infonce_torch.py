@@ -8,8 +8,8 @@ Run with Debian's PyTorch (python3-torch 1.13, CPU):
 Same inputs as the contrast4j command (bench_matrix() below, documented in bench/README.md), cosine similarity,
 temperature 0.1 (the command's fixed τ; --tau changes it, the cost does not depend on it), mean reduction;
 symmetric = ½(CE(S) + CE(Sᵀ)) as CLIP and contrast4j's InfoNce.symmetric(true). Gradients with
-respect to both raw inputs (A and B require grad). One warm-up run, then the median of --reps runs; each run is
-forward + backward from the raw inputs (normalisation included).
+respect to both raw inputs (A and B require grad). --warmup untimed runs (default 1), then the median of --reps
+runs; each run is forward + backward from the raw inputs (normalisation included).
 
 Threads: OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS are set to --threads before torch is imported,
 and torch.set_num_threads(--threads).
@@ -43,7 +43,8 @@ def parse_args():
     p.add_argument("--dim", type=int, default=256, help="embedding dimension D (256)")
     p.add_argument("--symmetric", action="store_true", help="CLIP-style symmetric loss")
     p.add_argument("--threads", type=int, default=2, help="threads for torch and its BLAS (2)")
-    p.add_argument("--reps", type=int, default=3, help="timed runs after one warm-up; the median is reported (3)")
+    p.add_argument("--reps", type=int, default=3, help="timed runs after the warm-up; the median is reported (3)")
+    p.add_argument("--warmup", type=int, default=1, help="untimed runs first (1)")
     p.add_argument("--seed", type=int, default=42, help="input seed (42, as the contrast4j command)")
     p.add_argument("--tau", type=float, default=0.1, help="temperature (0.1, as the contrast4j command)")
     p.add_argument("--mem-cap-gib", type=float, default=None,
@@ -53,6 +54,8 @@ def parse_args():
     for name in ("n", "dim", "threads", "reps"):
         if getattr(a, name) < 1:
             p.error(f"--{name} must be >= 1, was {getattr(a, name)}")
+    if a.warmup < 0:
+        p.error(f"--warmup must be >= 0, was {a.warmup}")
     if not a.tau > 0:
         p.error(f"--tau must be > 0, was {a.tau}")
     return a
@@ -121,7 +124,8 @@ def main():
         x_np, y_np = inputs(a.n, a.dim, a.seed)
         x = torch.from_numpy(x_np)
         y = torch.from_numpy(y_np)
-        run(x, y)  # warm-up
+        for _ in range(a.warmup):
+            run(x, y)
         times = []
         cpu = []
         value = None

@@ -33,9 +33,9 @@ import org.contrast4j.linalg.Matrix;
  *     -cp bench/target/benchmarks.jar org.contrast4j.bench.SgemmCeiling --n 8192 --dim 256 --threads 2
  * </pre>
  * Options: {@code --n N} (8192), {@code --dim D} (256), {@code --threads T} (2), {@code --rows R} (N),
- * {@code --tiles} (a comma-separated list of b×c, {@code N} for whole rows; default {@code 256x1024,512x512,1024x512,256xN}:
- * the tiled engine's former and current tiles, the one the Vector API kernel prefers, whole rows), {@code --reps R} (3 per tile after one warm-up; the median
- * counts), {@code --seed S} (42), and {@code --blas-threads B} (1): OpenBLAS threads per call — 1 is how the tiled
+ * {@code --tiles} (a comma-separated list of b×c, {@code N} for whole rows; default
+ * {@code 256x1024,512x512,1024x512,256xN}: the tiled engine's former and current tiles, the one the Vector API kernel
+ * prefers, whole rows), {@code --reps R} (3 per tile after one warm-up; the median counts), {@code --seed S} (42), and {@code --blas-threads B} (1): OpenBLAS threads per call — 1 is how the tiled
  * engine runs ({@link Kernels#singleThreadedCalls()}); {@code --threads 1 --blas-threads 2} is the alternative of
  * letting OpenBLAS own the cores. Prints one line per tile shape, then a JSON object on the last line for the best:
  * {@code seconds} (median, over the processed rows), {@code gflops}, {@code tile}, {@code kernel}, {@code threads},

@@ -40,10 +40,12 @@ final class WordsProgress implements Consumer<SkipGramTraining.Progress> {
         if (bar == null) {
             bar = new ProgressBarBuilder()
                     .setTaskName(String.format(Locale.ROOT, "%sepoch %d/%d", prefix, p.epoch(), p.epochs()))
-                    .setInitialMax(p.epochWords()).setUnit(" words", 1).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setMaxRenderedLength(110).build();
+                    .setInitialMax(p.epochWords()).setUnit(" words", 1).setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500).setMaxRenderedLength(110).build();
         }
         bar.stepTo(p.words());
-        bar.setExtraMessage(String.format(Locale.ROOT, " %,.0f words/s  lr %.5f", p.wordsPerSecond(), p.learningRate()));
+        bar.setExtraMessage(String.format(Locale.ROOT, " %,.0f words/s  lr %.5f", p.wordsPerSecond(),
+                p.learningRate()));
     }
 
     /** Closes the epoch's bar, if any, and prints the epoch's line. */

@@ -38,10 +38,10 @@
  * {@link org.contrast4j.linalg.Kernels#singleThreadedCalls()} scope, which makes every product single-threaded until
  * the last open scope closes and then restores the previous count. A caller that makes one large call from one
  * thread (the dense losses) gets OpenBLAS's threads. Measured on the 2-core machine (the tiled loss's four products
- * for 4096 of N = 8192 rows, D = 256, {@code SgemmCeiling --tiles 256x1024,1024x512} in the bench module): two Java
- * threads × one OpenBLAS thread per call 252 / 277 GFLOP/s, one Java thread × two OpenBLAS threads 233 / 242, two × two
- * (oversubscribed) 168 / 188 — and the loss's element-wise work between the products only runs in parallel in the
- * first arrangement.
+ * for 4096 of N = 8192 rows, D = 256, {@code SgemmCeiling --tiles 256x1024,1024x512} in the bench module): two
+ * Java threads × one OpenBLAS thread per call 252 / 277 GFLOP/s, one Java thread × two OpenBLAS threads 233 / 242,
+ * two × two (oversubscribed) 168 / 188 — and the loss's element-wise work between the products only runs in
+ * parallel in the first arrangement.
  *
  * <h2>Numerics</h2>
  * Products accumulate in float, as BLAS sgemm does; dot products return a double. Every kernel is tested against the

@@ -44,8 +44,8 @@
  * worker ((T − 1)·N·D), O(T·N) statistics, and per worker one tile (512 × 512 floats = 1 MiB) or one-way panel
  * (≤ 64 MiB) plus the kernel's packing buffers. No N×N array exists. Measured ({@code ./contrast4j bench infonce},
  * symmetric, τ = 0.1, 2 threads, OpenBLAS kernel, JVM flags {@code -Xmx1g -XX:+UseSerialGC}; peak resident memory of
- * the whole JVM; idle machine, 2026-11-28): N = 65536, D = 256 in 42.5 s at 711 MiB (Vector API kernel: 61.6 s,
- * 744 MiB); N = 262144, D = 128 in 377 s at 1.66 GiB (with {@code -Xmx2g}). The dense engine needs 2.3 GiB of heap
+ * the whole JVM; idle machine, 2026-11-28): N = 65536, D = 256 in 39.6 s at 709 MiB (Vector API kernel: 54.1 s,
+ * 809 MiB); N = 262144, D = 128 in 356 s at 1.62 GiB (with {@code -Xmx2g}). The dense engine needs 2.3 GiB of heap
  * already at N = 8192.
  *
  * <h2>Tile size</h2>
