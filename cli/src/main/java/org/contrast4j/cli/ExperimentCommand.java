@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,12 +32,31 @@ final class ExperimentCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing experiment: mi or nce");
     }
 
-    /** Writes {@code DIR/result.json} (creating DIR) and returns the file. */
-    static Path writeResult(Path dir, ObjectNode json) throws IOException {
-        Output.directory("--out", dir);
-        Path file = dir.resolve("result.json");
-        Output.writeJson(file, json);
-        return file;
+    /** Progress lines of an experiment, each printed and flushed on the command's stderr. */
+    static Consumer<String> progress(CommandLine.Model.CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        return line -> {
+            err.println(line);
+            err.flush();
+        };
+    }
+
+    /**
+     * Prints the title and the table on the command's stdout and, when {@code dir} is not null, writes
+     * {@code DIR/result.json} (creating DIR) and says so.
+     */
+    static void report(CommandLine.Model.CommandSpec spec, String title, Columns table, ObjectNode json, Path dir)
+            throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(title);
+        table.print(o);
+        if (dir != null) {
+            Output.directory("--out", dir);
+            Path file = dir.resolve("result.json");
+            Output.writeJson(file, json);
+            o.println("wrote " + file);
+        }
+        o.flush();
     }
 
     /** A table with a header and right-aligned columns (the first left-aligned). */

@@ -3,7 +3,6 @@ package org.contrast4j.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,11 +71,7 @@ final class MiExperimentCommand implements Callable<Integer> {
         if (out != null) {
             Output.directory("--out", out); // fail before the work, not after
         }
-        PrintWriter err = spec.commandLine().getErr();
-        List<MiExperiment.Row> rows = experiment.run(line -> {
-            err.println(line);
-            err.flush();
-        });
+        List<MiExperiment.Row> rows = experiment.run(ExperimentCommand.progress(spec));
 
         ObjectNode json = Output.object();
         json.put("experiment", "mi");
@@ -111,14 +106,8 @@ final class MiExperimentCommand implements Callable<Integer> {
                     ExperimentCommand.fixed(r.oracleEstimate(), 3), r.trainSteps(),
                     ExperimentCommand.fixed(r.seconds(), 1));
         }
-        PrintWriter o = spec.commandLine().getOut();
-        o.println("InfoNCE bound on correlated Gaussians: d = " + experiment.dimension() + ", rho = "
-                + Output.number(experiment.rho()) + " (nats)");
-        table.print(o);
-        if (out != null) {
-            o.println("wrote " + ExperimentCommand.writeResult(out, json));
-        }
-        o.flush();
+        ExperimentCommand.report(spec, "InfoNCE bound on correlated Gaussians: d = " + experiment.dimension()
+                + ", rho = " + Output.number(experiment.rho()) + " (nats)", table, json, out);
         return 0;
     }
 }

@@ -3,7 +3,6 @@ package org.contrast4j.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -90,11 +89,7 @@ final class NceExperimentCommand implements Callable<Integer> {
         if (out != null) {
             Output.directory("--out", out); // fail before the work, not after
         }
-        PrintWriter err = spec.commandLine().getErr();
-        List<NceExperiment.Row> rows = experiment.run(line -> {
-            err.println(line);
-            err.flush();
-        });
+        List<NceExperiment.Row> rows = experiment.run(ExperimentCommand.progress(spec));
 
         ObjectNode json = Output.object();
         json.put("experiment", "nce");
@@ -129,14 +124,9 @@ final class NceExperimentCommand implements Callable<Integer> {
                     ExperimentCommand.fixed(r.kl(), 4), ExperimentCommand.fixed(r.logZ(), 3),
                     orDash(r.predictedKl(), 4), orDash(r.predictedLogZ(), 3), ExperimentCommand.fixed(r.seconds(), 1));
         }
-        PrintWriter o = spec.commandLine().getOut();
-        o.println("NCE family on a Zipf(" + Output.number(experiment.zipfExponent()) + ") distribution over V = "
-                + experiment.classes() + " classes, M = " + experiment.samples() + " samples (KL and log Z in nats)");
-        table.print(o);
-        if (out != null) {
-            o.println("wrote " + ExperimentCommand.writeResult(out, json));
-        }
-        o.flush();
+        ExperimentCommand.report(spec, "NCE family on a Zipf(" + Output.number(experiment.zipfExponent())
+                + ") distribution over V = " + experiment.classes() + " classes, M = " + experiment.samples()
+                + " samples (KL and log Z in nats)", table, json, out);
         return 0;
     }
 
