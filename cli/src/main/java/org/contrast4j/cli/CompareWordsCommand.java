@@ -53,7 +53,7 @@ final class CompareWordsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<String> objs = objectives();
         for (String objective : objs) {
-            options.config(Objective.parse(objective));
+            options.config(Objective.parse(objective)); // every setting checked before any training starts
         }
         options.checkEvaluation();
         List<String[]> pairs = options.synonymPairs();
