@@ -1,0 +1,15 @@
+/** contrast4j command line: {@code ./contrast4j <command>}; not a library (no package is exported). */
+module org.contrast4j.cli {
+    requires org.contrast4j.core;
+    requires org.contrast4j.embed;
+    requires org.contrast4j.experiments;
+    requires org.contrast4j.djl;
+    requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires org.knowm.xchart;
+    requires com.fasterxml.jackson.databind;
+    requires java.desktop;
+    requires jdk.management;
+
+    opens org.contrast4j.cli to info.picocli;
+}
