@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import java.util.random.RandomGenerator;
 
 /**
@@ -124,7 +125,7 @@ public final class AliasTable implements NoiseDistribution {
 
     @Override
     public double probability(int id) {
-        Checks.id(id, q.length);
+        Checks.index(id, q.length, "id");
         return q[id];
     }
 

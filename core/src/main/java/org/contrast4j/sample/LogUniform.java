@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import java.util.random.RandomGenerator;
 
 /**
@@ -43,7 +44,7 @@ public final class LogUniform implements NoiseDistribution {
 
     @Override
     public double probability(int id) {
-        Checks.id(id, size);
+        Checks.index(id, size, "id");
         return Math.log1p(1.0 / (id + 1.0)) / logRange;
     }
 

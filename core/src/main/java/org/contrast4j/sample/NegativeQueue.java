@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import java.util.Optional;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
@@ -37,12 +38,8 @@ public final class NegativeQueue {
     private long enqueued;
 
     private NegativeQueue(int capacity, int dimension, boolean labelled) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("queue capacity K must be >= 1, was " + capacity);
-        }
-        if (dimension < 1) {
-            throw new IllegalArgumentException("queue dimension D must be >= 1, was " + dimension);
-        }
+        Checks.atLeast(capacity, 1, "queue capacity K");
+        Checks.atLeast(dimension, 1, "queue dimension D");
         long cells = (long) capacity * dimension;
         if (cells > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a queue of K×D = " + capacity + "×" + dimension
@@ -94,9 +91,7 @@ public final class NegativeQueue {
     }
 
     private void push(Matrix keys, long[] labels) {
-        if (keys == null) {
-            throw new IllegalArgumentException("keys must not be null");
-        }
+        Checks.notNull(keys, "keys");
         if (keys.cols() != dimension) {
             throw new IllegalArgumentException("keys have dimension " + keys.cols() + " but the queue holds dimension "
                     + dimension + " (keys " + keys.shape() + ")");

@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -60,7 +61,7 @@ public sealed interface NoiseDistribution permits AliasTable, Unigram, LogUnifor
      * @throws IllegalArgumentException if {@code id} is out of range, k &lt; 1 or tries &lt; k
      */
     default double expectedCount(int id, int k, int tries) {
-        Checks.k(k);
+        Checks.atLeast(k, 1, "k (samples per draw)");
         if (tries < k) {
             throw new IllegalArgumentException("tries must be >= k = " + k + ", was " + tries);
         }
@@ -86,9 +87,7 @@ public sealed interface NoiseDistribution permits AliasTable, Unigram, LogUnifor
      * @throws IllegalArgumentException if {@code stream < 0}
      */
     default Sampler sampler(long seed, int stream) {
-        if (stream < 0) {
-            throw new IllegalArgumentException("stream must be >= 0, was " + stream);
-        }
+        Checks.atLeast(stream, 0, "stream");
         SplittableRandom root = new SplittableRandom(seed);
         SplittableRandom g = root.split();
         for (int s = 0; s < stream; s++) {

@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import java.util.random.RandomGenerator;
 
 /**
@@ -51,10 +52,8 @@ public final class Sampler {
      * @throws IllegalArgumentException if out is empty, or unique and fewer than k ids can be drawn
      */
     public int draw(int[] out, boolean unique) {
-        if (out == null) {
-            throw new IllegalArgumentException("out must not be null");
-        }
-        Checks.k(out.length);
+        Checks.notNull(out, "out");
+        Checks.atLeast(out.length, 1, "k (samples per draw)");
         if (!unique) {
             for (int j = 0; j < out.length; j++) {
                 out[j] = noise.sample(random);
@@ -74,10 +73,8 @@ public final class Sampler {
      *                                  {@code exclude} can be drawn (V or the support of q too small)
      */
     public int drawExcluding(int[] out, int... exclude) {
-        if (out == null) {
-            throw new IllegalArgumentException("out must not be null");
-        }
-        Checks.k(out.length);
+        Checks.notNull(out, "out");
+        Checks.atLeast(out.length, 1, "k (samples per draw)");
         return drawUnique(out, 0, out.length, exclude == null ? NONE : exclude);
     }
 
@@ -93,7 +90,7 @@ public final class Sampler {
      */
     public Draws draw(int rows, int k, boolean unique) {
         checkRows(rows);
-        Checks.k(k);
+        Checks.atLeast(k, 1, "k (samples per draw)");
         int[] ids = new int[Math.multiplyExact(rows, k)];
         int[] tries = new int[rows];
         for (int r = 0; r < rows; r++) {
@@ -117,11 +114,9 @@ public final class Sampler {
      *                                  of q outside the target) &lt; k + 1
      */
     public Draws drawNegatives(int[] targets, int k) {
-        if (targets == null) {
-            throw new IllegalArgumentException("targets must not be null");
-        }
+        Checks.notNull(targets, "targets");
         checkRows(targets.length);
-        Checks.k(k);
+        Checks.atLeast(k, 1, "k (samples per draw)");
         int rows = targets.length;
         int[] ids = new int[Math.multiplyExact(rows, k)];
         int[] tries = new int[rows];
@@ -136,9 +131,7 @@ public final class Sampler {
     private static final int[] NONE = new int[0];
 
     private static void checkRows(int rows) {
-        if (rows < 1) {
-            throw new IllegalArgumentException("rows must be >= 1, was " + rows);
-        }
+        Checks.atLeast(rows, 1, "rows");
     }
 
     private int drawUnique(int[] out, int offset, int k, int[] exclude) {

@@ -189,8 +189,8 @@ class NegativeQueueTest {
         assertEquals("labels has 2 entries but keys has 3 rows", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(keys(5, 2, 4), labels(5, 2)));
         assertEquals("keys have dimension 4 but the queue holds dimension 3 (keys 2×4)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(null, labels(5, 2)));
-        assertEquals("keys must not be null", e.getMessage());
+        assertEquals("keys must not be null",
+                assertThrows(NullPointerException.class, () -> q.enqueue(null, labels(5, 2))).getMessage());
         Matrix bad = keys(5, 3, 3);
         bad.set(2, 1, Float.NaN);
         e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(bad, labels(5, 3)));

@@ -380,10 +380,10 @@ class SamplerTest {
         assertEquals("k (samples per draw) must be >= 1, was 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> s.drawExcluding(new int[0]));
         assertEquals("k (samples per draw) must be >= 1, was 0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> s.draw(null, true));
-        assertEquals("out must not be null", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> s.drawNegatives((int[]) null, 2));
-        assertEquals("targets must not be null", e.getMessage());
+        assertEquals("out must not be null",
+                assertThrows(NullPointerException.class, () -> s.draw(null, true)).getMessage());
+        assertEquals("targets must not be null",
+                assertThrows(NullPointerException.class, () -> s.drawNegatives((int[]) null, 2)).getMessage());
 
         // vocabulary too small for unique sampling
         e = assertThrows(IllegalArgumentException.class, () -> s.draw(6, true));
