@@ -13,6 +13,7 @@ module org.contrast4j.core {
     exports org.contrast4j.loss;
     exports org.contrast4j.metric;
     exports org.contrast4j.sample;
+    exports org.contrast4j.optim;
 
     exports org.contrast4j.internal to
             org.contrast4j.embed, org.contrast4j.experiments, org.contrast4j.djl, org.contrast4j.cli;

@@ -10,6 +10,7 @@ import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.InfoNce;
 import org.contrast4j.loss.Input;
 import org.contrast4j.loss.LossResult;
+import org.contrast4j.optim.Adam;
 import org.contrast4j.similarity.Similarity;
 
 /**
@@ -130,7 +131,7 @@ public final class MiExperiment {
         int d = dimension;
         InfoNce loss = InfoNce.builder().temperature(1.0).similarity(Similarity.DOT).build();
         Critic critic = new Critic(d);
-        Adam adam = new Adam(critic.params.length, Adam.BETA2);
+        Adam adam = Adam.builder().build(critic.params.length);
         SplittableRandom train = new SplittableRandom(streamSeed(n, 0));
         double[] grad = new double[critic.params.length];
         for (int t = 0; t < steps; t++) {

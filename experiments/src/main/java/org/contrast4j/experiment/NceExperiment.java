@@ -21,6 +21,7 @@ import org.contrast4j.loss.Nce;
 import org.contrast4j.loss.NegativeSampling;
 import org.contrast4j.loss.SampledSoftmax;
 import org.contrast4j.loss.SparseRows;
+import org.contrast4j.optim.Adam;
 import org.contrast4j.sample.AliasTable;
 import org.contrast4j.sample.NoiseDistribution;
 import org.contrast4j.sample.Sampler;
@@ -409,7 +410,7 @@ public final class NceExperiment {
         float[] table = new float[v];
         Matrix w = Matrix.of(v, 1, table);
         copy(s, table);
-        Adam adam = new Adam(v, ADAM_BETA2);
+        Adam adam = Adam.builder().beta2(ADAM_BETA2).build(v);
         double[] grad = new double[v];
         int[] order = new int[samples];
         for (int i = 0; i < samples; i++) {

@@ -20,13 +20,13 @@ import java.util.zip.CRC32;
  * run's seed and what it is for ({@link Seeds}).
  *
  * <p>File format (big-endian, {@link DataOutputStream}): the magic string, a version, the fingerprint, the epoch,
- * the scalar state, the history, then per parameter its name, shape and three float arrays (value, Adam mean, Adam
- * variance); finally the CRC-32 of all preceding bytes. Written with {@link AtomicWrite}, so the file on disk is
+ * the scalar state, the history, then per parameter its name, shape, its value (floats) and Adam's mean and
+ * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicWrite}, so the file on disk is
  * always the last complete checkpoint; a file that fails its checksum is rejected.
  */
 final class Checkpoint {
     private static final String MAGIC = "contrast4j image-trainer checkpoint";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2; // 2: Adam's moments in double (core's Adam keeps them in double)
 
     final String fingerprint;
     final int epoch;
@@ -38,12 +38,12 @@ final class Checkpoint {
     final List<String> names;
     final List<long[]> shapes;
     final List<float[]> values;
-    final List<float[]> means;
-    final List<float[]> variances;
+    final List<double[]> means;
+    final List<double[]> variances;
 
     private Checkpoint(String fingerprint, int epoch, double logTemperature, long adamSteps, double scalarMean,
                        double scalarVariance, List<EpochRecord> history, List<String> names, List<long[]> shapes,
-                       List<float[]> values, List<float[]> means, List<float[]> variances) {
+                       List<float[]> values, List<double[]> means, List<double[]> variances) {
         this.fingerprint = fingerprint;
         this.epoch = epoch;
         this.logTemperature = logTemperature;
@@ -62,17 +62,17 @@ final class Checkpoint {
                               List<EpochRecord> history) {
         List<long[]> shapes = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
-        List<float[]> means = new ArrayList<>();
-        List<float[]> variances = new ArrayList<>();
+        List<double[]> means = new ArrayList<>();
+        List<double[]> variances = new ArrayList<>();
         for (int k = 0; k < model.parameters.size(); k++) {
             NDArray w = model.parameters.get(k).getArray();
             shapes.add(w.getShape().getShape());
             values.add(w.toFloatArray());
-            means.add(adam.means.get(k).toFloatArray());
-            variances.add(adam.variances.get(k).toFloatArray());
+            means.add(adam.weights.get(k).firstMoment());
+            variances.add(adam.weights.get(k).secondMoment());
         }
-        return new Checkpoint(fingerprint, epoch, logTemperature, adam.steps, adam.scalarMean, adam.scalarVariance,
-                history, model.names, shapes, values, means, variances);
+        return new Checkpoint(fingerprint, epoch, logTemperature, adam.steps(), adam.scalar.firstMoment()[0],
+                adam.scalar.secondMoment()[0], history, model.names, shapes, values, means, variances);
     }
 
     /** Copies the parameters and Adam's state into a freshly built model and optimiser of the same configuration. */
@@ -88,12 +88,10 @@ final class Checkpoint {
                         + new Shape(shapes.get(k)) + " in the checkpoint, " + w.getShape() + " in the network");
             }
             w.set(values.get(k));
-            adam.means.get(k).set(means.get(k));
-            adam.variances.get(k).set(variances.get(k));
+            adam.weights.get(k).restore(adamSteps, means.get(k), variances.get(k));
         }
-        adam.steps = adamSteps;
-        adam.scalarMean = scalarMean;
-        adam.scalarVariance = scalarVariance;
+        // the scalar is stepped with the network whenever it is learned (and never otherwise)
+        adam.scalar.restore(adamSteps, new double[] {scalarMean}, new double[] {scalarVariance});
     }
 
     void write(Path file) throws IOException {
@@ -126,12 +124,19 @@ final class Checkpoint {
                     out.writeLong(s);
                 }
                 writeFloats(out, values.get(k));
-                writeFloats(out, means.get(k));
-                writeFloats(out, variances.get(k));
+                writeDoubles(out, means.get(k));
+                writeDoubles(out, variances.get(k));
             }
             out.flush();
             new DataOutputStream(raw).writeLong(crc.getValue());
         });
+    }
+
+    private static void writeDoubles(DataOutputStream out, double[] v) throws IOException {
+        out.writeInt(v.length);
+        for (double d : v) {
+            out.writeDouble(d);
+        }
     }
 
     private static void writeFloats(DataOutputStream out, float[] v) throws IOException {
@@ -197,8 +202,8 @@ final class Checkpoint {
             List<String> names = new ArrayList<>();
             List<long[]> shapes = new ArrayList<>();
             List<float[]> values = new ArrayList<>();
-            List<float[]> means = new ArrayList<>();
-            List<float[]> variances = new ArrayList<>();
+            List<double[]> means = new ArrayList<>();
+            List<double[]> variances = new ArrayList<>();
             for (int k = 0; k < np; k++) {
                 names.add(in.readUTF());
                 long[] shape = new long[in.readInt()];
@@ -207,8 +212,8 @@ final class Checkpoint {
                 }
                 shapes.add(shape);
                 values.add(readFloats(in));
-                means.add(readFloats(in));
-                variances.add(readFloats(in));
+                means.add(readDoubles(in));
+                variances.add(readDoubles(in));
             }
             if (in.available() != 0) {
                 throw new IllegalArgumentException(file + ": corrupt checkpoint (" + in.available()
@@ -219,6 +224,19 @@ final class Checkpoint {
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": truncated or corrupt checkpoint (" + e + ")", e);
         }
+    }
+
+    private static double[] readDoubles(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available() / 8) {
+            throw new IOException("array of " + n + " doubles does not fit in the " + in.available()
+                    + " remaining bytes");
+        }
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = in.readDouble();
+        }
+        return v;
     }
 
     private static float[] readFloats(DataInputStream in) throws IOException {

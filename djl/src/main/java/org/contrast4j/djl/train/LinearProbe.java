@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.contrast4j.linalg.Matrix;
+import org.contrast4j.optim.Adam;
 
 /**
  * Linear-probe accuracy: multinomial logistic regression trained on frozen training features, evaluated on the test
@@ -17,11 +18,10 @@ import org.contrast4j.linalg.Matrix;
  * <pre>
  *   L = −(1/N) Σ_i log p(y_i | x_i) + (λ/2)‖W‖²,   λ = 1e-4
  * </pre>
- * by full-batch Adam (η = 0.05, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, PyTorch's form
- * w ← w − η·m̂/(√v̂ + ε)) for a fixed number of steps — the same budget for every representation, not tuned per
- * run. Gradients: ∂L/∂W = Xᵀ(P − Y)/N + λW, ∂L/∂b = column sums of (P − Y)/N. The arithmetic runs as float32
- * NDArray operations on DJL's default engine (the matrix products of a 784-dimensional raw-pixel probe are the
- * expensive part).
+ * by full-batch Adam (core's {@link Adam}: η = 0.05, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, w ← w − η·m̂/(√v̂ + ε)) for a fixed number of steps — the same budget for every representation, not tuned per
+ * run. Gradients: ∂L/∂W = Xᵀ(P − Y)/N + λW, ∂L/∂b = column sums of (P − Y)/N. The gradients are float32 NDArray
+ * operations on DJL's default engine (the matrix products of a 784-dimensional raw-pixel probe are the expensive
+ * part); the Adam update runs on the JVM.
  */
 final class LinearProbe {
     static final float LEARNING_RATE = 0.05f;
@@ -63,10 +63,8 @@ final class LinearProbe {
             NDArray y = m.create(oneHot(trainLabels, classes), new Shape(n, classes));
             NDArray w = m.zeros(new Shape(d, classes), DataType.FLOAT32);
             NDArray b = m.zeros(new Shape(classes), DataType.FLOAT32);
-            NDArray mw = w.zerosLike();
-            NDArray vw = w.zerosLike();
-            NDArray mb = b.zerosLike();
-            NDArray vb = b.zerosLike();
+            Adam adamW = Adam.builder().learningRate(LEARNING_RATE).build(d * classes);
+            Adam adamB = Adam.builder().learningRate(LEARNING_RATE).build(classes);
             NDArray xt = xs.transpose();
             for (int t = 1; t <= steps; t++) {
                 try (NDScope scope = new NDScope()) { // closes every array made in the step
@@ -74,10 +72,8 @@ final class LinearProbe {
                     NDArray g = xs.matMul(w).addi(b).softmax(1).subi(y).divi((float) n);
                     NDArray gw = xt.matMul(g).addi(w.mul(L2));
                     NDArray gb = g.sum(new int[] {0});
-                    float c1 = (float) (1 - Math.pow(Adam.BETA1, t));
-                    float c2 = (float) (1 - Math.pow(Adam.BETA2, t));
-                    adam(w, gw, mw, vw, c1, c2);
-                    adam(b, gb, mb, vb, c1, c2);
+                    step(adamW, w, gw);
+                    step(adamB, b, gb);
                 }
             }
             NDArray xTest = m.create(standardise(test, mean, std), new Shape(test.rows(), d));
@@ -92,10 +88,11 @@ final class LinearProbe {
         }
     }
 
-    private static void adam(NDArray w, NDArray g, NDArray m, NDArray v, float c1, float c2) {
-        m.muli((float) Adam.BETA1).addi(g.mul((float) (1 - Adam.BETA1)));
-        v.muli((float) Adam.BETA2).addi(g.square().muli((float) (1 - Adam.BETA2)));
-        w.subi(m.div(c1).divi(v.div(c2).sqrt().addi((float) Adam.EPSILON)).muli(LEARNING_RATE));
+    /** One Adam step of {@code w} with gradient {@code g}, on the JVM (the probe's parameters are small). */
+    private static void step(Adam adam, NDArray w, NDArray g) {
+        float[] values = w.toFloatArray();
+        adam.step(values, g.toFloatArray());
+        w.set(values);
     }
 
     private static float[] standardise(Matrix x, double[] mean, double[] std) {
