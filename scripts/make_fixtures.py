@@ -9,7 +9,7 @@ It rewrites core/src/test/resources/fixtures/*.json (one file per case; every ex
 and is deterministic: the same torch version gives byte-identical files. Each file records the torch version.
 
 Every loss is written here in torch straight from its formula (van den Oord 2018; Chen 2020; Khosla 2020; Zhai 2023;
-Yeh 2022; Hadsell 2006; triplet), not ported from the Java code. Inputs are drawn as float32 (seeded), so the Java
+Yeh 2022; Hadsell 2006; triplet; Wang & Isola 2020), not ported from the Java code. Inputs are drawn as float32 (seeded), so the Java
 side sees exactly the same numbers, then the loss is computed in float64 and differentiated with
 torch.autograd.grad with respect to every raw input (anchors, positives, negatives) and every learnable scalar
 (log τ, bias).
@@ -295,8 +295,35 @@ def triplet(t, cfg, params):
     return h.mean(1), None, {}, stats
 
 
+def align_uniform(t, cfg, params):
+    """Wang & Isola 2020, their reference code: L = align_loss(x, y, alpha) + lam * (uniform_loss(x, t) +
+    uniform_loss(y, t)) / 2 with align_loss = ‖x − y‖₂^α averaged over pairs and uniform_loss = log mean_{i<j}
+    exp(−t‖x_i − x_j‖²) (torch.pdist), on F.normalize'd rows unless normalize is false. The value is not a reduction
+    of the per-row terms (the uniformity is over pairs): per_row holds each pair's ‖x_i − y_i‖^α."""
+    x, y = t["anchors"], t["positives"]
+    if cfg["normalize"]:
+        x = F.normalize(x, dim=-1, eps=1e-12)
+        y = F.normalize(y, dim=-1, eps=1e-12)
+    diff = (x - y).norm(p=2, dim=1)
+    check_dist(diff, "align-uniform pair distance")
+    per_row = diff.pow(cfg["alpha"])
+    align = per_row.mean()
+    terms = {"alignment": align}
+    value = align
+    if cfg["lambda"] > 0:
+        def uniform(z):
+            d = torch.pdist(z, p=2)
+            check_dist(d, "align-uniform uniformity distance")
+            return d.pow(2).mul(-cfg["t"]).exp().mean().log()
+        ux, uy = uniform(x), uniform(y)
+        terms["uniformity_anchors"] = ux
+        terms["uniformity_positives"] = uy
+        value = align + cfg["lambda"] * (ux + uy) / 2
+    return per_row, None, terms, None, value
+
+
 LOSSES = {"infonce": infonce, "clip": infonce, "ntxent": ntxent, "supcon": supcon, "siglip": siglip,
-          "dcl": dcl, "dclw": dcl, "margin": margin, "triplet": triplet}
+          "dcl": dcl, "dclw": dcl, "margin": margin, "triplet": triplet, "align-uniform": align_uniform}
 
 DEFAULTS = {
     "infonce": dict(temperature=0.1, learnable_temperature=False, max_logit_scale=None, symmetric=False,
@@ -314,6 +341,7 @@ DEFAULTS = {
                  reduction="mean"),
     "margin": dict(positive_margin=0.0, negative_margin=1.0, similarity="cosine", reduction="mean"),
     "triplet": dict(margin=0.2, softplus=False, similarity="cosine", reduction="mean"),
+    "align-uniform": {"alpha": 2.0, "t": 2.0, "lambda": 1.0, "normalize": True},
 }
 
 
@@ -382,7 +410,7 @@ def evaluate(loss, cfg, inputs, dtype):
     ret = LOSSES[loss](t, cfg, params)
     per_row, valid, terms = ret[0], ret[1], ret[2]
     stats = ret[3] if len(ret) > 3 else None
-    value = reduce(per_row, cfg["reduction"], valid)
+    value = ret[4] if len(ret) > 4 else reduce(per_row, cfg["reduction"], valid)
     scal = [(k, p) for k, p in params.items() if p.requires_grad]
     wrt = [x for _, x in leaves] + [p for _, p in scal]
     grads = torch.autograd.grad(value, wrt)
@@ -579,6 +607,15 @@ def build_cases():
     case("triplet_defaults_paired", "triplet", gen(805, 6, 6, paired=4))
     case("triplet_softplus_dot_sum_shared", "triplet", gen(806, 5, 4, shared=3, scale=0.5), softplus=True,
          similarity="dot", reduction="sum", margin=0.1)
+    # ---------------------------------------------------------------- align-uniform (Wang & Isola 2020)
+    case("align_uniform_defaults", "align-uniform", gen(901, 8, 6))
+    case("align_uniform_alpha1.5_t1_lambda0.5", "align-uniform", gen(902, 7, 5), alpha=1.5, t=1.0,
+         **{"lambda": 0.5})
+    case("align_uniform_raw_alpha3", "align-uniform", gen(903, 6, 4, scale=0.5), alpha=3.0, t=0.5,
+         normalize=False, **{"lambda": 2.0})
+    case("align_uniform_alignment_only", "align-uniform", gen(904, 6, 5), **{"lambda": 0.0})
+    case("align_uniform_near", "align-uniform", gen(905, 8, 8, kind="near", noise=0.05), t=4.0)
+    case("align_uniform_many_rows", "align-uniform", gen(906, 270, 3), alpha=1.0)
 
 
 def serialise(obj):

@@ -19,7 +19,13 @@
  *   <tr><td>{@link org.contrast4j.loss.MarginContrastive}</td><td>margin contrastive loss</td><td>Hadsell et al. 2006</td></tr>
  *   <tr><td>{@link org.contrast4j.loss.Triplet}</td><td>triplet margin loss (hinge or softplus)</td>
  *       <td>Schroff et al. 2015; Hermans et al. 2017</td></tr>
+ *   <tr><td>{@link org.contrast4j.loss.AlignUniform}</td><td>alignment + uniformity (λ = 0: alignment only)</td>
+ *       <td>Wang &amp; Isola 2020</td></tr>
  * </table>
+ *
+ * <p>A loss of your own implements {@link org.contrast4j.loss.ContrastiveLoss} and returns a result built with
+ * {@link org.contrast4j.loss.LossResult#builder(org.contrast4j.loss.Batch)}, which checks each gradient against the
+ * batch's inputs (present, same shape, finite) and every number for finiteness.
  *
  * <p>A second contract for a query scored against a table of V classes, s(c|h) = h·W_c + b_c (word, item or
  * retrieval embeddings): a {@link org.contrast4j.loss.ClassScoringLoss} takes a validated

@@ -13,9 +13,9 @@ import org.contrast4j.similarity.Similarity;
  * silently dropped.
  */
 final class FixtureLosses {
-    /** The CLI loss names; the fixture directory must hold at least one fixture of each. */
+    /** The CLI loss names and align-uniform; the fixture directory must hold at least one fixture of each. */
     static final Set<String> LOSS_NAMES = Set.of("infonce", "clip", "ntxent", "supcon", "siglip", "dcl", "dclw",
-            "margin", "triplet");
+            "margin", "triplet", "align-uniform");
 
     private FixtureLosses() {
     }
@@ -89,6 +89,12 @@ final class FixtureLosses {
                     .softplus(c.bool("softplus"))
                     .similarity(c.similarity())
                     .reduction(c.reduction())
+                    .build();
+            case "align-uniform" -> AlignUniform.builder()
+                    .alpha(c.dbl("alpha"))
+                    .t(c.dbl("t"))
+                    .lambda(c.dbl("lambda"))
+                    .normalize(c.bool("normalize"))
                     .build();
             default -> throw new IllegalArgumentException("no factory for loss " + loss);
         };
