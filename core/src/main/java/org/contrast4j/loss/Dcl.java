@@ -46,6 +46,31 @@ public final class Dcl implements ContrastiveLoss {
         return temperature.tau();
     }
 
+    /** Whether the result reports ∂L/∂(log τ). */
+    public boolean learnableTemperature() {
+        return temperature.learnable();
+    }
+
+    /** How embeddings are compared. */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    /** How per-row losses are reduced. */
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** Whether the positive term is weighted (DCLW). */
+    public boolean weighted() {
+        return weighted;
+    }
+
+    /** σ of the DCLW weighting. */
+    public double sigma() {
+        return sigma;
+    }
+
     /** This loss with another temperature. */
     public Dcl withTemperature(double tau) {
         Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction);

@@ -84,6 +84,31 @@ public final class InfoNce implements ContrastiveLoss {
         return temperature.tau();
     }
 
+    /** Whether the result reports ∂L/∂(log τ). */
+    public boolean learnableTemperature() {
+        return temperature.learnable();
+    }
+
+    /** How embeddings are compared. */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    /** How per-row losses are reduced. */
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** The largest logit scale 1/τ used (+∞ = no clamp). */
+    public double maxLogitScale() {
+        return temperature.maxLogitScale();
+    }
+
+    /** Whether both directions are averaged. */
+    public boolean symmetric() {
+        return symmetric;
+    }
+
     @Override
     public LossResult compute(Batch batch) {
         Matrix a = batch.anchors();

@@ -40,6 +40,21 @@ public final class NtXent implements ContrastiveLoss {
         return temperature.tau();
     }
 
+    /** Whether the result reports ∂L/∂(log τ). */
+    public boolean learnableTemperature() {
+        return temperature.learnable();
+    }
+
+    /** How embeddings are compared. */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    /** How per-row losses are reduced. */
+    public Reduction reduction() {
+        return reduction;
+    }
+
     /** This loss with another temperature. */
     public NtXent withTemperature(double tau) {
         return new Builder().copy(temperature.withTau(tau), similarity, reduction).build();

@@ -61,6 +61,31 @@ public final class SigLip implements ContrastiveLoss {
         return temperature.tau();
     }
 
+    /** Whether the result reports ∂L/∂(log τ). */
+    public boolean learnableTemperature() {
+        return temperature.learnable();
+    }
+
+    /** How embeddings are compared. */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    /** How per-row losses are reduced. */
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** The logit bias b (its initial value when learnable). */
+    public double bias() {
+        return bias;
+    }
+
+    /** Whether the result reports ∂L/∂b. */
+    public boolean learnableBias() {
+        return learnableBias;
+    }
+
     /** This loss with another temperature, everything else unchanged. */
     public SigLip withTemperature(double tau) {
         return new Builder().copy(temperature.withTau(tau), similarity, reduction).bias(bias)

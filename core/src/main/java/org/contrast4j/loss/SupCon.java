@@ -44,6 +44,27 @@ public final class SupCon implements ContrastiveLoss {
         return temperature.tau();
     }
 
+    /** Whether the result reports ∂L/∂(log τ). */
+    public boolean learnableTemperature() {
+        return temperature.learnable();
+    }
+
+    /** How embeddings are compared. */
+    public Similarity similarity() {
+        return similarity;
+    }
+
+    /** How per-row losses are reduced. */
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** τ_base when each row's loss is multiplied by τ/τ_base, empty when off. */
+    public java.util.OptionalDouble baseTemperature() {
+        return Double.isNaN(baseTemperature) ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(baseTemperature);
+    }
+
     /** This loss with another temperature. */
     public SupCon withTemperature(double tau) {
         Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction);

@@ -3,6 +3,8 @@ package org.contrast4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.contrast4j.internal.Checks;
+import org.contrast4j.loss.Dcl;
 import org.contrast4j.loss.Reduction;
 import org.contrast4j.similarity.Similarity;
 
@@ -22,21 +24,34 @@ import org.contrast4j.similarity.Similarity;
  * <p><b>In a DJL Trainer.</b> Predictions: {@code [view 1 (N×D), view 2 (N×D)]}, then {@code log τ} when learnable.
  * Labels are not used.
  *
- * <p>Defaults: τ = 0.1 fixed, unweighted, σ = 0.5, {@link Similarity#COSINE}, {@link Reduction#MEAN}; N ≥ 2.
+ * <p>Configured by a core {@link Dcl} ({@link #of}); needs N ≥ 2.
  */
 public final class DclLoss extends EmbeddingLoss {
     private final boolean weighted;
     private final double sigma;
 
-    private DclLoss(Builder b) {
-        super(b.weighted ? "DCLW" : "DCL", b);
-        this.weighted = b.weighted;
-        this.sigma = b.sigma;
+    private DclLoss(Dcl core, String name) {
+        super(display(core), core, name, core.temperature(), core.learnableTemperature(), Double.POSITIVE_INFINITY,
+                core.similarity(), core.reduction());
+        this.weighted = core.weighted();
+        this.sigma = core.sigma();
     }
 
-    /** A builder with the defaults above. */
-    public static Builder builder() {
-        return new Builder();
+    private static String display(Dcl core) {
+        return Checks.notNull(core, "loss").weighted() ? "DCLW" : "DCL";
+    }
+
+    /**
+     * The DJL form of a core {@link Dcl}: DCL or DCLW (with its σ), the temperature (fixed or learnable), similarity
+     * and reduction. Shown as "DCL" or "DCLW".
+     */
+    public static DclLoss of(Dcl loss) {
+        return of(loss, display(loss));
+    }
+
+    /** As {@link #of(Dcl)}, shown by DJL's training listeners as {@code name} (not blank). */
+    public static DclLoss of(Dcl loss, String name) {
+        return new DclLoss(Checks.notNull(loss, "loss"), name);
     }
 
     @Override
@@ -55,44 +70,5 @@ public final class DclLoss extends EmbeddingLoss {
             positive = positive.mul(NDArrays.concat(new NDList(w, w)));
         }
         return reduce(Nd.logSumExp(logits, candidates).sub(positive));
-    }
-
-    @Override
-    public String toString() {
-        return "DclLoss{" + config() + ", weighted=" + weighted + (weighted ? ", sigma=" + sigma : "") + "}";
-    }
-
-    /** Builds a {@link DclLoss}; every setter validates its argument at once. */
-    public static final class Builder extends EmbeddingLoss.Builder<Builder> {
-        private boolean weighted;
-        private double sigma = 0.5;
-
-        private Builder() {
-        }
-
-        @Override
-        Builder self() {
-            return this;
-        }
-
-        /** DCLW: weight the positive term by the von Mises–Fisher weights (default false = DCL). */
-        public Builder weighted(boolean weighted) {
-            this.weighted = weighted;
-            return this;
-        }
-
-        /** σ of the DCLW weighting, &gt; 0 and finite (default 0.5). */
-        public Builder sigma(double sigma) {
-            if (!(sigma > 0) || !Double.isFinite(sigma)) {
-                throw new IllegalArgumentException("sigma must be > 0 and finite, was " + sigma);
-            }
-            this.sigma = sigma;
-            return this;
-        }
-
-        /** The configured loss. */
-        public DclLoss build() {
-            return new DclLoss(this);
-        }
     }
 }

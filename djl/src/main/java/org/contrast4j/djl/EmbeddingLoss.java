@@ -4,32 +4,57 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import org.contrast4j.internal.Checks;
+import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.Reduction;
 import org.contrast4j.similarity.Similarity;
 
 /**
  * The part every DJL contrastive loss shares: reading the embeddings and the learnable scalars out of the predictions,
- * validating them with precise messages, the temperature as a logit scale, and the reduction.
+ * validating them with precise messages, the temperature as a logit scale, and the reduction. Each loss is made from a
+ * core loss ({@code InfoNceLoss.of(InfoNce)}, …) and takes its whole configuration from it, so a configuration is
+ * validated in one place, the core builder; {@code toString()} prints the core loss's configuration.
  *
  * <p>Predictions are {@code [embeddings…, log τ (if learnable), b (if learnable)]}: the leading entries are N×D
  * embedding matrices, the trailing ones one-element arrays holding the learnable scalars in that order.
  */
 abstract class EmbeddingLoss extends Loss {
     final String display;
+    final ContrastiveLoss core;
     final double temperature;
     final boolean learnableTemperature;
     final double maxLogitScale;
     final Similarity similarity;
     final Reduction reduction;
 
-    EmbeddingLoss(String display, Builder<?> b) {
-        super(b.name == null ? display : b.name);
+    /**
+     * The settings come from the core loss, which validated them when it was built: this class only reads them.
+     *
+     * @param display the loss's name in messages ("InfoNCE", …)
+     * @param core the core loss whose configuration this one computes
+     * @param name the name DJL's training listeners show, not blank
+     */
+    EmbeddingLoss(String display, ContrastiveLoss core, String name, double temperature, boolean learnableTemperature,
+                  double maxLogitScale, Similarity similarity, Reduction reduction) {
+        super(checkName(name));
         this.display = display;
-        this.temperature = b.temperature;
-        this.learnableTemperature = b.learnableTemperature;
-        this.maxLogitScale = b.maxLogitScale;
-        this.similarity = b.similarity;
-        this.reduction = b.reduction;
+        this.core = core;
+        this.temperature = temperature;
+        this.learnableTemperature = learnableTemperature;
+        this.maxLogitScale = maxLogitScale;
+        this.similarity = similarity;
+        this.reduction = reduction;
+    }
+
+    static String checkName(String name) {
+        Checks.notNull(name, "name");
+        Checks.argument(!name.isBlank(), "name must not be blank, was \"%s\"", name);
+        return name;
+    }
+
+    /** The core loss this one was made from, which holds its configuration and computes it on the JVM. */
+    public ContrastiveLoss coreLoss() {
+        return core;
     }
 
     /** The fixed τ, or, when the temperature is learnable, the suggested initial τ (see {@link TwoViewBlock}). */
@@ -98,70 +123,8 @@ abstract class EmbeddingLoss extends Loss {
         return "log τ";
     }
 
-    String config() {
-        return "temperature=" + temperature + ", learnableTemperature=" + learnableTemperature
-                + (Double.isInfinite(maxLogitScale) ? "" : ", maxLogitScale=" + maxLogitScale)
-                + ", similarity=" + similarity + ", reduction=" + reduction + ", name=" + getName();
-    }
-
-    /**
-     * Settings every DJL contrastive loss shares. Setters validate at once.
-     *
-     * @param <B> the concrete builder, returned by every setter for chaining
-     */
-    abstract static class Builder<B extends Builder<B>> {
-        double temperature = 0.1;
-        boolean learnableTemperature;
-        double maxLogitScale = Double.POSITIVE_INFINITY;
-        Similarity similarity = Similarity.COSINE;
-        Reduction reduction = Reduction.MEAN;
-        String name;
-
-        abstract B self();
-
-        /** τ &gt; 0 and finite (default 0.1); when learnable, only the suggested initial value. */
-        public B temperature(double tau) {
-            if (!(tau > 0) || !Double.isFinite(tau)) {
-                throw new IllegalArgumentException("temperature must be > 0 and finite, was " + tau);
-            }
-            this.temperature = tau;
-            return self();
-        }
-
-        /**
-         * Whether log τ is learnable (default false): it is then read from the predictions (the last entry, or the one
-         * before the bias), and autograd gives its gradient.
-         */
-        public B learnableTemperature(boolean learnable) {
-            this.learnableTemperature = learnable;
-            return self();
-        }
-
-        /** How embeddings are compared (default {@link Similarity#COSINE}). */
-        public B similarity(Similarity similarity) {
-            if (similarity == null) {
-                throw new IllegalArgumentException("similarity must not be null");
-            }
-            this.similarity = similarity;
-            return self();
-        }
-
-        /** How per-row losses are reduced (default {@link Reduction#MEAN}; NONE returns the per-row vector). */
-        public B reduction(Reduction reduction) {
-            if (reduction == null) {
-                throw new IllegalArgumentException("reduction must not be null");
-            }
-            this.reduction = reduction;
-            return self();
-        }
-
-        /** The name DJL's training listeners show (default: the loss's name, e.g. "InfoNCE"). */
-        public B name(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("name must not be blank, was \"" + name + "\"");
-            }
-            this.name = name;
-            return self();
-        }
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "{" + core + ", name=" + getName() + "}";
     }
 }

@@ -2,6 +2,8 @@ package org.contrast4j.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import org.contrast4j.internal.Checks;
+import org.contrast4j.loss.InfoNce;
 import org.contrast4j.loss.Reduction;
 import org.contrast4j.similarity.Similarity;
 
@@ -26,29 +28,31 @@ import org.contrast4j.similarity.Similarity;
  * {@code logit_scale.clamp(max=100)} in open_clip). Labels are not used; DJL's {@code EasyTrain.trainBatch} reads
  * {@code labels.get(0)}, so the dataset must still supply one label array (any, e.g. the class ids).
  *
- * <p>Defaults: τ = 0.1 fixed, no clamp, one-way, {@link Similarity#COSINE}, {@link Reduction#MEAN}; N ≥ 2.
+ * <p>Configured by a core {@link InfoNce} ({@link #of}); needs N ≥ 2.
  */
 public final class InfoNceLoss extends EmbeddingLoss {
     private static final String DISPLAY = "InfoNCE";
     private final boolean symmetric;
 
-    private InfoNceLoss(Builder b) {
-        super(DISPLAY, b);
-        this.symmetric = b.symmetric;
-    }
-
-    /** A builder with the defaults above. */
-    public static Builder builder() {
-        return new Builder();
+    private InfoNceLoss(InfoNce core, String name) {
+        super(DISPLAY, core, name, core.temperature(), core.learnableTemperature(), core.maxLogitScale(),
+                core.similarity(), core.reduction());
+        this.symmetric = core.symmetric();
     }
 
     /**
-     * CLIP: symmetric, cosine, learnable temperature (suggested initial τ = 0.07, the paper's), logit scale clamped at
-     * 100 (as open_clip). Predictions: {@code [anchors, positives, log τ]}.
+     * The DJL form of a core {@link InfoNce}, with its temperature (fixed, or learnable: then only the suggested initial
+     * value), logit-scale clamp, symmetry, similarity and reduction. CLIP: {@code InfoNceLoss.of(InfoNce.clip().build(),
+     * "CLIP")}, predictions {@code [anchors, positives, log τ]}. Core settings that concern batches this loss never sees
+     * (the engine and its threads) do not apply; labels are not used.
      */
-    public static Builder clip() {
-        return new Builder().symmetric(true).learnableTemperature(true).temperature(0.07).maxLogitScale(100)
-                .name("CLIP");
+    public static InfoNceLoss of(InfoNce loss) {
+        return of(loss, DISPLAY);
+    }
+
+    /** As {@link #of(InfoNce)}, shown by DJL's training listeners as {@code name} (not blank). */
+    public static InfoNceLoss of(InfoNce loss, String name) {
+        return new InfoNceLoss(Checks.notNull(loss, "loss"), name);
     }
 
     /** Whether both directions are averaged. */
@@ -69,43 +73,5 @@ public final class InfoNceLoss extends EmbeddingLoss {
             perRow = perRow.add(reverse).mul(0.5f);
         }
         return reduce(perRow);
-    }
-
-    @Override
-    public String toString() {
-        return "InfoNceLoss{" + config() + ", symmetric=" + symmetric + "}";
-    }
-
-    /** Builds an {@link InfoNceLoss}; every setter validates its argument at once. */
-    public static final class Builder extends EmbeddingLoss.Builder<Builder> {
-        private boolean symmetric;
-
-        private Builder() {
-        }
-
-        @Override
-        Builder self() {
-            return this;
-        }
-
-        /** ½(anchor→positive + positive→anchor) (default false). */
-        public Builder symmetric(boolean symmetric) {
-            this.symmetric = symmetric;
-            return this;
-        }
-
-        /** The largest logit scale 1/τ used, &gt; 0 (default +∞ = no clamp; CLIP: 100). */
-        public Builder maxLogitScale(double max) {
-            if (!(max > 0)) {
-                throw new IllegalArgumentException("maximum logit scale must be > 0, was " + max);
-            }
-            this.maxLogitScale = max;
-            return this;
-        }
-
-        /** The configured loss. */
-        public InfoNceLoss build() {
-            return new InfoNceLoss(this);
-        }
     }
 }

@@ -3,6 +3,8 @@ package org.contrast4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.contrast4j.internal.Checks;
+import org.contrast4j.loss.NtXent;
 import org.contrast4j.loss.Reduction;
 import org.contrast4j.similarity.Similarity;
 
@@ -23,18 +25,24 @@ import org.contrast4j.similarity.Similarity;
  * when the temperature is learnable (e.g. from a {@link TwoViewBlock}). Labels are not used (DJL's
  * {@code EasyTrain} still needs one label array, any will do).
  *
- * <p>Defaults: τ = 0.1 fixed, {@link Similarity#COSINE}, {@link Reduction#MEAN}; N ≥ 2.
+ * <p>Configured by a core {@link NtXent} ({@link #of}); needs N ≥ 2.
  */
 public final class NtXentLoss extends EmbeddingLoss {
     private static final String DISPLAY = "NT-Xent";
 
-    private NtXentLoss(Builder b) {
-        super(DISPLAY, b);
+    private NtXentLoss(NtXent core, String name) {
+        super(DISPLAY, core, name, core.temperature(), core.learnableTemperature(), Double.POSITIVE_INFINITY,
+                core.similarity(), core.reduction());
     }
 
-    /** A builder with the defaults above. */
-    public static Builder builder() {
-        return new Builder();
+    /** The DJL form of a core {@link NtXent}: its temperature (fixed or learnable), similarity and reduction. */
+    public static NtXentLoss of(NtXent loss) {
+        return of(loss, DISPLAY);
+    }
+
+    /** As {@link #of(NtXent)}, shown by DJL's training listeners as {@code name} (not blank). */
+    public static NtXentLoss of(NtXent loss, String name) {
+        return new NtXentLoss(Checks.notNull(loss, "loss"), name);
     }
 
     @Override
@@ -46,26 +54,5 @@ public final class NtXentLoss extends EmbeddingLoss {
         NDArray notSelf = Nd.eye(z, 2 * n).logicalNot();
         NDArray positive = Nd.rowSum(logits, Nd.asWeights(Nd.partners(z, n), logits));
         return reduce(Nd.logSumExp(logits, notSelf).sub(positive));
-    }
-
-    @Override
-    public String toString() {
-        return "NtXentLoss{" + config() + "}";
-    }
-
-    /** Builds an {@link NtXentLoss}; every setter validates its argument at once. */
-    public static final class Builder extends EmbeddingLoss.Builder<Builder> {
-        private Builder() {
-        }
-
-        @Override
-        Builder self() {
-            return this;
-        }
-
-        /** The configured loss. */
-        public NtXentLoss build() {
-            return new NtXentLoss(this);
-        }
     }
 }

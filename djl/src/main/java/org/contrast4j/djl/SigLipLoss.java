@@ -2,7 +2,9 @@ package org.contrast4j.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.loss.Reduction;
+import org.contrast4j.loss.SigLip;
 import org.contrast4j.similarity.Similarity;
 
 /**
@@ -22,23 +24,32 @@ import org.contrast4j.similarity.Similarity;
  * with {@link TwoViewBlock#forLoss} supplies both as parameters starting at this loss's τ and b). The paper learns
  * t' = log(1/τ) = −log τ, the same parameter up to sign. Labels are not used.
  *
- * <p>Defaults, the paper's initialisation: τ = 0.1 (scale 10), b = −10, both fixed, {@link Similarity#COSINE},
- * {@link Reduction#MEAN}. N = 1 is allowed (a single positive pair).
+ * <p>Configured by a core {@link SigLip} ({@link #of}; its defaults are the paper's initialisation, τ = 0.1 and
+ * b = −10). N = 1 is allowed (a single positive pair).
  */
 public final class SigLipLoss extends EmbeddingLoss {
     private static final String DISPLAY = "SigLIP";
     private final double bias;
     private final boolean learnableBias;
 
-    private SigLipLoss(Builder b) {
-        super(DISPLAY, b);
-        this.bias = b.bias;
-        this.learnableBias = b.learnableBias;
+    private SigLipLoss(SigLip core, String name) {
+        super(DISPLAY, core, name, core.temperature(), core.learnableTemperature(), Double.POSITIVE_INFINITY,
+                core.similarity(), core.reduction());
+        this.bias = core.bias();
+        this.learnableBias = core.learnableBias();
     }
 
-    /** A builder with the defaults above. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The DJL form of a core {@link SigLip}: its temperature and bias (each fixed, or learnable: then only the suggested
+     * initial value), similarity and reduction.
+     */
+    public static SigLipLoss of(SigLip loss) {
+        return of(loss, DISPLAY);
+    }
+
+    /** As {@link #of(SigLip)}, shown by DJL's training listeners as {@code name} (not blank). */
+    public static SigLipLoss of(SigLip loss, String name) {
+        return new SigLipLoss(Checks.notNull(loss, "loss"), name);
     }
 
     /** The fixed bias b, or when learnable the suggested initial value. */
@@ -73,44 +84,5 @@ public final class SigLipLoss extends EmbeddingLoss {
         NDArray sign = Nd.asWeights(Nd.eye(s, n), s).mul(2f).sub(1f);
         NDArray perRow = Nd.softplus(s.mul(sign).neg()).sum(new int[] {1});
         return reduce(perRow);
-    }
-
-    @Override
-    public String toString() {
-        return "SigLipLoss{" + config() + ", bias=" + bias + ", learnableBias=" + learnableBias + "}";
-    }
-
-    /** Builds a {@link SigLipLoss}; every setter validates its argument at once. */
-    public static final class Builder extends EmbeddingLoss.Builder<Builder> {
-        private double bias = -10.0;
-        private boolean learnableBias;
-
-        private Builder() {
-        }
-
-        @Override
-        Builder self() {
-            return this;
-        }
-
-        /** The logit bias b, finite (default −10, the paper's initialisation). */
-        public Builder bias(double b) {
-            if (!Double.isFinite(b)) {
-                throw new IllegalArgumentException("bias must be finite, was " + b);
-            }
-            this.bias = b;
-            return this;
-        }
-
-        /** Whether b is read from the predictions (after log τ when that is learnable too) (default false). */
-        public Builder learnableBias(boolean learnable) {
-            this.learnableBias = learnable;
-            return this;
-        }
-
-        /** The configured loss. */
-        public SigLipLoss build() {
-            return new SigLipLoss(this);
-        }
     }
 }

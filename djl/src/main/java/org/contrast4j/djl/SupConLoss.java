@@ -3,7 +3,9 @@ package org.contrast4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.loss.Reduction;
+import org.contrast4j.loss.SupCon;
 import org.contrast4j.similarity.Similarity;
 
 /**
@@ -23,21 +25,30 @@ import org.contrast4j.similarity.Similarity;
  * <p><b>In a DJL Trainer.</b> Predictions: {@code [view 1 (N×D)]} or {@code [view 1, view 2]}, then {@code log τ}
  * when learnable. Labels: {@code [class ids (N)]} of any integer or floating type (compared for equality).
  *
- * <p>Defaults: τ = 0.1 fixed, no base temperature, {@link Similarity#COSINE}, {@link Reduction#MEAN} (over the rows
- * that are not skipped; NONE returns every row, skipped ones as 0). At least 2 embeddings in all.
+ * <p>Configured by a core {@link SupCon} ({@link #of}); {@link Reduction#MEAN} is over the rows that are not skipped
+ * (NONE returns every row, skipped ones as 0). At least 2 embeddings in all.
  */
 public final class SupConLoss extends EmbeddingLoss {
     private static final String DISPLAY = "SupCon";
     private final double baseTemperature;
 
-    private SupConLoss(Builder b) {
-        super(DISPLAY, b);
-        this.baseTemperature = b.baseTemperature;
+    private SupConLoss(SupCon core, String name) {
+        super(DISPLAY, core, name, core.temperature(), core.learnableTemperature(), Double.POSITIVE_INFINITY,
+                core.similarity(), core.reduction());
+        this.baseTemperature = core.baseTemperature().orElse(Double.NaN);
     }
 
-    /** A builder with the defaults above. */
-    public static Builder builder() {
-        return new Builder();
+    /**
+     * The DJL form of a core {@link SupCon}: its temperature (fixed or learnable), base temperature, similarity and
+     * reduction.
+     */
+    public static SupConLoss of(SupCon loss) {
+        return of(loss, DISPLAY);
+    }
+
+    /** As {@link #of(SupCon)}, shown by DJL's training listeners as {@code name} (not blank). */
+    public static SupConLoss of(SupCon loss, String name) {
+        return new SupConLoss(Checks.notNull(loss, "loss"), name);
     }
 
     @Override
@@ -78,38 +89,5 @@ public final class SupConLoss extends EmbeddingLoss {
             case SUM -> perRow.sum();
             case NONE -> perRow;
         };
-    }
-
-    @Override
-    public String toString() {
-        return "SupConLoss{" + config() + (Double.isNaN(baseTemperature) ? "" : ", baseTemperature=" + baseTemperature)
-                + "}";
-    }
-
-    /** Builds a {@link SupConLoss}; every setter validates its argument at once. */
-    public static final class Builder extends EmbeddingLoss.Builder<Builder> {
-        private double baseTemperature = Double.NaN;
-
-        private Builder() {
-        }
-
-        @Override
-        Builder self() {
-            return this;
-        }
-
-        /** Multiplies each row's loss by τ/τ_base (default: off); τ_base &gt; 0 and finite (Khosla: 0.07). */
-        public Builder baseTemperature(double tauBase) {
-            if (!(tauBase > 0) || !Double.isFinite(tauBase)) {
-                throw new IllegalArgumentException("base temperature must be > 0 and finite, was " + tauBase);
-            }
-            this.baseTemperature = tauBase;
-            return this;
-        }
-
-        /** The configured loss. */
-        public SupConLoss build() {
-            return new SupConLoss(this);
-        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.contrast4j.linalg.Matrix;
+import org.contrast4j.loss.AlignUniform;
 import org.contrast4j.metric.Alignment;
 import org.contrast4j.metric.Uniformity;
 import org.junit.jupiter.api.Test;
@@ -82,10 +83,10 @@ class AlignUniformLossTest {
         Matrix ym = DjlTesting.gaussian(rnd, n, d);
         double[] x = toDouble(xm);
         double[] y = toDouble(ym);
-        double a = loss.alpha();
-        double t = loss.t();
-        double l = loss.lambda();
-        boolean norm = loss.normalize();
+        double a = loss.coreLoss().alpha();
+        double t = loss.coreLoss().t();
+        double l = loss.coreLoss().lambda();
+        boolean norm = loss.coreLoss().normalize();
         double expected = reference(x, y, n, d, a, t, l, norm);
         DjlTesting.Run run = DjlTesting.run(loss, null, List.of(xm, ym));
         String what = loss.toString();
@@ -120,25 +121,25 @@ class AlignUniformLossTest {
 
     @Test
     void defaultsMatchTheReferenceAndItsFiniteDifferences() {
-        check(AlignUniformLoss.builder().build(), 8, 5, 1);
+        check(AlignUniformLoss.of(AlignUniform.builder().build()), 8, 5, 1);
     }
 
     @Test
     void otherExponentScaleWeightAndRawRowsMatchTheReference() {
-        check(AlignUniformLoss.builder().alpha(1).t(1).lambda(0.5).build(), 7, 4, 2);
-        check(AlignUniformLoss.builder().alpha(3).t(0.5).lambda(2).normalize(false).build(), 6, 3, 3);
+        check(AlignUniformLoss.of(AlignUniform.builder().alpha(1).t(1).lambda(0.5).build()), 7, 4, 2);
+        check(AlignUniformLoss.of(AlignUniform.builder().alpha(3).t(0.5).lambda(2).normalize(false).build()), 6, 3, 3);
     }
 
     @Test
     void alignmentOnlyMatchesTheReference() {
-        check(AlignUniformLoss.builder().lambda(0).build(), 6, 4, 4);
+        check(AlignUniformLoss.of(AlignUniform.builder().lambda(0).build()), 6, 4, 4);
     }
 
     @Test
     void collapsedPointsHaveUniformityZeroAndFiniteGradients() {
         // every row the same point: L_align = 0 and L_unif = log mean e^0 = 0, so L = 0; gradients finite (zero here)
         Matrix same = Matrix.of(4, 3, new float[] {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3});
-        DjlTesting.Run run = DjlTesting.run(AlignUniformLoss.builder().build(), null, List.of(same, same));
+        DjlTesting.Run run = DjlTesting.run(AlignUniformLoss.of(AlignUniform.builder().build()), null, List.of(same, same));
         assertEquals(0.0, run.value()[0], 1e-6);
         for (float[] g : run.gradients()) {
             for (float v : g) {
@@ -149,14 +150,19 @@ class AlignUniformLossTest {
 
     @Test
     void badSettingsAndInputsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> AlignUniformLoss.builder().alpha(0));
-        assertThrows(IllegalArgumentException.class, () -> AlignUniformLoss.builder().t(Double.NaN));
+        // the settings are validated once, by the core builder
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AlignUniformLoss.builder().lambda(-1));
+                () -> AlignUniformLoss.of(AlignUniform.builder().lambda(-1).build()));
         assertEquals("lambda must be >= 0 and finite, was -1.0", e.getMessage());
+        assertThrows(NullPointerException.class, () -> AlignUniformLoss.of(null));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> AlignUniformLoss.of(AlignUniform.builder().build(), " "));
+        assertEquals("name must not be blank, was \" \"", e.getMessage());
+        assertEquals("AlignUniformLoss{AlignUniform{alpha=1.5, t=2.0, lambda=1.0, normalize=true}, name=au}",
+                AlignUniformLoss.of(AlignUniform.builder().alpha(1.5).build(), "au").toString());
         Matrix one = DjlTesting.gaussian(new SplittableRandom(5), 1, 3);
         e = assertThrows(IllegalArgumentException.class,
-                () -> DjlTesting.run(AlignUniformLoss.builder().build(), null, List.of(one, one)));
+                () -> DjlTesting.run(AlignUniformLoss.of(AlignUniform.builder().build()), null, List.of(one, one)));
         assertTrue(e.getMessage().contains("N >= 2"), e.getMessage());
     }
 }

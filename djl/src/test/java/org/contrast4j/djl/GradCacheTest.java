@@ -145,27 +145,27 @@ class GradCacheTest {
 
     @Test
     void infoNceGradientsEqualTheFullBatchForEveryChunking() {
-        compareChunkings(InfoNce.builder().temperature(0.2).build(), InfoNceLoss.builder().temperature(0.2).build(),
+        compareChunkings(InfoNce.builder().temperature(0.2).build(), InfoNceLoss.of(InfoNce.builder().temperature(0.2).build()),
                 Double.NaN, false);
     }
 
     @Test
     void clipWithLearnableTemperatureEqualsTheFullBatch() {
-        compareChunkings(InfoNce.clip().build(), InfoNceLoss.clip().build(), 0.07, false);
+        compareChunkings(InfoNce.clip().build(), InfoNceLoss.of(InfoNce.clip().build(), "CLIP"), 0.07, false);
     }
 
     @Test
     void twoTowersEqualTheFullBatch() {
-        compareChunkings(InfoNce.builder().symmetric(true).build(), InfoNceLoss.builder().symmetric(true).build(),
+        compareChunkings(InfoNce.builder().symmetric(true).build(), InfoNceLoss.of(InfoNce.builder().symmetric(true).build()),
                 Double.NaN, true);
     }
 
     @Test
     void supConWithLabelsEqualsTheFullBatch() {
         long[] labels = {0, 1, 2, 0, 1, 2, 3, 0, 1, 4, 2, 0}; // labels 3 and 4 once: skipped rows
-        compareChunkings(SupCon.builder().temperature(0.3).build(), SupConLoss.builder().temperature(0.3).build(),
+        compareChunkings(SupCon.builder().temperature(0.3).build(), SupConLoss.of(SupCon.builder().temperature(0.3).build()),
                 Double.NaN, false, labels, false);
-        compareChunkings(SupCon.builder().build(), SupConLoss.builder().build(), Double.NaN, false, labels, true);
+        compareChunkings(SupCon.builder().build(), SupConLoss.of(SupCon.builder().build()), Double.NaN, false, labels, true);
     }
 
     @Test
@@ -191,7 +191,7 @@ class GradCacheTest {
                     .add(Activation.reluBlock())
                     .add(Linear.builder().setUnits(8).build());
             model.setBlock(block);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(InfoNceLoss.builder().build())
+            DefaultTrainingConfig config = new DefaultTrainingConfig(InfoNceLoss.of(InfoNce.builder().build()))
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.01f)).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, IN));
@@ -219,7 +219,7 @@ class GradCacheTest {
             Engine.getInstance().setRandomSeed(9);
             TwoViewBlock block = TwoViewBlock.of(Linear.builder().setUnits(8).build());
             model.setBlock(block);
-            DefaultTrainingConfig config = new DefaultTrainingConfig(NtXentLoss.builder().build())
+            DefaultTrainingConfig config = new DefaultTrainingConfig(NtXentLoss.of(NtXent.builder().build()))
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.02f)).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(1, IN), new Shape(1, IN));

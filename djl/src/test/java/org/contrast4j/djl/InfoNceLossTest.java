@@ -47,15 +47,15 @@ class InfoNceLossTest {
 
     @Test
     void oneWayCosineMatchesCore() {
-        compare(InfoNce.builder().build(), InfoNceLoss.builder().build(), 12, 8, 1, "one-way cosine τ=0.1");
+        compare(InfoNce.builder().build(), InfoNceLoss.of(InfoNce.builder().build()), 12, 8, 1, "one-way cosine τ=0.1");
     }
 
     @Test
     void symmetricDotSumMatchesCore() {
         compare(InfoNce.builder().symmetric(true).similarity(Similarity.DOT).temperature(2.0)
                         .reduction(Reduction.SUM).build(),
-                InfoNceLoss.builder().symmetric(true).similarity(Similarity.DOT).temperature(2.0)
-                        .reduction(Reduction.SUM).build(), 10, 6, 2, "symmetric dot τ=2 sum");
+                InfoNceLoss.of(InfoNce.builder().symmetric(true).similarity(Similarity.DOT).temperature(2.0)
+                        .reduction(Reduction.SUM).build()), 10, 6, 2, "symmetric dot τ=2 sum");
     }
 
     @Test
@@ -65,7 +65,7 @@ class InfoNceLossTest {
         Matrix p = DjlTesting.gaussian(rnd, 7, 5);
         LossResult expected = InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()
                 .compute(Batch.of(a, p));
-        DjlTesting.Run run = DjlTesting.run(InfoNceLoss.builder().temperature(0.3).reduction(Reduction.NONE).build(),
+        DjlTesting.Run run = DjlTesting.run(InfoNceLoss.of(InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()),
                 null, List.of(a, p));
         assertEquals(7, run.value().length);
         for (int i = 0; i < 7; i++) {
@@ -76,14 +76,14 @@ class InfoNceLossTest {
 
     @Test
     void clipWithLearnableTemperatureMatchesCore() {
-        compare(InfoNce.clip().build(), InfoNceLoss.clip().build(), 16, 8, 4, "CLIP τ=0.07 learnable");
+        compare(InfoNce.clip().build(), InfoNceLoss.of(InfoNce.clip().build(), "CLIP"), 16, 8, 4, "CLIP τ=0.07 learnable");
     }
 
     @Test
     void clampedClipHasZeroTemperatureGradient() {
         // τ = 0.005: 1/τ = 200 is above the clamp 100, so the logits use 100 and ∂L/∂log τ = 0
         InfoNce core = InfoNce.clip().temperature(0.005).build();
-        InfoNceLoss djl = InfoNceLoss.clip().temperature(0.005).build();
+        InfoNceLoss djl = InfoNceLoss.of(InfoNce.clip().temperature(0.005).build(), "CLIP");
         compare(core, djl, 9, 4, 5, "CLIP clamped");
         SplittableRandom rnd = new SplittableRandom(5);
         Matrix a = DjlTesting.gaussian(rnd, 9, 4);
@@ -95,7 +95,7 @@ class InfoNceLossTest {
     @Test
     void tinyTemperatureStaysFiniteAndMatchesCore() {
         compare(InfoNce.builder().temperature(1e-3).symmetric(true).build(),
-                InfoNceLoss.builder().temperature(1e-3).symmetric(true).build(), 8, 4, 6, "τ=1e-3");
+                InfoNceLoss.of(InfoNce.builder().temperature(1e-3).symmetric(true).build()), 8, 4, 6, "τ=1e-3");
     }
 
     @Test
@@ -104,26 +104,36 @@ class InfoNceLossTest {
         Matrix a = DjlTesting.gaussian(rnd, 4, 3);
         Matrix b = DjlTesting.gaussian(rnd, 5, 3);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DjlTesting.run(InfoNceLoss.builder().build(), null, List.of(a, b)));
+                () -> DjlTesting.run(InfoNceLoss.of(InfoNce.builder().build()), null, List.of(a, b)));
         assertTrue(e.getMessage().contains("(5, 3)") && e.getMessage().contains("(4, 3)"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> DjlTesting.run(InfoNceLoss.builder().build(), null, List.of(a)));
+                () -> DjlTesting.run(InfoNceLoss.of(InfoNce.builder().build()), null, List.of(a)));
         assertTrue(e.getMessage().contains("expects 2 embedding arrays"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> DjlTesting.run(InfoNceLoss.clip().build(), null, List.of(a, a)));
+                () -> DjlTesting.run(InfoNceLoss.of(InfoNce.clip().build(), "CLIP"), null, List.of(a, a)));
         assertTrue(e.getMessage().contains("log τ"), e.getMessage());
         Matrix one = DjlTesting.gaussian(rnd, 1, 3);
         e = assertThrows(IllegalArgumentException.class,
-                () -> DjlTesting.run(InfoNceLoss.builder().build(), null, List.of(one, one)));
+                () -> DjlTesting.run(InfoNceLoss.of(InfoNce.builder().build()), null, List.of(one, one)));
         assertTrue(e.getMessage().contains("N >= 2"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> InfoNceLoss.builder().temperature(0));
-        assertThrows(IllegalArgumentException.class, () -> InfoNceLoss.builder().maxLogitScale(-1));
+        // settings are validated once, by the core builder; the DJL loss only checks its own name
+        e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().maxLogitScale(-1));
+        assertEquals("maximum logit scale must be > 0, was -1.0", e.getMessage());
+        assertThrows(NullPointerException.class, () -> InfoNceLoss.of(null));
+        e = assertThrows(IllegalArgumentException.class, () -> InfoNceLoss.of(InfoNce.builder().build(), ""));
+        assertEquals("name must not be blank, was \"\"", e.getMessage());
     }
 
     @Test
     void toStringPrintsTheConfiguration() {
-        String s = InfoNceLoss.clip().build().toString();
+        InfoNce clip = InfoNce.clip().build();
+        InfoNceLoss loss = InfoNceLoss.of(clip, "CLIP");
+        String s = loss.toString();
+        assertEquals("InfoNceLoss{" + clip + ", name=CLIP}", s);
         assertTrue(s.contains("temperature=0.07") && s.contains("maxLogitScale=100.0") && s.contains("symmetric=true")
                 && s.contains("learnableTemperature=true"), s);
+        assertEquals(clip, loss.coreLoss());
+        assertEquals("CLIP", loss.getName());
+        assertEquals("InfoNCE", InfoNceLoss.of(clip).getName());
     }
 }

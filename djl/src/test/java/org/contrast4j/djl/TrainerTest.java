@@ -21,6 +21,9 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.SplittableRandom;
+import org.contrast4j.loss.NtXent;
+import org.contrast4j.loss.SigLip;
+import org.contrast4j.loss.SupCon;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,7 +96,7 @@ class TrainerTest {
     @Test
     void ntXentWithLearnableTemperatureTrainsALinearEncoder() throws Exception {
         double[] tau = new double[2];
-        double[] loss = train(NtXentLoss.builder().temperature(0.2).learnableTemperature(true).build(), true, 8, tau);
+        double[] loss = train(NtXentLoss.of(NtXent.builder().temperature(0.2).learnableTemperature(true).build()), true, 8, tau);
         assertTrue(loss[1] < loss[0] - 0.1, "NT-Xent " + loss[0] + " → " + loss[1]);
         assertEquals(0.2, tau[0], 1e-6);
         assertNotEquals(tau[0], tau[1], "the temperature parameter should have been updated");
@@ -102,7 +105,7 @@ class TrainerTest {
     @Test
     void supConReadsTheDatasetLabelsInTheTrainer() throws Exception {
         double[] tau = new double[2];
-        double[] loss = train(SupConLoss.builder().build(), false, 8, tau);
+        double[] loss = train(SupConLoss.of(SupCon.builder().build()), false, 8, tau);
         assertTrue(loss[1] < loss[0] - 0.1, "SupCon " + loss[0] + " → " + loss[1]);
         assertTrue(Double.isNaN(tau[0]), "no temperature parameter for a fixed τ");
     }
@@ -111,7 +114,7 @@ class TrainerTest {
     void twoViewBlockAppendsTheScalarsTheLossReads() {
         try (NDManager m = NDManager.newBaseManager()) {
             TwoViewBlock b = TwoViewBlock.forLoss(Linear.builder().setUnits(3).build(),
-                    SigLipLoss.builder().learnableTemperature(true).learnableBias(true).build());
+                    SigLipLoss.of(SigLip.builder().learnableTemperature(true).learnableBias(true).build()));
             b.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(5, 2), new Shape(5, 2));
             Shape[] out = b.getOutputShapes(new Shape[] {new Shape(5, 2), new Shape(5, 2)});
             assertArrayEquals(new Shape[] {new Shape(5, 3), new Shape(5, 3), new Shape(1), new Shape(1)}, out);

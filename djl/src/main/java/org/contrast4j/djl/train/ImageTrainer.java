@@ -25,7 +25,7 @@ import org.contrast4j.loss.Scalar;
  * projection head on all 2·batchSize views, evaluates the {@link Objective} on the head outputs with the core losses
  * and back-propagates its gradient into the network through the embedding-gradient bridge
  * {@link GradCache} (chunks of {@link TrainingConfig#chunkSize()} images, default the whole batch; the align
- * objectives, which have no core loss class, use the same scheme with {@code AlignUniform}'s gradients), then updates
+ * objectives use the same scheme with core {@code AlignUniform}'s gradients), then updates
  * every parameter with Adam. A learnable temperature is
  * trained as log τ, clamped to [1e-3, 10], with the same Adam update.
  *
@@ -219,7 +219,7 @@ public final class ImageTrainer {
                         r.scalarGradients().getOrDefault(Scalar.LOG_TEMPERATURE, 0.0));
             }
         }
-        // align objectives: the same scheme with their gradients from AlignUniform (they have no core loss class)
+        // align objectives: the same scheme with their gradients from core's AlignUniform (Objectives.compute)
         int p = model.projectionDim;
         return EmbeddingGradients.step(model, views, 2 * b, config.chunkSize(), z -> {
             float[] zd = z.data();

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  *       {@link org.contrast4j.loss.SupCon} on [z₁; z₂] with the labels repeated;</li>
  *   <li>{@link #DCL} — decoupled contrastive learning (Yeh et al. 2022), core {@link org.contrast4j.loss.Dcl};</li>
  *   <li>{@link #ALIGN_UNIFORM} — Wang &amp; Isola (2020)'s objective L_align(α = 2) + λ·(L_unif(z₁) + L_unif(z₂))/2
- *       with t = 2, λ = 1 on the L2-normalised outputs (their reference code's defaults);</li>
+ *       with t = 2, λ = 1 on the L2-normalised outputs (their reference code's defaults), core
+ *       {@link org.contrast4j.loss.AlignUniform};</li>
  *   <li>{@link #ALIGNMENT_ONLY} — L_align alone, (1/N) Σ_i ‖ẑ₁ᵢ − ẑ₂ᵢ‖² on the normalised outputs: nothing pushes
  *       different images apart, so it is minimised by mapping everything to one point (collapse).</li>
  * </ul>

@@ -2,6 +2,7 @@ package org.contrast4j.djl.train;
 
 import java.util.Map;
 import org.contrast4j.linalg.Matrix;
+import org.contrast4j.loss.AlignUniform;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.Dcl;
@@ -14,7 +15,7 @@ import org.contrast4j.loss.SupCon;
 /**
  * The objective on a batch's two views: the core loss of a contrastive objective ({@link #coreLoss}, used through
  * the {@link org.contrast4j.djl.GradCache} bridge), or value and gradients of any objective on given outputs
- * ({@link #compute}; the align objectives through {@link AlignUniform}, which has no core loss class).
+ * ({@link #compute}; the align objectives through core's {@link AlignUniform}).
  */
 final class Objectives {
     private Objectives() {
@@ -42,9 +43,16 @@ final class Objectives {
             case NTXENT, DCL -> core(coreLoss(objective, learnable, tau), Batch.of(z1, z2));
             case SUPCON -> core(coreLoss(objective, learnable, tau),
                     Batch.builder(z1).positives(z2).labels(labels).build());
-            case ALIGN_UNIFORM -> AlignUniform.compute(z1, z2, true);
-            case ALIGNMENT_ONLY -> AlignUniform.compute(z1, z2, false);
+            case ALIGN_UNIFORM, ALIGNMENT_ONLY -> core(alignLoss(objective), Batch.of(z1, z2));
         };
+    }
+
+    /**
+     * Core's {@link AlignUniform} with Wang &amp; Isola's defaults (α = 2, t = 2, normalised rows): λ = 1 for
+     * align-uniform, λ = 0 for alignment-only.
+     */
+    static AlignUniform alignLoss(Objective objective) {
+        return AlignUniform.builder().lambda(objective == Objective.ALIGNMENT_ONLY ? 0 : 1).build();
     }
 
     private static LossStep core(ContrastiveLoss loss, Batch batch) {
