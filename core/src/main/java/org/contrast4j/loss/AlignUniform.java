@@ -40,7 +40,8 @@ import org.contrast4j.similarity.Similarity;
  * products from the GEMM), clamped at 0. Time O(N²·D), memory O(N·D + {@value #BLOCK}²).
  *
  * <p>Defaults, the paper's: α = 2, t = 2, λ = 1, normalised rows. Needs N ≥ 2 when λ &gt; 0 (uniformity averages over
- * pairs), N ≥ 1 otherwise; labels and explicit negatives are rejected. Immutable and thread-safe.
+ * pairs), N ≥ 1 otherwise; labels and explicit negatives are rejected. A value or gradient that would not be finite
+ * (raw rows near the float32 range) is an {@link ArithmeticException} naming it. Immutable and thread-safe.
  */
 public final class AlignUniform implements ContrastiveLoss {
     private static final String NAME = "align-uniform";
@@ -141,8 +142,8 @@ public final class AlignUniform implements ContrastiveLoss {
             value += lambda * (unifX + unifY) / 2;
         }
         Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
-        gradients.put(Input.ANCHORS, prep.backward(x, toMatrix(du, n, d)));
-        gradients.put(Input.POSITIVES, prep.backward(y, toMatrix(dv, n, d)));
+        gradients.put(Input.ANCHORS, finite(prep.backward(x, toMatrix(du, n, d)), "anchors", value));
+        gradients.put(Input.POSITIVES, finite(prep.backward(y, toMatrix(dv, n, d)), "positives", value));
         return new LossResult(value, perRow, 0, gradients, Map.of(), terms);
     }
 
@@ -259,6 +260,22 @@ public final class AlignUniform implements ContrastiveLoss {
                 dist[k] = Math.max(0.0, sq[i] + sq[j] - 2.0 * dot);
             }
         }
+    }
+
+    /**
+     * The gradient, or an {@link ArithmeticException} naming the first entry that overflowed float32 (only raw rows,
+     * {@code normalize(false)}, of magnitude near the float range can get there) — never a silent ±∞ or NaN.
+     */
+    private Matrix finite(Matrix g, String input, double value) {
+        float[] a = g.data();
+        for (int k = 0; k < a.length; k++) {
+            if (!Float.isFinite(a[k]) || !Double.isFinite(value)) {
+                throw new ArithmeticException(NAME + ": the " + (Double.isFinite(value) ? "gradient for " + input
+                        + " at [" + k / g.cols() + ", " + k % g.cols() + "] is " + a[k] : "value is " + value)
+                        + ", beyond float32; " + this + " needs smaller raw rows (or normalize(true))");
+            }
+        }
+        return g;
     }
 
     private static Matrix toMatrix(double[] g, int n, int d) {

@@ -331,6 +331,23 @@ class AlignUniformTest {
     }
 
     @Test
+    void rawRowsBeyondFloatRangeAreAnErrorNotInfinity() {
+        // raw rows of magnitude 1e37: the alignment gradient 2(x − y)/N is finite, the uniformity's Σ_j w_ij·x_j too,
+        // but with α = 3 the gradient α‖x − y‖·(x − y)/N is ~1e74: it cannot be a float32
+        float[] a = {1e37f, 0, -1e37f, 0, 0, 1e37f};
+        float[] b = {-1e37f, 0, 1e37f, 0, 0, -1e37f};
+        AlignUniform loss = AlignUniform.builder().alpha(3).normalize(false).build();
+        ArithmeticException e = assertThrows(ArithmeticException.class,
+                () -> loss.compute(Batch.of(Matrix.of(3, 2, a), Matrix.of(3, 2, b))));
+        assertTrue(e.getMessage().startsWith("align-uniform: the gradient for anchors at [0, 0] is "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("needs smaller raw rows (or normalize(true))"), e.getMessage());
+        // the same rows normalised are fine
+        LossResult ok = AlignUniform.builder().alpha(3).build().compute(Batch.of(Matrix.of(3, 2, a),
+                Matrix.of(3, 2, b)));
+        assertTrue(Double.isFinite(ok.value()));
+    }
+
+    @Test
     void termsAreNamedAndFinite() {
         SplittableRandom r = new SplittableRandom(7);
         LossResult res = AlignUniform.builder().build().compute(Batch.of(gaussian(r, 5, 3, 1), gaussian(r, 5, 3, 1)));
