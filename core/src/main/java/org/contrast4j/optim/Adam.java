@@ -153,8 +153,8 @@ public final class Adam {
      * Puts back a saved state: the step count and both moments, as returned by {@link #steps()},
      * {@link #firstMoment()} and {@link #secondMoment()}.
      *
-     * @throws IllegalArgumentException if {@code steps} &lt; 0, a moment has the wrong length, an entry is not finite, or
-     *     a second-moment entry is negative
+     * @throws IllegalArgumentException if {@code steps} &lt; 0, a moment has the wrong length, an entry is not finite,
+     *     or a second-moment entry is negative
      */
     public void restore(long steps, double[] firstMoment, double[] secondMoment) {
         Checks.argument(steps >= 0, "steps must be >= 0, was %d", steps);

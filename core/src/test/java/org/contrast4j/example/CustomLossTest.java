@@ -127,7 +127,8 @@ class CustomLossTest {
         Batch batch = Batch.of(a, gaussian(r, 4, 3));
         Map<String, Runnable> cases = Map.ofEntries(
                 Map.entry("gradient for anchors and anchors must have the same shape: gradient for anchors is 3×3, "
-                        + "anchors is 4×3", () -> LossResult.builder(batch).gradient(Input.ANCHORS, Matrix.zeros(3, 3))),
+                        + "anchors is 4×3",
+                        () -> LossResult.builder(batch).gradient(Input.ANCHORS, Matrix.zeros(3, 3))),
                 Map.entry("gradient for negatives, but the batch has no negatives",
                         () -> LossResult.builder(batch).gradient(Input.NEGATIVES, Matrix.zeros(4, 3))),
                 Map.entry("gradient for anchors given twice", () -> LossResult.builder(batch)

@@ -41,10 +41,11 @@ public final class InfoNceLoss extends EmbeddingLoss {
     }
 
     /**
-     * The DJL form of a core {@link InfoNce}, with its temperature (fixed, or learnable: then only the suggested initial
-     * value), logit-scale clamp, symmetry, similarity and reduction. CLIP: {@code InfoNceLoss.of(InfoNce.clip().build(),
-     * "CLIP")}, predictions {@code [anchors, positives, log τ]}. Core settings that concern batches this loss never sees
-     * (the engine and its threads) do not apply; labels are not used.
+     * The DJL form of a core {@link InfoNce}, with its temperature (fixed, or learnable: then only the suggested
+     * initial value), logit-scale clamp, symmetry, similarity and reduction. CLIP:
+     * {@code InfoNceLoss.of(InfoNce.clip().build(), "CLIP")}, predictions {@code [anchors, positives, log τ]}. Core
+     * settings that concern batches this loss never sees (the engine and its threads) do not apply; labels are not
+     * used.
      */
     public static InfoNceLoss of(InfoNce loss) {
         return of(loss, DISPLAY);

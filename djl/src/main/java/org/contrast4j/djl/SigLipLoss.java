@@ -40,8 +40,8 @@ public final class SigLipLoss extends EmbeddingLoss {
     }
 
     /**
-     * The DJL form of a core {@link SigLip}: its temperature and bias (each fixed, or learnable: then only the suggested
-     * initial value), similarity and reduction.
+     * The DJL form of a core {@link SigLip}: its temperature and bias (each fixed, or learnable: then only the
+     * suggested initial value), similarity and reduction.
      */
     public static SigLipLoss of(SigLip loss) {
         return of(loss, DISPLAY);

@@ -139,7 +139,8 @@ class AlignUniformLossTest {
     void collapsedPointsHaveUniformityZeroAndFiniteGradients() {
         // every row the same point: L_align = 0 and L_unif = log mean e^0 = 0, so L = 0; gradients finite (zero here)
         Matrix same = Matrix.of(4, 3, new float[] {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3});
-        DjlTesting.Run run = DjlTesting.run(AlignUniformLoss.of(AlignUniform.builder().build()), null, List.of(same, same));
+        DjlTesting.Run run = DjlTesting.run(
+                AlignUniformLoss.of(AlignUniform.builder().build()), null, List.of(same, same));
         assertEquals(0.0, run.value()[0], 1e-6);
         for (float[] g : run.gradients()) {
             for (float v : g) {

@@ -145,7 +145,8 @@ class GradCacheTest {
 
     @Test
     void infoNceGradientsEqualTheFullBatchForEveryChunking() {
-        compareChunkings(InfoNce.builder().temperature(0.2).build(), InfoNceLoss.of(InfoNce.builder().temperature(0.2).build()),
+        compareChunkings(InfoNce.builder().temperature(0.2).build(),
+                InfoNceLoss.of(InfoNce.builder().temperature(0.2).build()),
                 Double.NaN, false);
     }
 
@@ -156,16 +157,19 @@ class GradCacheTest {
 
     @Test
     void twoTowersEqualTheFullBatch() {
-        compareChunkings(InfoNce.builder().symmetric(true).build(), InfoNceLoss.of(InfoNce.builder().symmetric(true).build()),
+        compareChunkings(InfoNce.builder().symmetric(true).build(),
+                InfoNceLoss.of(InfoNce.builder().symmetric(true).build()),
                 Double.NaN, true);
     }
 
     @Test
     void supConWithLabelsEqualsTheFullBatch() {
         long[] labels = {0, 1, 2, 0, 1, 2, 3, 0, 1, 4, 2, 0}; // labels 3 and 4 once: skipped rows
-        compareChunkings(SupCon.builder().temperature(0.3).build(), SupConLoss.of(SupCon.builder().temperature(0.3).build()),
+        compareChunkings(SupCon.builder().temperature(0.3).build(),
+                SupConLoss.of(SupCon.builder().temperature(0.3).build()),
                 Double.NaN, false, labels, false);
-        compareChunkings(SupCon.builder().build(), SupConLoss.of(SupCon.builder().build()), Double.NaN, false, labels, true);
+        compareChunkings(SupCon.builder().build(),
+                SupConLoss.of(SupCon.builder().build()), Double.NaN, false, labels, true);
     }
 
     @Test

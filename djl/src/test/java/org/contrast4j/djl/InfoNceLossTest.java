@@ -65,7 +65,8 @@ class InfoNceLossTest {
         Matrix p = DjlTesting.gaussian(rnd, 7, 5);
         LossResult expected = InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()
                 .compute(Batch.of(a, p));
-        DjlTesting.Run run = DjlTesting.run(InfoNceLoss.of(InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()),
+        DjlTesting.Run run = DjlTesting.run(
+                InfoNceLoss.of(InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()),
                 null, List.of(a, p));
         assertEquals(7, run.value().length);
         for (int i = 0; i < 7; i++) {
@@ -76,7 +77,8 @@ class InfoNceLossTest {
 
     @Test
     void clipWithLearnableTemperatureMatchesCore() {
-        compare(InfoNce.clip().build(), InfoNceLoss.of(InfoNce.clip().build(), "CLIP"), 16, 8, 4, "CLIP τ=0.07 learnable");
+        compare(InfoNce.clip().build(),
+                InfoNceLoss.of(InfoNce.clip().build(), "CLIP"), 16, 8, 4, "CLIP τ=0.07 learnable");
     }
 
     @Test

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * NT-Xent, SupCon, SigLIP, DCL and align-uniform on NDArrays (autograd on PyTorch, float32) equal the core losses on the same inputs:
- * value (per-row for NONE) within 1e-4 relative, every gradient — embeddings, log τ, b — within 1e-4 of its max-abs
- * entry.
+ * NT-Xent, SupCon, SigLIP, DCL and align-uniform on NDArrays (autograd on PyTorch, float32) equal the core losses on
+ * the same inputs: value (per-row for NONE) within 1e-4 relative, every gradient — embeddings, log τ, b — within
+ * 1e-4 of its max-abs entry.
  */
 class LossesVsCoreTest {
     private static final double REL = 1e-4;
@@ -107,7 +107,8 @@ class LossesVsCoreTest {
 
     @Test
     void ntXentAtTinyTemperatureIsFiniteAndMatchesCore() {
-        compare(NtXent.builder().temperature(1e-3).build(), NtXentLoss.of(NtXent.builder().temperature(1e-3).build()), 8, 4, 5,
+        compare(NtXent.builder().temperature(1e-3).build(),
+                NtXentLoss.of(NtXent.builder().temperature(1e-3).build()), 8, 4, 5,
                 "NT-Xent τ=1e-3");
     }
 
@@ -116,7 +117,8 @@ class LossesVsCoreTest {
     @Test
     void supConOneViewWithSkippedRowsMatchesCore() {
         long[] labels = {0, 1, 0, 2, 1, 3, 0, 4}; // labels 2, 3, 4 are seen once: rows 3, 5, 7 skipped
-        compare(SupCon.builder().build(), SupConLoss.of(SupCon.builder().build()), 8, 5, 1, labels, 6, NONE, new Scalar[0],
+        compare(SupCon.builder().build(),
+                SupConLoss.of(SupCon.builder().build()), 8, 5, 1, labels, 6, NONE, new Scalar[0],
                 "SupCon one view");
         compare(SupCon.builder().reduction(Reduction.NONE).build(),
                 SupConLoss.of(SupCon.builder().reduction(Reduction.NONE).build()), 8, 5, 1, labels, 6, NONE, new Scalar[0],
@@ -137,7 +139,8 @@ class LossesVsCoreTest {
     @Test
     void supConWithEveryRowSkippedIsZeroNotNaN() {
         long[] labels = {0, 1, 2, 3, 4};
-        compare(SupCon.builder().build(), SupConLoss.of(SupCon.builder().build()), 5, 4, 1, labels, 10, NONE, new Scalar[0],
+        compare(SupCon.builder().build(),
+                SupConLoss.of(SupCon.builder().build()), 5, 4, 1, labels, 10, NONE, new Scalar[0],
                 "SupCon all skipped");
         DjlTesting.Run run = DjlTesting.run(SupConLoss.of(SupCon.builder().build()), labels,
                 List.of(DjlTesting.gaussian(new SplittableRandom(10), 5, 4)));
@@ -150,7 +153,8 @@ class LossesVsCoreTest {
     @Test
     void supConAtTinyTemperatureIsFiniteAndMatchesCore() {
         long[] labels = {0, 1, 0, 1, 2, 2};
-        compare(SupCon.builder().temperature(1e-3).build(), SupConLoss.of(SupCon.builder().temperature(1e-3).build()), 6, 4, 2,
+        compare(SupCon.builder().temperature(1e-3).build(),
+                SupConLoss.of(SupCon.builder().temperature(1e-3).build()), 6, 4, 2,
                 labels, 11, NONE, new Scalar[0], "SupCon τ=1e-3");
     }
 
@@ -196,7 +200,8 @@ class LossesVsCoreTest {
     @Test
     void dclMatchesCore() {
         compare(Dcl.builder().build(), DclLoss.of(Dcl.builder().build()), 10, 6, 19, "DCL");
-        compare(Dcl.builder().weighted(true).sigma(0.3).build(), DclLoss.of(Dcl.builder().weighted(true).sigma(0.3).build()),
+        compare(Dcl.builder().weighted(true).sigma(0.3).build(),
+                DclLoss.of(Dcl.builder().weighted(true).sigma(0.3).build()),
                 10, 6, 20, "DCLW σ=0.3");
         compare(Dcl.builder().similarity(Similarity.DOT).temperature(4).reduction(Reduction.NONE).build(),
                 DclLoss.of(Dcl.builder().similarity(Similarity.DOT).temperature(4).reduction(Reduction.NONE).build()), 5, 3,
@@ -306,7 +311,8 @@ class LossesVsCoreTest {
             assertTrue(e.getMessage().contains("N >= 2"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> DjlTesting.run(SigLipLoss.of(SigLip.builder().learnableBias(true).build()), null, List.of(one, one)));
+                () -> DjlTesting.run(
+                        SigLipLoss.of(SigLip.builder().learnableBias(true).build()), null, List.of(one, one)));
         assertTrue(e.getMessage().contains("1 learnable scalar (b)"), e.getMessage());
     }
 }

@@ -96,7 +96,8 @@ class TrainerTest {
     @Test
     void ntXentWithLearnableTemperatureTrainsALinearEncoder() throws Exception {
         double[] tau = new double[2];
-        double[] loss = train(NtXentLoss.of(NtXent.builder().temperature(0.2).learnableTemperature(true).build()), true, 8, tau);
+        double[] loss = train(
+                NtXentLoss.of(NtXent.builder().temperature(0.2).learnableTemperature(true).build()), true, 8, tau);
         assertTrue(loss[1] < loss[0] - 0.1, "NT-Xent " + loss[0] + " → " + loss[1]);
         assertEquals(0.2, tau[0], 1e-6);
         assertNotEquals(tau[0], tau[1], "the temperature parameter should have been updated");

@@ -18,8 +18,8 @@
  *       2014)</td></tr>
  * </table>
  *
- * <p>The optimiser is core's {@link org.contrast4j.optim.Adam} (Kingma &amp; Ba 2015) on double parameters; configurations are immutable and
- * built by builders whose setters validate at once ({@link java.lang.IllegalArgumentException} naming the value);
+ * <p>The optimiser is core's {@link org.contrast4j.optim.Adam} (Kingma &amp; Ba 2015) on double parameters;
+ * configurations are immutable and built by builders whose setters validate at once ({@link java.lang.IllegalArgumentException} naming the value);
  * every random stream derives from the configured seed.
  */
 package org.contrast4j.experiment;

@@ -21,8 +21,8 @@ import java.util.zip.CRC32;
  *
  * <p>File format (big-endian, {@link DataOutputStream}): the magic string, a version, the fingerprint, the epoch,
  * the scalar state, the history, then per parameter its name, shape, its value (floats) and Adam's mean and
- * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicWrite}, so the file on disk is
- * always the last complete checkpoint; a file that fails its checksum is rejected.
+ * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicWrite}, so the file on
+ * disk is always the last complete checkpoint; a file that fails its checksum is rejected.
  */
 final class Checkpoint {
     private static final String MAGIC = "contrast4j image-trainer checkpoint";

@@ -18,8 +18,8 @@ import org.contrast4j.optim.Adam;
  * <pre>
  *   L = −(1/N) Σ_i log p(y_i | x_i) + (λ/2)‖W‖²,   λ = 1e-4
  * </pre>
- * by full-batch Adam (core's {@link Adam}: η = 0.05, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, w ← w − η·m̂/(√v̂ + ε)) for a fixed number of steps — the same budget for every representation, not tuned per
- * run. Gradients: ∂L/∂W = Xᵀ(P − Y)/N + λW, ∂L/∂b = column sums of (P − Y)/N. The gradients are float32 NDArray
+ * by full-batch Adam (core's {@link Adam}: η = 0.05, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, w ← w − η·m̂/(√v̂ + ε)) for a
+ * fixed number of steps — the same budget for every representation, not tuned per run. Gradients: ∂L/∂W = Xᵀ(P − Y)/N + λW, ∂L/∂b = column sums of (P − Y)/N. The gradients are float32 NDArray
  * operations on DJL's default engine (the matrix products of a 784-dimensional raw-pixel probe are the expensive
  * part); the Adam update runs on the JVM.
  */
