@@ -59,7 +59,7 @@ final class SkipGramKernels {
             if (j > 0 && removeHits && c == t) {
                 continue;
             }
-            float delta = math.dot(in, q, out, c * d, d);
+            float delta = (float) Kernels.dot(in, q, out, c * d, d);
             if (logCorrection != null) {
                 delta -= logCorrection[c];
             }
@@ -99,7 +99,7 @@ final class SkipGramKernels {
                 z[j] = Double.NEGATIVE_INFINITY;
                 continue;
             }
-            z[j] = math.dot(in, q, out, c * d, d) - logCorrection[c];
+            z[j] = (float) Kernels.dot(in, q, out, c * d, d) - logCorrection[c];
             max = Math.max(max, z[j]);
         }
         double sum = 0;
