@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 
@@ -34,8 +35,8 @@ public final class BlasThreads {
         int d = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 7;
-        if (!Kernels.name().equals("blas")) {
-            throw new IllegalStateException("needs the blas kernel, the facade uses " + Kernels.name()
+        if (Kernels.kind() != KernelKind.BLAS) {
+            throw new IllegalStateException("needs the blas kernel, the facade uses " + Kernels.kind().id()
                     + " (OpenBLAS installed? --enable-native-access=ALL-UNNAMED?)");
         }
         SplittableRandom random = new SplittableRandom(42);

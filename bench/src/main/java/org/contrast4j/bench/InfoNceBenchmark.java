@@ -1,7 +1,9 @@
 package org.contrast4j.bench;
 
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.Engine;
@@ -68,9 +70,10 @@ public class InfoNceBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         System.setProperty(Kernels.PROPERTY, kernel);
-        if (!kernel.equals("auto") && !Kernels.name().equals(kernel)) {
+        KernelKind used = Kernels.kind(); // a bad value of the parameter fails here, listing the valid ones
+        if (!kernel.equalsIgnoreCase("auto") && used != KernelKind.valueOf(kernel.trim().toUpperCase(Locale.ROOT))) {
             throw new IllegalStateException("asked for the " + kernel + " kernel but Kernels already uses "
-                    + Kernels.name() + ": run each parameter in its own fork (-f 1 or more)");
+                    + used.id() + ": run each parameter in its own fork (-f 1 or more)");
         }
         SplittableRandom random = new SplittableRandom(44);
         batch = Batch.of(Flops.randomMatrix(random, n, d), Flops.randomMatrix(random, n, d));

@@ -2,6 +2,7 @@ package org.contrast4j.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
         "-Xmx2g"})
 public class KernelBenchmark {
 
-    @Param({"scalar", "vector", "blas"})
-    public String kernel;
+    @Param({"SCALAR", "VECTOR", "BLAS"})
+    public KernelKind kernel;
 
     /** Threads per product: OpenBLAS's count for blas (1 by default, to compare per core); the Java kernels use 1. */
     @Param({"1"})
@@ -58,10 +59,10 @@ public class KernelBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        System.setProperty(Kernels.PROPERTY, kernel);
-        if (!Kernels.name().equals(kernel)) {
-            throw new IllegalStateException("asked for the " + kernel + " kernel but Kernels already uses "
-                    + Kernels.name() + ": run each parameter in its own fork (-f 1 or more)");
+        System.setProperty(Kernels.PROPERTY, kernel.id());
+        if (Kernels.kind() != kernel) {
+            throw new IllegalStateException("asked for the " + kernel.id() + " kernel but Kernels already uses "
+                    + Kernels.kind().id() + ": run each parameter in its own fork (-f 1 or more)");
         }
         Kernels.setThreadsPerCall(threads);
         SplittableRandom random = new SplittableRandom(42);

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 
@@ -83,7 +84,7 @@ public final class SgemmCeiling {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         int before = Kernels.threadsPerCall();
         Kernels.setThreadsPerCall(blasThreads);
-        int perCall = Kernels.name().equals("blas") ? blasThreads : 1;
+        int perCall = Kernels.kind() == KernelKind.BLAS ? blasThreads : 1;
         double bestSeconds = Double.NaN;
         double best = 0;
         String bestTile = "";
@@ -94,7 +95,7 @@ public final class SgemmCeiling {
                 String tile = shape[0] + "x" + shape[1];
                 System.out.printf(Locale.ROOT, "sgemm ceiling: 4 products of %d rows × N = %d × D = %d in %s tiles, "
                                 + "%d threads × %d per call, kernel %s: median %.3f s = %.1f GFLOP/s%n",
-                        rows, n, d, tile, threads, perCall, Kernels.name(), median, gflops);
+                        rows, n, d, tile, threads, perCall, Kernels.kind().id(), median, gflops);
                 if (gflops > best) {
                     best = gflops;
                     bestSeconds = median;
@@ -107,7 +108,7 @@ public final class SgemmCeiling {
         }
         System.out.printf(Locale.ROOT, "{\"seconds\": %.6f, \"gflops\": %.3f, \"tile\": \"%s\", \"kernel\": \"%s\", "
                         + "\"threads\": %d, \"blas_threads\": %d, \"rows\": %d, \"n\": %d, \"dim\": %d}%n",
-                bestSeconds, best, bestTile, Kernels.name(), threads, perCall, rows, n, d);
+                bestSeconds, best, bestTile, Kernels.kind().id(), threads, perCall, rows, n, d);
     }
 
     /** Median seconds of {@code reps} runs (after one warm-up) of the four products over the first rows. */

@@ -194,7 +194,7 @@ final class BenchCommand implements Runnable {
                     .row("loss", loss.toString())
                     .row("inputs", n + "×" + dim + " anchors and positives, seed " + seed)
                     .row("engine", used.name().toLowerCase(Locale.ROOT))
-                    .row("kernel", Kernels.name())
+                    .row("kernel", Kernels.kind().id())
                     .row("threads", used == Engine.TILED ? String.valueOf(workers) : "1 (dense)")
                     .row("value", value)
                     .row("runs", reps + " after " + warmup + (warmup == 1 ? " warm-up: " : " warm-ups: ")
@@ -212,7 +212,7 @@ final class BenchCommand implements Runnable {
                 o.put("symmetric", symmetric);
                 o.put("threads", used == Engine.TILED ? workers : 1);
                 o.put("engine", used.name().toLowerCase(Locale.ROOT));
-                o.put("kernel", Kernels.name());
+                o.put("kernel", Kernels.kind().id());
                 o.put("seed", seed);
                 o.put("value", value);
                 o.put("seconds", median);

@@ -44,7 +44,7 @@ class BenchCommandTest {
             String[] lines = r.out().strip().split("\n");
             JsonNode j = new ObjectMapper().readTree(lines[lines.length - 1]);
             assertEquals(engine, j.get("engine").asText());
-            assertEquals(Kernels.name(), j.get("kernel").asText());
+            assertEquals(Kernels.kind().id(), j.get("kernel").asText());
             assertEquals(2, j.get("runs").size());
             double seconds = j.get("seconds").asDouble();
             assertTrue(seconds > 0);

@@ -149,8 +149,10 @@ final class BlasKernel implements Kernel {
             }
         }
         String why = tried.isEmpty()
-                ? "libopenblas.so.0 was not found (Debian/Ubuntu: apt-get install libopenblas0-pthread; elsewhere "
-                        + "-D" + LIBRARY_PROPERTY + "=/path/to/libopenblas.so)"
+                ? "libopenblas.so.0 was not found (looked at " + DEBIAN_PATHS.stream().map(Path::toString)
+                        .collect(java.util.stream.Collectors.joining(", ")) + ", in java.library.path and through the "
+                        + "dynamic linker; Debian/Ubuntu: apt-get install libopenblas0-pthread; elsewhere -D"
+                        + LIBRARY_PROPERTY + "=/path/to/libopenblas.so)"
                 : "no usable OpenBLAS: " + String.join("; ", tried);
         return new Loading(null, why);
     }
@@ -200,8 +202,8 @@ final class BlasKernel implements Kernel {
     }
 
     @Override
-    public String name() {
-        return "blas";
+    public KernelKind kind() {
+        return KernelKind.BLAS;
     }
 
     /** Where the library was loaded from (a path, or the name the dynamic linker resolved). */

@@ -15,8 +15,8 @@ package org.contrast4j.linalg;
  */
 interface Kernel {
 
-    /** A short name for logs and benchmarks ("scalar", "vector", "blas"). */
-    String name();
+    /** Which of the three implementations this is. */
+    KernelKind kind();
 
     /** Whether splitting a gemm into blocks of rows or columns gives the same bits as one call (see above). */
     default boolean blockInvariant() {

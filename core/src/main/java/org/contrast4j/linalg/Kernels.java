@@ -1,26 +1,26 @@
 package org.contrast4j.linalg;
 
-import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
 /**
- * The facade every loss and metric calls for dense float32 products and row operations. It picks the fastest kernel
- * available at run time, once, when the class is first used:
+ * The facade every loss and metric calls for dense float32 products and row operations. The kernel behind it is
+ * chosen once per JVM, on first use, by the library's one kernel provider, which also chooses for the tiled engine's
+ * epilogue and the word trainer ({@link #kind()} says which):
  * <ol>
- *   <li>{@code blas} — OpenBLAS {@code cblas_sgemm} through the FFM API, when the shared library is found
+ *   <li>{@link KernelKind#BLAS} — OpenBLAS {@code cblas_sgemm} through the FFM API, when the shared library is found
  *       ({@code libopenblas.so.0}; Debian/Ubuntu package {@code libopenblas0-pthread}; the system property
- *       {@code contrast4j.openblas=PATH} names another) and the JVM runs with
- *       {@code --enable-native-access=ALL-UNNAMED} (or the module's name);</li>
- *   <li>{@code vector} — the Vector API ({@code jdk.incubator.vector}), when the JVM was started with
+ *       {@code contrast4j.openblas=PATH} names another) and the JVM allows native access
+ *       ({@code --enable-native-access=ALL-UNNAMED} on the class path, {@code =org.contrast4j.core} on the module
+ *       path); dot, axpy and element-wise work then run on the Vector API when it can run, else on plain loops;</li>
+ *   <li>{@link KernelKind#VECTOR} — the Vector API ({@code jdk.incubator.vector}), when the JVM runs with
  *       {@code --add-modules jdk.incubator.vector};</li>
- *   <li>{@code scalar} — plain loops, always available.</li>
+ *   <li>{@link KernelKind#SCALAR} — plain loops, always available.</li>
  * </ol>
- * Each fallback says why once in the log ({@link System.Logger}, logger {@code org.contrast4j.linalg}, level INFO)
- * and carries on. The system property {@value #PROPERTY} ({@code auto} | {@code blas} | {@code vector} |
- * {@code scalar}, default {@code auto}) forces one; forcing a kernel that is not available is an error that names
- * the reason.
+ * The choice is logged once ({@link System.Logger}, logger {@code org.contrast4j.linalg}): at INFO when a faster
+ * kernel was not taken, with the reason, e.g. {@code contrast4j: kernel vector (auto); OpenBLAS is not used: native
+ * access is not enabled (start the JVM with --enable-native-access=ALL-UNNAMED)}; at DEBUG otherwise. The system
+ * property {@value #PROPERTY} ({@code auto} | {@code blas} | {@code vector} | {@code scalar}, default {@code auto})
+ * forces one. A bad setting is an error on every call, never a failed class initialisation: an unknown value throws
+ * {@link IllegalArgumentException} listing the valid ones, a forced kernel that cannot run
+ * {@link IllegalStateException} naming why (for {@code blas}, the library it looked for).
  *
  * <p>Threads: the Java kernels run each call in the caller's thread; OpenBLAS runs a call on its own threads
  * ({@link #threadsPerCall()}, by default one per core or {@code OPENBLAS_NUM_THREADS}). Code that calls the kernels
@@ -33,9 +33,6 @@ public final class Kernels {
     /** System property that forces a kernel: {@code auto}, {@code blas}, {@code vector} or {@code scalar}. */
     public static final String PROPERTY = "contrast4j.kernel";
 
-    private static final System.Logger LOG = System.getLogger("org.contrast4j.linalg");
-    private static final Kernel ACTIVE = select(System.getProperty(PROPERTY, "auto"));
-
     private static final Object THREADS_LOCK = new Object();
     /** Open {@link #singleThreadedCalls()} scopes, and the thread count to restore when the last one closes. */
     private static int singleThreadedScopes;
@@ -44,89 +41,15 @@ public final class Kernels {
     private Kernels() {
     }
 
-    /** The name of the kernel in use: {@code "blas"}, {@code "vector"} or {@code "scalar"}. */
-    public static String name() {
-        return ACTIVE.name();
-    }
-
-    static Kernel active() {
-        return ACTIVE;
-    }
-
     /**
-     * Every kernel this JVM can run, in the order scalar, vector, blas (slowest first); tests run each against the
-     * same reference.
+     * The kernel in use, chosen once per JVM (see the class comment).
+     *
+     * @throws IllegalArgumentException if {@value #PROPERTY} has an unknown value — thrown by this and every other
+     *     method of this class, on every call, with the same message
+     * @throws IllegalStateException    if {@value #PROPERTY} forces a kernel that cannot run here (likewise)
      */
-    static List<Kernel> available() {
-        List<Kernel> kernels = new ArrayList<>();
-        kernels.add(new ScalarKernel());
-        if (vectorApiPresent()) {
-            kernels.add(vectorKernel());
-        }
-        if (Blas.LOADING.kernel() != null) {
-            kernels.add(Blas.LOADING.kernel());
-        }
-        return kernels;
-    }
-
-    /** OpenBLAS is looked for once per JVM, on first need (it is one process-wide library with global state). */
-    private static final class Blas {
-        static final BlasKernel.Loading LOADING =
-                BlasKernel.load(vectorApiPresent() ? vectorKernel() : new ScalarKernel());
-    }
-
-    /** Why the blas kernel is unavailable, or {@code null} if it is available. */
-    static String blasFailure() {
-        return Blas.LOADING.failure();
-    }
-
-    /** Loaded reflectively so that no Vector API class is touched unless the module is present. */
-    private static Kernel vectorKernel() {
-        try {
-            return (Kernel) Class.forName("org.contrast4j.linalg.VectorKernel").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create the Vector API kernel", e);
-        }
-    }
-
-    static boolean vectorApiPresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    static Kernel select(String requested) {
-        String choice = requested.trim().toLowerCase(Locale.ROOT);
-        switch (choice) {
-            case "scalar":
-                return new ScalarKernel();
-            case "vector":
-                if (!vectorApiPresent()) {
-                    throw new IllegalStateException("-D" + PROPERTY + "=vector, but the Vector API is not available: "
-                            + "start the JVM with --add-modules jdk.incubator.vector");
-                }
-                return vectorKernel();
-            case "blas":
-                if (Blas.LOADING.kernel() == null) {
-                    throw new IllegalStateException("-D" + PROPERTY + "=blas, but OpenBLAS is not available: "
-                            + Blas.LOADING.failure());
-                }
-                return Blas.LOADING.kernel();
-            case "auto":
-                if (Blas.LOADING.kernel() != null) {
-                    return Blas.LOADING.kernel();
-                }
-                if (vectorApiPresent()) {
-                    LOG.log(Level.INFO, "contrast4j: OpenBLAS is not used: " + Blas.LOADING.failure()
-                            + "; using the vector kernel");
-                    return vectorKernel();
-                }
-                LOG.log(Level.INFO, "contrast4j: OpenBLAS is not used: " + Blas.LOADING.failure());
-                LOG.log(Level.INFO, "contrast4j: jdk.incubator.vector is not available (start the JVM with "
-                        + "--add-modules jdk.incubator.vector for the faster kernel); using the scalar kernel");
-                return new ScalarKernel();
-            default:
-                throw new IllegalArgumentException(
-                        "-D" + PROPERTY + " must be auto, blas, vector or scalar, was '" + requested + "'");
-        }
+    public static KernelKind kind() {
+        return KernelProvider.kind();
     }
 
     /**
@@ -134,7 +57,7 @@ public final class Kernels {
      * kernel, 1 for the Java kernels (they compute in the caller's thread).
      */
     public static int threadsPerCall() {
-        return ACTIVE.threads();
+        return KernelProvider.kernel().threads();
     }
 
     /**
@@ -152,7 +75,7 @@ public final class Kernels {
             if (singleThreadedScopes > 0) {
                 restoreThreads = threads;
             } else {
-                ACTIVE.setThreads(threads);
+                KernelProvider.kernel().setThreads(threads);
             }
         }
     }
@@ -178,8 +101,8 @@ public final class Kernels {
     public static Scope singleThreadedCalls() {
         synchronized (THREADS_LOCK) {
             if (singleThreadedScopes++ == 0) {
-                restoreThreads = ACTIVE.threads();
-                ACTIVE.setThreads(1);
+                restoreThreads = KernelProvider.kernel().threads();
+                KernelProvider.kernel().setThreads(1);
             }
         }
         return new Scope() {
@@ -193,7 +116,7 @@ public final class Kernels {
                     }
                     closed = true;
                     if (--singleThreadedScopes == 0) {
-                        ACTIVE.setThreads(restoreThreads);
+                        KernelProvider.kernel().setThreads(restoreThreads);
                     }
                 }
             }
@@ -214,7 +137,7 @@ public final class Kernels {
             throw new IllegalArgumentException("gemm shapes do not agree: op(A) is " + m + "×" + k + ", op(B) is "
                     + kb + "×" + n + ", C is " + c.shape());
         }
-        ACTIVE.gemm(transA, transB, m, n, k, alpha, a.data(), 0, a.cols(), b.data(), 0, b.cols(),
+        KernelProvider.kernel().gemm(transA, transB, m, n, k, alpha, a.data(), 0, a.cols(), b.data(), 0, b.cols(),
                 beta, c.data(), 0, c.cols());
     }
 
@@ -239,7 +162,7 @@ public final class Kernels {
         checkBlock("A", a, aOff, lda, transA ? k : m, transA ? m : k);
         checkBlock("B", b, bOff, ldb, transB ? n : k, transB ? k : n);
         checkBlock("C", c, cOff, ldc, m, n);
-        ACTIVE.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        KernelProvider.kernel().gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
     /** A rows×cols block at {@code off} with rows {@code ld} apart must lie inside the array. */
@@ -271,10 +194,11 @@ public final class Kernels {
 
     /** The Euclidean norm of each row, accumulated in double. */
     public static double[] rowNorms(Matrix a) {
+        Kernel kernel = KernelProvider.kernel();
         double[] norms = new double[a.rows()];
         int d = a.cols();
         for (int i = 0; i < norms.length; i++) {
-            norms[i] = Math.sqrt(ACTIVE.dot(a.data(), i * d, a.data(), i * d, d));
+            norms[i] = Math.sqrt(kernel.dot(a.data(), i * d, a.data(), i * d, d));
         }
         return norms;
     }
@@ -284,10 +208,11 @@ public final class Kernels {
         if (a.rows() != b.rows() || a.cols() != b.cols()) {
             throw new IllegalArgumentException("row dots need equal shapes: " + a.shape() + " vs " + b.shape());
         }
+        Kernel kernel = KernelProvider.kernel();
         double[] dots = new double[a.rows()];
         int d = a.cols();
         for (int i = 0; i < dots.length; i++) {
-            dots[i] = ACTIVE.dot(a.data(), i * d, b.data(), i * d, d);
+            dots[i] = kernel.dot(a.data(), i * d, b.data(), i * d, d);
         }
         return dots;
     }
@@ -300,7 +225,7 @@ public final class Kernels {
     public static double dot(float[] x, int xOff, float[] y, int yOff, int len) {
         checkRange("x", x, xOff, len);
         checkRange("y", y, yOff, len);
-        return ACTIVE.dot(x, xOff, y, yOff, len);
+        return KernelProvider.kernel().dot(x, xOff, y, yOff, len);
     }
 
     /**
@@ -311,7 +236,7 @@ public final class Kernels {
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
         checkRange("x", x, xOff, len);
         checkRange("y", y, yOff, len);
-        ACTIVE.axpy(alpha, x, xOff, y, yOff, len);
+        KernelProvider.kernel().axpy(alpha, x, xOff, y, yOff, len);
     }
 
     private static void checkRange(String name, float[] array, int off, int len) {

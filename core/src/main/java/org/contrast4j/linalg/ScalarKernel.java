@@ -10,8 +10,8 @@ import java.util.Arrays;
 final class ScalarKernel implements Kernel {
 
     @Override
-    public String name() {
-        return "scalar";
+    public KernelKind kind() {
+        return KernelKind.SCALAR;
     }
 
     @Override

@@ -40,9 +40,14 @@ final class VectorKernel implements Kernel {
     /** Columns of op(B) packed at once. */
     static final int NC = NR * Math.max(1, 4096 / NR);
 
+    /** The size of the CPU's preferred vector in bits (the provider requires at least 128). */
+    static int preferredBits() {
+        return S.vectorBitSize();
+    }
+
     @Override
-    public String name() {
-        return "vector";
+    public KernelKind kind() {
+        return KernelKind.VECTOR;
     }
 
     @Override
@@ -414,13 +419,13 @@ final class VectorKernel implements Kernel {
             acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
             i += VL;
         }
-        // lanes added in lane order: reduceLanes(ADD) adds in a different order once C2 compiles it, so the same
-        // call would give different bits before and after warm-up
-        float[] lanes = new float[VL];
-        acc0.add(acc1).intoArray(lanes, 0);
+        // the lanes are added in lane order, from the register: reduceLanes(ADD) adds them in another order once C2
+        // compiles it, so the same call would round differently before and after warm-up (and a resumed training run
+        // would drift from an uninterrupted one); lane(l) extracts a lane exactly, and the loop's order is fixed
+        FloatVector acc = acc0.add(acc1);
         double sum = 0;
-        for (float l : lanes) {
-            sum += l;
+        for (int l = 0; l < VL; l++) {
+            sum += acc.lane(l);
         }
         for (; i < len; i++) {
             sum += x[xOff + i] * y[yOff + i];

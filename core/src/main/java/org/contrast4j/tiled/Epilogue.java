@@ -1,6 +1,7 @@
 package org.contrast4j.tiled;
 
-import org.contrast4j.linalg.Kernels;
+import org.contrast4j.internal.KernelChoice;
+import org.contrast4j.linalg.KernelKind;
 
 /**
  * The element-wise work on one row of a similarity tile while it is in cache: maxima, sums of exponentials and the
@@ -15,8 +16,13 @@ import org.contrast4j.linalg.Kernels;
  */
 interface Epilogue {
 
-    /** "vector" or "scalar". */
-    String name();
+    /** {@link KernelKind#VECTOR} or {@link KernelKind#SCALAR}. */
+    KernelKind kind();
+
+    /** {@link #kind()}'s id, "vector" or "scalar", for messages. */
+    default String name() {
+        return kind().id();
+    }
 
     /** max over x[off .. off+len) (−∞ for an all-masked range). */
     float max(float[] x, int off, int len);
@@ -69,20 +75,33 @@ interface Epilogue {
                             float[] scratch);
 
     /**
-     * The epilogue matching the kernel in use: the Vector API one when the module {@code jdk.incubator.vector} is
-     * present and the kernel facade is not forced to {@code scalar}; else the scalar one.
+     * The epilogue the kernel provider chose ({@link KernelChoice#elementwise()}): the Vector API one when the kernel
+     * is {@code vector}, or {@code blas} with the Vector API available; else the scalar one.
+     *
+     * @throws IllegalArgumentException if {@code -Dcontrast4j.kernel} has an unknown value (on every call)
+     * @throws IllegalStateException    if it forces a kernel that cannot run (on every call)
      */
     static Epilogue select() {
-        return Selected.EPILOGUE;
+        return switch (KernelChoice.elementwise()) {
+            case VECTOR -> Vectorized.EPILOGUE;
+            case SCALAR -> Scalar.EPILOGUE;
+            case BLAS -> throw new IllegalStateException("the provider chose BLAS for element-wise work");
+        };
     }
 
-    /** The choice of {@link #select}, made once (the kernel is fixed for the life of the JVM too). */
-    final class Selected {
-        static final Epilogue EPILOGUE =
-                !"scalar".equals(Kernels.name()) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-                        ? vector() : new ScalarEpilogue();
+    /** The scalar epilogue, made once. */
+    final class Scalar {
+        static final Epilogue EPILOGUE = new ScalarEpilogue();
 
-        private Selected() {
+        private Scalar() {
+        }
+    }
+
+    /** The Vector API epilogue, made once, on first use (only after the provider found the Vector API usable). */
+    final class Vectorized {
+        static final Epilogue EPILOGUE = vector();
+
+        private Vectorized() {
         }
     }
 

@@ -1,5 +1,6 @@
 package org.contrast4j.tiled;
 
+import org.contrast4j.linalg.KernelKind;
 /** {@link Epilogue} in plain loops; exponentials through {@link Math#exp} (double, rounded to float). */
 final class ScalarEpilogue implements Epilogue {
 
@@ -7,8 +8,8 @@ final class ScalarEpilogue implements Epilogue {
     static final float FLOOR = -Float.MAX_VALUE;
 
     @Override
-    public String name() {
-        return "scalar";
+    public KernelKind kind() {
+        return KernelKind.SCALAR;
     }
 
     @Override

@@ -146,7 +146,7 @@ public final class TiledInfoNce {
     @Override
     public String toString() {
         return "TiledInfoNce{threads=" + threads + ", tile=" + rowBlock + "×" + columnBlock + ", kernel="
-                + Kernels.name() + ", epilogue=" + epilogue.name() + "}";
+                + Kernels.kind().id() + ", epilogue=" + epilogue.kind().id() + "}";
     }
 
     /**

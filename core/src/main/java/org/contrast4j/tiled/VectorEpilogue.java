@@ -1,5 +1,6 @@
 package org.contrast4j.tiled;
 
+import org.contrast4j.linalg.KernelKind;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -67,8 +68,8 @@ final class VectorEpilogue implements Epilogue {
     }
 
     @Override
-    public String name() {
-        return "vector";
+    public KernelKind kind() {
+        return KernelKind.VECTOR;
     }
 
     @Override

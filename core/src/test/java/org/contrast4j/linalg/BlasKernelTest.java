@@ -17,15 +17,15 @@ import org.junit.jupiter.api.Test;
 class BlasKernelTest {
 
     static BlasKernel blas() {
-        for (Kernel kernel : Kernels.available()) {
+        for (Kernel kernel : KernelProvider.available()) {
             if (kernel instanceof BlasKernel blas) {
                 return blas;
             }
         }
         if (KernelSelectionTest.debianOpenBlasInstalled()) {
-            fail("OpenBLAS is installed but the blas kernel is not available: " + Kernels.blasFailure());
+            fail("OpenBLAS is installed but the blas kernel is not available: " + KernelProvider.blasProblem());
         }
-        Assumptions.abort("OpenBLAS is not available: " + Kernels.blasFailure());
+        Assumptions.abort("OpenBLAS is not available: " + KernelProvider.blasProblem());
         return null;
     }
 
@@ -117,7 +117,7 @@ class BlasKernelTest {
 
     @Test
     void singleThreadedScopesNestAndRestoreTheCount() {
-        Assumptions.assumeTrue(Kernels.name().equals("blas"), "the facade uses " + Kernels.name());
+        Assumptions.assumeTrue(Kernels.kind() == KernelKind.BLAS, "the facade uses " + Kernels.kind());
         int before = Kernels.threadsPerCall();
         Kernels.Scope outer = Kernels.singleThreadedCalls();
         assertEquals(1, Kernels.threadsPerCall());

@@ -39,10 +39,10 @@ class KernelGemmTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (Kernel kernel : Kernels.available()) {
+        for (Kernel kernel : KernelProvider.available()) {
             for (int t = 0; t < 4; t++) {
                 for (int[] s : SHAPES) {
-                    cases.add(Arguments.of(kernel.name(), (t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2]));
+                    cases.add(Arguments.of(kernel.kind(), (t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2]));
                 }
             }
         }
@@ -51,7 +51,7 @@ class KernelGemmTest {
 
     @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5}")
     @MethodSource("cases")
-    void gemmMatchesDoubleReference(String kernelName, boolean transA, boolean transB, int m, int n, int k) {
+    void gemmMatchesDoubleReference(KernelKind kernelName, boolean transA, boolean transB, int m, int n, int k) {
         Kernel kernel = kernel(kernelName);
         Random random = new Random(31L * m + 17L * n + k + (transA ? 1000 : 0) + (transB ? 2000 : 0));
         // tight layout, then offsets with leading dimensions larger than the width
@@ -87,7 +87,7 @@ class KernelGemmTest {
         kernel.gemm(transA, transB, m, n, k, alpha, a, aOff, Math.max(lda, 1), b, bOff, Math.max(ldb, 1),
                 beta, c, cOff, ldc);
 
-        String where = kernel.name() + " transA=" + transA + " transB=" + transB + " m=" + m + " n=" + n + " k=" + k
+        String where = kernel.kind() + " transA=" + transA + " transB=" + transB + " m=" + m + " n=" + n + " k=" + k
                 + " alpha=" + alpha + " beta=" + beta + " offsets/lds=" + Arrays.toString(layout);
         for (int idx = 0; idx < c.length; idx++) {
             int rel = idx - cOff;
@@ -121,9 +121,9 @@ class KernelGemmTest {
         return x;
     }
 
-    static Kernel kernel(String name) {
-        for (Kernel kernel : Kernels.available()) {
-            if (kernel.name().equals(name)) {
+    static Kernel kernel(KernelKind name) {
+        for (Kernel kernel : KernelProvider.available()) {
+            if (kernel.kind() == name) {
                 return kernel;
             }
         }
@@ -132,7 +132,7 @@ class KernelGemmTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelNames")
-    void largeProductsAcrossEveryCacheBlock(String kernelName) {
+    void largeProductsAcrossEveryCacheBlock(KernelKind kernelName) {
         // one shape past KC, MC and two NR panels at once, A·Bᵀ as the losses use it, compared entry by entry
         Kernel kernel = kernel(kernelName);
         Random random = new Random(7);
@@ -156,10 +156,10 @@ class KernelGemmTest {
         int[][] shapes = {{mr, nr, kc}, {mr + 1, nr + 1, kc + 1}, {mc + 1, 2 * nr - 1, 2 * kc + 3},
                 {2 * mc + mr - 1, nr, 5}, {mr, nc + 1, 2}, {mr + 2, nc + nr + 3, kc - 1}};
         List<Arguments> cases = new ArrayList<>();
-        for (Kernel kernel : Kernels.available()) {
+        for (Kernel kernel : KernelProvider.available()) {
             for (int t = 0; t < 4; t++) {
                 for (int[] s : shapes) {
-                    cases.add(Arguments.of(kernel.name(), (t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2]));
+                    cases.add(Arguments.of(kernel.kind(), (t & 2) != 0, (t & 1) != 0, s[0], s[1], s[2]));
                 }
             }
         }
@@ -168,7 +168,7 @@ class KernelGemmTest {
 
     @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5}")
     @MethodSource("blockBoundaryCases")
-    void gemmAtTheVectorKernelBlockBoundaries(String kernelName, boolean transA, boolean transB, int m, int n,
+    void gemmAtTheVectorKernelBlockBoundaries(KernelKind kernelName, boolean transA, boolean transB, int m, int n,
                                               int k) {
         Kernel kernel = kernel(kernelName);
         Random random = new Random(97L * m + n + 13L * k);
@@ -180,9 +180,9 @@ class KernelGemmTest {
 
     static Stream<Arguments> kernelsAndTransposes() {
         List<Arguments> cases = new ArrayList<>();
-        for (Kernel kernel : Kernels.available()) {
+        for (Kernel kernel : KernelProvider.available()) {
             for (int t = 0; t < 4; t++) {
-                cases.add(Arguments.of(kernel.name(), (t & 2) != 0, (t & 1) != 0));
+                cases.add(Arguments.of(kernel.kind(), (t & 2) != 0, (t & 1) != 0));
             }
         }
         return cases.stream();
@@ -190,7 +190,7 @@ class KernelGemmTest {
 
     @ParameterizedTest(name = "{0} transA={1} transB={2}")
     @MethodSource("kernelsAndTransposes")
-    void splittingAProductIntoRowOrColumnBlocks(String kernelName, boolean transA, boolean transB) {
+    void splittingAProductIntoRowOrColumnBlocks(KernelKind kernelName, boolean transA, boolean transB) {
         // The Kernel contract for a block-invariant kernel (the Java ones): an entry of C depends on its row of op(A),
         // its column of op(B), k, alpha and beta, never on m, n or where it lies in the call, so a tiled caller
         // reproduces a whole product bit for bit. OpenBLAS picks its blocking and micro-kernel by shape, so for it
@@ -239,18 +239,18 @@ class KernelGemmTest {
     @Test
     void theJavaKernelsAreBlockInvariantAndOpenBlasIsNotClaimedToBe() {
         // which kernels the exact-split test above holds to bit equality: both Java kernels must be among them
-        for (Kernel kernel : Kernels.available()) {
-            assertEquals(!kernel.name().equals("blas"), kernel.blockInvariant(), kernel.name());
+        for (Kernel kernel : KernelProvider.available()) {
+            assertEquals(kernel.kind() != KernelKind.BLAS, kernel.blockInvariant(), kernel.kind().id());
         }
     }
 
-    static Stream<String> kernelNames() {
-        return Kernels.available().stream().map(Kernel::name);
+    static Stream<KernelKind> kernelNames() {
+        return KernelProvider.available().stream().map(Kernel::kind);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelNames")
-    void nanInInputsPropagates(String kernelName) {
+    void nanInInputsPropagates(KernelKind kernelName) {
         // IEEE semantics: a NaN in A reaches every entry of its row of C, even through a zero in B
         Kernel kernel = kernel(kernelName);
         int m = 40, n = 40, k = 40;

@@ -2,11 +2,13 @@ package org.contrast4j.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -17,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KernelVectorOpsTest {
 
-    static Stream<String> kernelNames() {
-        return Kernels.available().stream().map(Kernel::name);
+    static Stream<KernelKind> kernelNames() {
+        return KernelProvider.available().stream().map(Kernel::kind);
     }
 
     static int[] lengths() {
@@ -28,7 +30,7 @@ class KernelVectorOpsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelNames")
-    void dotMatchesDoubleReference(String name) {
+    void dotMatchesDoubleReference(KernelKind name) {
         Kernel kernel = KernelGemmTest.kernel(name);
         Random random = new Random(11);
         for (int len : lengths()) {
@@ -50,7 +52,7 @@ class KernelVectorOpsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelNames")
-    void axpyMatchesDoubleReferenceAndStaysInRange(String name) {
+    void axpyMatchesDoubleReferenceAndStaysInRange(KernelKind name) {
         Kernel kernel = KernelGemmTest.kernel(name);
         Random random = new Random(12);
         for (int len : lengths()) {
@@ -83,4 +85,64 @@ class KernelVectorOpsTest {
         }
         return v;
     }
+
+    /**
+     * The Vector API dot's order of operations, written out in scalar Java: lane l of two accumulators sums the FMA
+     * chain of positions ≡ l (mod VL) over blocks of 2·VL (acc0 the first VL of a block, acc1 the second, one more VL
+     * block into acc0), the two added lane by lane in float, the lanes added to a double in lane order, then the tail's
+     * float products in double. Every step is one IEEE operation, so this is the same computation, not another way of
+     * computing the sum: its bits must be the kernel's, whatever the JIT has done.
+     */
+    static double laneOrderDot(int vl, float[] x, int xOff, float[] y, int yOff, int len) {
+        float[] acc0 = new float[vl];
+        float[] acc1 = new float[vl];
+        int i = 0;
+        for (; i + 2 * vl <= len; i += 2 * vl) {
+            for (int l = 0; l < vl; l++) {
+                acc0[l] = Math.fma(x[xOff + i + l], y[yOff + i + l], acc0[l]);
+                acc1[l] = Math.fma(x[xOff + i + vl + l], y[yOff + i + vl + l], acc1[l]);
+            }
+        }
+        if (i + vl <= len) {
+            for (int l = 0; l < vl; l++) {
+                acc0[l] = Math.fma(x[xOff + i + l], y[yOff + i + l], acc0[l]);
+            }
+            i += vl;
+        }
+        double sum = 0;
+        for (int l = 0; l < vl; l++) {
+            sum += acc0[l] + acc1[l];
+        }
+        for (; i < len; i++) {
+            sum += x[xOff + i] * y[yOff + i];
+        }
+        return sum;
+    }
+
+    @Test
+    void vectorDotAddsLanesInLaneOrderBeforeAndAfterWarmUp() {
+        // reduceLanes(ADD) adds the lanes in one order interpreted and another once C2 compiles it; the dot must give
+        // the bits of its documented order on the first call and after thousands (C2 compiles the method by then), so
+        // that a resumed training run is bit-identical to an uninterrupted one
+        Kernel vector = KernelGemmTest.kernel(KernelKind.VECTOR);
+        int vl = VectorKernel.preferredBits() / Float.SIZE;
+        Random random = new Random(13);
+        int[] lens = lengths();
+        float[][] xs = new float[lens.length][];
+        float[][] ys = new float[lens.length][];
+        for (int t = 0; t < lens.length; t++) {
+            xs[t] = values(random, lens[t] + 3);
+            ys[t] = values(random, lens[t] + 3);
+        }
+        for (int round = 0; round < 400; round++) {
+            for (int t = 0; t < lens.length; t++) {
+                double got = vector.dot(xs[t], 1, ys[t], 2, lens[t]);
+                double expected = laneOrderDot(vl, xs[t], 1, ys[t], 2, lens[t]);
+                if (Double.doubleToRawLongBits(got) != Double.doubleToRawLongBits(expected)) {
+                    fail("round " + round + ", len " + lens[t] + ": " + got + " is not the lane-order sum " + expected);
+                }
+            }
+        }
+    }
+
 }

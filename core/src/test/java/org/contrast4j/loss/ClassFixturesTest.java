@@ -299,7 +299,7 @@ class ClassFixturesTest {
     @AfterAll
     static void printLargestDisagreement() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "PyTorch class-scoring fixtures: %d checked"
-                + " (kernel %s); largest disagreement (tolerance %.0e):%n", checked, Kernels.name(), TOLERANCE));
+                + " (kernel %s); largest disagreement (tolerance %.0e):%n", checked, Kernels.kind().id(), TOLERANCE));
         WORST.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "  %-22s %.3g  at %s%n", k, v, WORST_AT.get(k))));
         System.out.print(sb);
     }

@@ -287,7 +287,7 @@ class PyTorchFixturesTest {
     static void printLargestDisagreement() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "PyTorch fixtures: %d checked (kernel %s); largest disagreement "
-                + "(|ours − torch| / max(1, |torch|); gradients row-relative):%n", checked, Kernels.name()));
+                + "(|ours − torch| / max(1, |torch|); gradients row-relative):%n", checked, Kernels.kind().id()));
         String[] regimes = {"logit scale <= 100 (tolerance 1e-4)", "logit scale > 100, i.e. tau = 1e-3 (tolerance 1e-4 * scale/100 = 1e-3)"};
         for (int g = 0; g < 2; g++) {
             sb.append("  ").append(regimes[g]).append(":\n");

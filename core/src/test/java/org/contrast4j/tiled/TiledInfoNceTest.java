@@ -3,6 +3,7 @@ package org.contrast4j.tiled;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.contrast4j.internal.KernelChoice;
+import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,11 +38,13 @@ class TiledInfoNceTest {
     }
 
     @Test
-    void bothEpiloguesAreTestedWhenTheVectorApiIsPresent() {
+    void everyElementwiseKindHasItsEpilogueAndTheProvidersChoiceIsUsed() {
+        // the surefire argLine adds jdk.incubator.vector: both epilogues run here, one per element-wise kind
         boolean vector = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        assertEquals(vector ? 2 : 1, epilogues().size());
-        assertEquals(vector ? List.of("scalar", "vector") : List.of("scalar"),
-                epilogues().stream().map(Epilogue::name).toList());
+        assertEquals(vector ? List.of(KernelKind.SCALAR, KernelKind.VECTOR) : List.of(KernelKind.SCALAR),
+                epilogues().stream().map(Epilogue::kind).toList());
+        assertEquals(KernelChoice.elementwise(), Epilogue.select().kind());
+        assertSame(Epilogue.select(), Epilogue.select());
     }
 
     /** What the engine computes, in double from the definition (see TiledInfoNce's class comment). */

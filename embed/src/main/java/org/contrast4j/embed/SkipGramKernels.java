@@ -12,7 +12,8 @@ import org.contrast4j.linalg.Matrix;
  * <p>{@code in} is the V×D input table (the word vectors), {@code out} the V×D output table, both row-major. The
  * per-pair steps compute every score first, then one fused update ({@link SkipGramMath#update}) with repeated ids
  * merged, so a step is the exact gradient step of the pair's loss even when a sample repeats. Losses are accumulated
- * in double; scores in float.
+ * in double; a score is the library's one dot product ({@link Kernels#dot}: float lanes added in lane order in double)
+ * rounded to float.
  *
  * <p>One instance per thread: it holds the scratch arrays. Not thread-safe; the tables are shared without locks
  * (Hogwild, Recht et al. 2011).
@@ -59,7 +60,7 @@ final class SkipGramKernels {
             if (j > 0 && removeHits && c == t) {
                 continue;
             }
-            float delta = math.dot(in, q, out, c * d, d);
+            float delta = (float) Kernels.dot(in, q, out, c * d, d);
             if (logCorrection != null) {
                 delta -= logCorrection[c];
             }
@@ -99,7 +100,7 @@ final class SkipGramKernels {
                 z[j] = Double.NEGATIVE_INFINITY;
                 continue;
             }
-            z[j] = math.dot(in, q, out, c * d, d) - logCorrection[c];
+            z[j] = (float) Kernels.dot(in, q, out, c * d, d) - logCorrection[c];
             max = Math.max(max, z[j]);
         }
         double sum = 0;

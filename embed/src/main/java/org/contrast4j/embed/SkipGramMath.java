@@ -1,10 +1,12 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.KernelChoice;
+import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Kernels;
 
 /**
- * The two row operations of the skip-gram hot loop, over float32 rows of length d inside flat tables: a dot product,
- * and the fused SGD step of one query row against n distinct output rows,
+ * The fused SGD step of the skip-gram hot loop, over float32 rows of length d inside flat tables: one query row against
+ * n distinct output rows,
  * <pre>
  *   e = Σ_j g_j·out[r_j]          (with the output rows as they were before this step)
  *   out[r_j] += g_j·in[q]   for every j
@@ -13,50 +15,56 @@ import org.contrast4j.linalg.Kernels;
  * done in one pass over the columns (each column of the query and of the n rows is read and written once) — the
  * update of word2vec.c's inner loop ({@code neu1e}, {@code syn1neg}, {@code syn0}) for a whole pair. The rows must be
  * distinct (callers merge repeated ids by summing their g) and {@code in} and {@code out} distinct arrays, so the
- * result is exactly the gradient step whatever the order.
+ * result is exactly the gradient step whatever the order. (The scores use the library's one dot product,
+ * {@link Kernels#dot}.)
  *
- * <p>Two implementations: {@link SkipGramVectorMath} (the Vector API) when {@code jdk.incubator.vector} is present and
- * the library's kernel is not forced to {@code scalar} ({@link Kernels#name()}), else {@link Scalar}. Stateless and
+ * <p>Two implementations: {@link SkipGramVectorMath} (the Vector API) and {@link Scalar}; {@link #active()} is the one
+ * the library's kernel provider chose for element-wise work ({@link KernelChoice#elementwise()}). Stateless and
  * thread-safe.
  */
 interface SkipGramMath {
 
-    /** The implementation in use (chosen once, like {@link Kernels}). */
-    SkipGramMath ACTIVE = select();
-
-    /** Σ_{i<d} x[xo+i]·y[yo+i], accumulated in float. */
-    float dot(float[] x, int xo, float[] y, int yo, int d);
-
     /** The fused step above: {@code rows[j]} are row offsets into {@code out}, {@code q} the query offset in {@code in}. */
     void update(float[] in, int q, float[] out, int[] rows, float[] g, int n, int d);
 
-    /** "vector" or "scalar". */
-    String name();
+    /** {@link KernelKind#VECTOR} or {@link KernelKind#SCALAR}. */
+    KernelKind kind();
 
-    private static SkipGramMath select() {
-        boolean vector = "vector".equals(Kernels.name())
-                || !"scalar".equals(Kernels.name()) && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-        if (vector) {
+    /**
+     * The implementation the kernel provider chose, the same on every call.
+     *
+     * @throws IllegalArgumentException if {@code -Dcontrast4j.kernel} has an unknown value (on every call)
+     * @throws IllegalStateException    if it forces a kernel that cannot run (on every call)
+     */
+    static SkipGramMath active() {
+        return switch (KernelChoice.elementwise()) {
+            case VECTOR -> Vectorized.MATH;
+            case SCALAR -> Scalar.INSTANCE;
+            case BLAS -> throw new IllegalStateException("the provider chose BLAS for element-wise work");
+        };
+    }
+
+    /** The Vector API implementation, made once on first use (only after the provider found the Vector API usable). */
+    final class Vectorized {
+        static final SkipGramMath MATH = create();
+
+        private Vectorized() {
+        }
+
+        /** Loaded reflectively so that no Vector API class is touched unless the module is present. */
+        private static SkipGramMath create() {
             try {
                 return (SkipGramMath) Class.forName("org.contrast4j.embed.SkipGramVectorMath")
                         .getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                return new Scalar();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot create the Vector API skip-gram update", e);
             }
         }
-        return new Scalar();
     }
 
     /** Plain loops. */
     final class Scalar implements SkipGramMath {
-        @Override
-        public float dot(float[] x, int xo, float[] y, int yo, int d) {
-            float s = 0;
-            for (int i = 0; i < d; i++) {
-                s += x[xo + i] * y[yo + i];
-            }
-            return s;
-        }
+        static final Scalar INSTANCE = new Scalar();
 
         @Override
         public void update(float[] in, int q, float[] out, int[] rows, float[] g, int n, int d) {
@@ -74,8 +82,8 @@ interface SkipGramMath {
         }
 
         @Override
-        public String name() {
-            return "scalar";
+        public KernelKind kind() {
+            return KernelKind.SCALAR;
         }
     }
 }

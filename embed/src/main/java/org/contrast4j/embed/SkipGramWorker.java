@@ -59,7 +59,7 @@ final class SkipGramWorker implements Runnable {
         this.random = random;
         this.progress = progress;
         this.totalWords = (double) config.epochs() * t.corpus.tokens() + 1;
-        this.kernels = new SkipGramKernels(SkipGramMath.ACTIVE, config.dimension(), config.negatives() + 1);
+        this.kernels = new SkipGramKernels(SkipGramMath.active(), config.dimension(), config.negatives() + 1);
     }
 
     private float learningRate(long done) {

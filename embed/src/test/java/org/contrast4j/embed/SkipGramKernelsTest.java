@@ -1,11 +1,15 @@
 package org.contrast4j.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.contrast4j.internal.KernelChoice;
+import org.contrast4j.linalg.KernelKind;
+import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.ClassBatch;
@@ -44,12 +48,14 @@ class SkipGramKernelsTest {
     }
 
     @Test
-    void bothMathsAreTestedWhenTheVectorApiIsPresent() {
-        // the surefire argLine adds jdk.incubator.vector, so both implementations run here; the trainer uses the
-        // vector one unless the library's kernel is forced to scalar
-        assertEquals(2, maths().size());
-        boolean scalarForced = "scalar".equals(System.getProperty("contrast4j.kernel"));
-        assertEquals(scalarForced ? "scalar" : "vector", SkipGramMath.ACTIVE.name());
+    void everyElementwiseKindIsTestedAndTheProvidersChoiceIsUsed() {
+        // the surefire argLine adds jdk.incubator.vector, so both implementations run here, one per element-wise kind;
+        // the trainer uses the one the kernel provider chose (vector unless the kernel is forced to scalar)
+        assertEquals(List.of(KernelKind.SCALAR, KernelKind.VECTOR), maths().stream().map(SkipGramMath::kind).toList());
+        assertEquals(KernelChoice.elementwise(), SkipGramMath.active().kind());
+        assertEquals(Kernels.kind() == KernelKind.SCALAR ? KernelKind.SCALAR : KernelKind.VECTOR,
+                SkipGramMath.active().kind());
+        assertSame(SkipGramMath.active(), SkipGramMath.active());
     }
 
     static float[] gaussian(SplittableRandom r, int n, double scale) {
@@ -134,7 +140,7 @@ class SkipGramKernelsTest {
                         LR, true);
                 ClassLossResult ref = NegativeSampling.builder().removeAccidentalHits(true)
                         .reduction(Reduction.SUM).build().compute(p.batch());
-                checkStep(m.name() + " neg seed " + seed, p, in1, out1, loss, ref);
+                checkStep(m.kind().id() + " neg seed " + seed, p, in1, out1, loss, ref);
             }
         }
     }
@@ -149,7 +155,7 @@ class SkipGramKernelsTest {
                 double loss = new SkipGramKernels(m, D, 6).noiseContrast(in1, p.query, out1, p.ids, 6,
                         logCorrection(p.q, 5), false, LR, true);
                 ClassLossResult ref = Nce.builder().reduction(Reduction.SUM).build().compute(p.batch());
-                checkStep(m.name() + " nce seed " + seed, p, in1, out1, loss, ref);
+                checkStep(m.kind().id() + " nce seed " + seed, p, in1, out1, loss, ref);
             }
         }
     }
@@ -164,7 +170,7 @@ class SkipGramKernelsTest {
                 double loss = new SkipGramKernels(m, D, 6).sampledSoftmax(in1, p.query, out1, p.ids, 6,
                         logCorrection(p.q, 5), LR, true);
                 ClassLossResult ref = SampledSoftmax.builder().reduction(Reduction.SUM).build().compute(p.batch());
-                checkStep(m.name() + " sampled softmax seed " + seed, p, in1, out1, loss, ref);
+                checkStep(m.kind().id() + " sampled softmax seed " + seed, p, in1, out1, loss, ref);
             }
         }
     }
@@ -176,7 +182,7 @@ class SkipGramKernelsTest {
         float[] outA = p.out.clone();
         float[] inB = p.in.clone();
         float[] outB = p.out.clone();
-        SkipGramKernels k = new SkipGramKernels(SkipGramMath.ACTIVE, D, 6);
+        SkipGramKernels k = new SkipGramKernels(SkipGramMath.active(), D, 6);
         k.noiseContrast(inA, p.query, outA, p.ids, 6, null, true, 0.1f, true);
         assertEquals(0.0, k.noiseContrast(inB, p.query, outB, p.ids, 6, null, true, 0.1f, false));
         assertTrue(java.util.Arrays.equals(inA, inB) && java.util.Arrays.equals(outA, outB));
@@ -193,7 +199,7 @@ class SkipGramKernelsTest {
         int[] ctx = {1, 5, 2, 2, 12, 7, 9, 4};
         float[] in1 = in.clone();
         float[] out1 = out.clone();
-        double loss = new SkipGramKernels(SkipGramMath.ACTIVE, D, 1).softmax(in1, out1, V, centers, 4, ctxStart, ctx,
+        double loss = new SkipGramKernels(SkipGramMath.active(), D, 1).softmax(in1, out1, V, centers, 4, ctxStart, ctx,
                 LR);
         // the library: one query row per (center, context) pair
         float[] h = new float[ctx.length * D];
@@ -239,7 +245,7 @@ class SkipGramKernelsTest {
         float[] in1 = in.clone();
         float[] out1 = out.clone();
         double[] stats = new double[2];
-        new SkipGramKernels(SkipGramMath.ACTIVE, D, 1).infoNce(in1, out1, centers, contexts, 6, tau, LR, stats);
+        new SkipGramKernels(SkipGramMath.active(), D, 1).infoNce(in1, out1, centers, contexts, 6, tau, LR, stats);
         float[] a = new float[6 * D];
         float[] p = new float[6 * D];
         long[] labels = new long[6];
@@ -278,7 +284,7 @@ class SkipGramKernelsTest {
         float[] in1 = in.clone();
         float[] out1 = out.clone();
         double[] stats = new double[2];
-        new SkipGramKernels(SkipGramMath.ACTIVE, D, 1).infoNce(in1, out1, new int[] {1, 1}, new int[] {2, 3}, 2,
+        new SkipGramKernels(SkipGramMath.active(), D, 1).infoNce(in1, out1, new int[] {1, 1}, new int[] {2, 3}, 2,
                 0.5f, LR, stats);
         assertEquals(0.0, stats[1]);
         assertEquals(0.0, stats[0]);
