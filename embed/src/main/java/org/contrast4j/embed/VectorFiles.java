@@ -1,19 +1,15 @@
 package org.contrast4j.embed;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.contrast4j.linalg.Matrix;
@@ -25,34 +21,7 @@ final class VectorFiles {
     /** The longest word accepted in a binary file, in bytes. */
     private static final int WORD_LIMIT = 100_000;
 
-    @FunctionalInterface
-    interface Body {
-        void write(OutputStream out) throws IOException;
-    }
-
     private VectorFiles() {
-    }
-
-    /** Writes through a temporary file in the same directory, renamed over {@code file}. */
-    static void writeAtomically(Path file, Body body) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        // not Files.createTempFile, which makes the file owner-only (0600): the vectors get the usual permissions
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
-                + Long.toHexString(Thread.currentThread().threadId()) + ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
-                body.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** A buffered byte reader that knows its offset. */

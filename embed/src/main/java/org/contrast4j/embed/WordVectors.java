@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.nio.file.Path;
+import org.contrast4j.io.AtomicFiles;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
@@ -248,9 +249,9 @@ public final class WordVectors {
         return Collections.unmodifiableList(out);
     }
 
-    /** Writes the word2vec text format (see the class comment), atomically (a temporary file renamed over it). */
+    /** Writes the word2vec text format (see the class comment), atomically and durably ({@link AtomicFiles}). */
     public void writeText(Path file) throws IOException {
-        VectorFiles.writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             int d = dimension();
             float[] v = vectors.data();
             StringBuilder line = new StringBuilder(16 * d + 32);
@@ -269,7 +270,7 @@ public final class WordVectors {
 
     /** Writes the word2vec binary format (see the class comment), atomically. */
     public void writeBinary(Path file) throws IOException {
-        VectorFiles.writeAtomically(file, out -> writeBinary(out));
+        AtomicFiles.write(file, out -> writeBinary(out));
     }
 
     private void writeBinary(OutputStream out) throws IOException {

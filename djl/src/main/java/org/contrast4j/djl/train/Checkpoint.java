@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
+import org.contrast4j.io.AtomicFiles;
 
 /**
  * Everything a run needs to continue exactly after epoch {@link #epoch}: every parameter, Adam's moments and step
@@ -21,8 +22,9 @@ import java.util.zip.CRC32;
  *
  * <p>File format (big-endian, {@link DataOutputStream}): the magic string, a version, the fingerprint, the epoch,
  * the scalar state, the history, then per parameter its name, shape, its value (floats) and Adam's mean and
- * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicWrite}, so the file on
- * disk is always the last complete checkpoint; a file that fails its checksum is rejected.
+ * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicFiles} (fsync, atomic
+ * rename, fsync of the directory), so the file on disk is always the last complete checkpoint; a file that fails its
+ * checksum is rejected.
  */
 final class Checkpoint {
     private static final String MAGIC = "contrast4j image-trainer checkpoint";
@@ -95,7 +97,7 @@ final class Checkpoint {
     }
 
     void write(Path file) throws IOException {
-        AtomicWrite.write(file, raw -> {
+        AtomicFiles.write(file, raw -> {
             CRC32 crc = new CRC32();
             DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(raw, crc));
             out.writeUTF(MAGIC);
