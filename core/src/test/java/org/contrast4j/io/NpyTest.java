@@ -425,6 +425,20 @@ class NpyTest {
     }
 
     @Test
+    void deeplyNestedHeaderIsAFormatErrorNotAStackOverflow() throws IOException {
+        Path p = file("N.npy", npy(2, 0, "{'shape': " + "(".repeat(500_000) + "}\n", new byte[0]));
+        assertTrue(error(p).startsWith(p + ": bad header: nested more than 32 deep at character "), error(p));
+    }
+
+    @Test
+    void emptyArrayWithHugeOtherDimensionsIsRead() throws IOException {
+        NpyArray a = Npy.read(file("E.npy", npy(1, 0, dict("<f8", false, "(2147483647, 2147483647, 0)"),
+                new byte[0])));
+        assertEquals(0, a.size());
+        assertEquals("2147483647×2147483647×0", a.shapeString());
+    }
+
+    @Test
     void bigHeaderLengthIsRejectedBeforeAllocation() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f});

@@ -109,11 +109,26 @@ public final class WordVectors {
         for (int i = 0; i < w.length(); i++) {
             char c = w.charAt(i);
             if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
-                return "'" + w + "' contains whitespace or a control character (U+" + String.format("%04X",
-                        (int) c) + " at position " + i + "): word2vec files separate words by spaces";
+                return "'" + printable(w) + "' contains whitespace or a control character (U+"
+                        + String.format("%04X", (int) c) + " at position " + i + "): word2vec files separate words by"
+                        + " spaces";
             }
         }
         return null;
+    }
+
+    /** {@code w} for a one-line message: control and line-breaking characters as \\uXXXX, at most 60 characters. */
+    static String printable(String w) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < w.length() && b.length() < 60; i++) {
+            char c = w.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.length() < 60 ? b.toString() : b + "…";
     }
 
     /** Trusted construction from a reader (words and rows already checked). */
