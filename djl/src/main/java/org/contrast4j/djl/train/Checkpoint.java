@@ -43,7 +43,7 @@ final class Checkpoint {
     final List<double[]> means;
     final List<double[]> variances;
 
-    private Checkpoint(String fingerprint, int epoch, double logTemperature, long adamSteps, double scalarMean,
+    Checkpoint(String fingerprint, int epoch, double logTemperature, long adamSteps, double scalarMean,
                        double scalarVariance, List<EpochRecord> history, List<String> names, List<long[]> shapes,
                        List<float[]> values, List<double[]> means, List<double[]> variances) {
         this.fingerprint = fingerprint;
@@ -190,6 +190,10 @@ final class Checkpoint {
             double sm = in.readDouble();
             double sv = in.readDouble();
             int nh = in.readInt();
+            if (nh < 0 || nh > in.available() / (4 + 10 * 8)) {
+                throw new IllegalArgumentException(file + ": corrupt checkpoint (" + nh + " history records, "
+                        + in.available() + " bytes are left)");
+            }
             List<EpochRecord> history = new ArrayList<>();
             for (int i = 0; i < nh; i++) {
                 int e = in.readInt();
@@ -201,6 +205,10 @@ final class Checkpoint {
                         v[9])));
             }
             int np = in.readInt();
+            if (np < 0 || np > in.available() / (2 + 4 + 3 * 4)) {
+                throw new IllegalArgumentException(file + ": corrupt checkpoint (" + np + " parameters, "
+                        + in.available() + " bytes are left)");
+            }
             List<String> names = new ArrayList<>();
             List<long[]> shapes = new ArrayList<>();
             List<float[]> values = new ArrayList<>();
@@ -208,7 +216,12 @@ final class Checkpoint {
             List<double[]> variances = new ArrayList<>();
             for (int k = 0; k < np; k++) {
                 names.add(in.readUTF());
-                long[] shape = new long[in.readInt()];
+                int ndim = in.readInt();
+                if (ndim < 0 || ndim > in.available() / 8) {
+                    throw new IllegalArgumentException(file + ": corrupt checkpoint (parameter " + k + " declares "
+                            + ndim + " dimensions, " + in.available() + " bytes are left)");
+                }
+                long[] shape = new long[ndim];
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = in.readLong();
                 }
