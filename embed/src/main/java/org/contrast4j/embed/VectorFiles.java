@@ -142,7 +142,9 @@ final class VectorFiles {
                         + " the header declares " + header[0] + " words");
             }
             text = looksLikeText(first);
-            mayBeBinary = text && !isTextRow(first, header[1]) && couldStartBinaryRecord(first, header[1]);
+            // a binary record can only look like a text line if a '\n' among its float bytes ended the line
+            mayBeBinary = text && in.lineEnded && !isTextRow(first, header[1])
+                    && couldStartBinaryRecord(first, header[1]);
         }
         if (!mayBeBinary) {
             return read(file, text, header);
