@@ -385,6 +385,42 @@ class ReaderPropertiesTest {
         });
     }
 
+    @Provide
+    Arbitrary<List<String>> wndbFiles() {
+        // wndb data lines: offset lex_filenum ss_type w_cnt (hex) then word lex_id pairs — with extreme counts
+        Arbitrary<String> ssType = Arbitraries.of("n", "v", "a", "s", "r", "x", "nn");
+        Arbitrary<String> count = Arbitraries.of("01", "02", "03", "7fffffff", "80000000", "ff", "0", "-1", "zz");
+        Arbitrary<String> token = Arbitraries.of("dog", "domestic_dog", "Canis_familiaris", "big(a)", "0", "1",
+                "@", "|", "a_gloss", "é", "hound", "Dog");
+        Arbitrary<String> line = Combinators.combine(Arbitraries.of("00001740", "x"), ssType, count,
+                token.list().ofMaxSize(8)).as((o, t, c, rest) -> o + " 03 " + t + " " + c
+                + (rest.isEmpty() ? "" : " " + String.join(" ", rest)));
+        return Arbitraries.oneOf(line, Arbitraries.of("  licence header line", "")).list().ofMaxSize(6);
+    }
+
+    @Property
+    void wordNetDataLinesArePairsOrARefusal(@ForAll("wndbFiles") List<String> lines) throws Exception {
+        Path dict = Files.createTempDirectory(DIR, "dict");
+        Path data = dict.resolve("data.noun");
+        try {
+            Files.write(data, lines);
+            try {
+                List<String[]> pairs = WordNetSynonyms.load(dict);
+                for (String[] pair : pairs) {
+                    assertEquals(2, pair.length);
+                    assertTrue(pair[0].compareTo(pair[1]) < 0, pair[0] + " " + pair[1]);
+                }
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage().startsWith("WordNet " + data + " line "), e.getMessage());
+            } catch (Throwable t) {
+                fail("WordNetSynonyms.load threw " + t, t);
+            }
+        } finally {
+            Files.deleteIfExists(data);
+            Files.deleteIfExists(dict);
+        }
+    }
+
     private static final WordVectors SMALL = new WordVectors(new String[] {"king", "queen", "man", "woman"},
             Matrix.of(4, 2, new float[] {1, 1, 1, -1, 0.5f, 1, 0.5f, -1}));
 
