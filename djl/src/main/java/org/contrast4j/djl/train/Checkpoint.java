@@ -44,8 +44,8 @@ final class Checkpoint {
     final List<double[]> variances;
 
     Checkpoint(String fingerprint, int epoch, double logTemperature, long adamSteps, double scalarMean,
-                       double scalarVariance, List<EpochRecord> history, List<String> names, List<long[]> shapes,
-                       List<float[]> values, List<double[]> means, List<double[]> variances) {
+               double scalarVariance, List<EpochRecord> history, List<String> names, List<long[]> shapes,
+               List<float[]> values, List<double[]> means, List<double[]> variances) {
         this.fingerprint = fingerprint;
         this.epoch = epoch;
         this.logTemperature = logTemperature;

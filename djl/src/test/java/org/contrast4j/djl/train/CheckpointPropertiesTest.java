@@ -53,16 +53,16 @@ class CheckpointPropertiesTest {
         List<String> names = new ArrayList<>();
         List<long[]> shapes = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
-        List<float[]> means = new ArrayList<>();
-        List<float[]> variances = new ArrayList<>();
+        List<double[]> means = new ArrayList<>();
+        List<double[]> variances = new ArrayList<>();
         for (int k = 0, n = 1 + r.nextInt(3); k < n; k++) {
             names.add("p" + k);
             long[] shape = r.nextBoolean() ? new long[] {1 + r.nextInt(3)} : new long[] {1 + r.nextInt(3), 2};
             shapes.add(shape);
             int size = (int) Arrays.stream(shape).reduce(1, (a, b) -> a * b);
             values.add(floats(r, size));
-            means.add(floats(r, size));
-            variances.add(floats(r, size));
+            means.add(r.doubles(size).toArray());
+            variances.add(r.doubles(size).toArray());
         }
         return new Checkpoint("fingerprint " + r.nextInt(), history.size(), r.nextGaussian(), r.nextInt(1000),
                 r.nextDouble(), r.nextDouble(), history, names, shapes, values, means, variances);
