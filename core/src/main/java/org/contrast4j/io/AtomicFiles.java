@@ -4,9 +4,11 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +36,13 @@ import org.contrast4j.internal.Checks;
  *   <li>{@code fsync} the directory, so that the rename itself survives a power cut.</li>
  * </ol>
  * Missing parent directories are created first (and their parents synced as well). If the body or any step fails, the
- * temporary file is deleted and the previous file, if any, is left as it was.
+ * temporary file is deleted and the previous file, if any, is left as it was. A write killed outright (SIGKILL, power
+ * cut) cannot delete its temporary file; the next successful write of the same target does.
  *
  * <p>Every file contrast4j writes (arrays, word vectors, checkpoints, reports) goes through this class.
  */
 public final class AtomicFiles {
+    private static final String TMP = ".tmp";
     private static final Set<PosixFilePermission> RW_R_R = PosixFilePermissions.fromString("rw-r--r--");
     private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT)
             .startsWith("windows");
@@ -71,7 +75,8 @@ public final class AtomicFiles {
         if (Files.isDirectory(abs)) {
             throw new FileSystemException(target.toString(), null, "is a directory");
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        String prefix = "." + abs.getFileName() + ".";
+        Path tmp = Files.createTempFile(dir, prefix, TMP);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -98,6 +103,26 @@ public final class AtomicFiles {
             Files.deleteIfExists(tmp);
         }
         syncDirectory(dir);
+        removeStaleTemporaries(dir, prefix);
+    }
+
+    /**
+     * Deletes the temporary files of earlier writes of the same target that were killed before they could clean up
+     * (SIGKILL, a power cut): {@code .NAME.DIGITS.tmp}. Writers of one target must not run at the same time (the last
+     * rename would win anyway); best effort, a file that cannot be deleted is left.
+     */
+    private static void removeStaleTemporaries(Path dir, String prefix) {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.length() > prefix.length() + TMP.length() && n.startsWith(prefix) && n.endsWith(TMP)
+                    && n.substring(prefix.length(), n.length() - TMP.length()).chars().allMatch(Character::isDigit);
+        })) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: the new content is in place; a leftover temporary file is harmless
+        }
     }
 
     /** Writes {@code bytes} to {@code target} atomically and durably, as {@link #write(Path, Body)}. */

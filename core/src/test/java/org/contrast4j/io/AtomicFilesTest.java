@@ -59,6 +59,19 @@ class AtomicFilesTest {
     }
 
     @Test
+    void theNextWriteRemovesTheTemporaryOfAKilledOne() throws IOException {
+        Path p = dir.resolve("ck.bin");
+        AtomicFiles.writeString(p, "old");
+        Path stale = Files.writeString(dir.resolve(".ck.bin.12345678901234.tmp"), "half of a write killed by SIGKILL");
+        Path other = Files.writeString(dir.resolve(".other.bin.1.tmp"), "another target's");
+        Path notOurs = Files.writeString(dir.resolve(".ck.bin.notdigits.tmp"), "not a temporary of ours");
+        AtomicFiles.writeString(p, "new");
+        assertEquals("new", Files.readString(p));
+        assertEquals(List.of(notOurs, p, other).stream().sorted().toList(), files(dir));
+        assertTrue(!Files.exists(stale));
+    }
+
+    @Test
     void permissionsAreReadableByAll() throws IOException {
         Path p = dir.resolve("r.txt");
         AtomicFiles.writeString(p, "x");
