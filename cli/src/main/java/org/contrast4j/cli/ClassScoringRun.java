@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.contrast4j.io.Npy;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.ClassBatch;
 import org.contrast4j.loss.ClassLossResult;
@@ -88,7 +89,7 @@ final class ClassScoringRun {
         if (c.classBias != null) {
             InputFiles.Loaded bias = InputFiles.vector("--class-bias", c.classBias, v, "a class bias", w);
             files.put("class_bias", bias);
-            builder.bias(bias.array().floats());
+            builder.bias(bias.array().toFloats());
         }
         InputFiles.Loaded t = InputFiles.classIds("--targets", c.targets, false, "1-D, one class id per query", w);
         if (t.dim(0) != b) {
@@ -118,7 +119,7 @@ final class ClassScoringRun {
         }
         if (c.noise != null) {
             InputFiles.Loaded q = InputFiles.vector("--noise", c.noise, v, "noise probabilities", w);
-            double[] p = q.array().doubles();
+            double[] p = q.array().toDoubles();
             double sum = 0;
             for (int i = 0; i < p.length; i++) {
                 if (p[i] < 0) {
@@ -178,7 +179,7 @@ final class ClassScoringRun {
         ObjectNode inputs = json.putObject("inputs");
         for (Map.Entry<String, InputFiles.Loaded> e : in.files.entrySet()) {
             ObjectNode f = inputs.putObject(e.getKey());
-            f.put("file", e.getValue().array().name());
+            f.put("file", e.getValue().name());
             ArrayNode shape = f.putArray("shape");
             for (int s : e.getValue().shape()) {
                 shape.add(s);

@@ -19,6 +19,7 @@ import org.contrast4j.djl.train.Evaluation;
 import org.contrast4j.djl.train.TrainingConfig;
 import org.contrast4j.djl.train.TrainingListener;
 import org.contrast4j.djl.train.TrainingResult;
+import org.contrast4j.io.AtomicFiles;
 
 /** What {@code demo} and {@code train images} share: engine threads, runs with progress bars, outputs. */
 final class ImageRuns {

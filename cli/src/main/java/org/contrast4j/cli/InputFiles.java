@@ -1,6 +1,9 @@
 package org.contrast4j.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import org.contrast4j.io.Npy;
+import org.contrast4j.io.NpyArray;
 import org.contrast4j.linalg.Matrix;
 
 /**
@@ -12,10 +15,10 @@ final class InputFiles {
     }
 
     /** An input array with the option and file it came from, e.g. {@code --anchors A.npy}. */
-    record Loaded(String option, Npy.Array array) {
+    record Loaded(String option, String name, NpyArray array) {
         /** "--anchors A.npy". */
         String label() {
-            return option + " " + array.name();
+            return option + " " + name;
         }
 
         int[] shape() {
@@ -36,20 +39,16 @@ final class InputFiles {
 
         /** The values as a Matrix: 2-D as is, 3-D N×M×D as (N·M)×D. */
         Matrix matrix() {
-            int cols = array.dim(array.ndim() - 1);
-            int rows = 1;
-            for (int a = 0; a < array.ndim() - 1; a++) {
-                rows *= array.dim(a);
-            }
-            return Matrix.of(rows, cols, array.floats());
+            return array.toMatrix();
         }
     }
 
     /** Reads {@code file}, naming the option in any error: "--anchors A.npy: truncated: …". */
     static Loaded read(String option, Path file) {
         try {
-            return new Loaded(option, Npy.read(file));
-        } catch (InputException e) {
+            return new Loaded(option, file.toString(), Npy.read(file));
+        } catch (IOException e) {
+            // FileFormatException, NoSuchFileException, AccessDeniedException…: one line "FILE: problem"
             throw new InputException(option + " " + e.getMessage(), e);
         }
     }
@@ -58,14 +57,19 @@ final class InputFiles {
     static Loaded embeddings(String option, Path file, boolean allow3d, String expected) {
         Loaded in = read(option, file);
         if (!in.array().dtype().isFloat()) {
-            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
-                    + in.array().dtype().descr + "') but embeddings must be float32 ('<f4') or float64 ('<f8')");
+            throw new InputException(in.label() + ": holds " + in.array().dtype() + " ('"
+                    + in.array().dtype().descr() + "') but embeddings must be float32 ('<f4') or float64 ('<f8')");
         }
         if (in.ndim() != 2 && !(allow3d && in.ndim() == 3)) {
             throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
                     + option.substring(2) + " must be " + expected);
         }
-        float[] v = in.array().floats();
+        float[] v;
+        try {
+            v = in.array().toFloats();
+        } catch (ArithmeticException e) {
+            throw new InputException(in.label() + ": " + e.getMessage(), e);
+        }
         for (int i = 0; i < v.length; i++) {
             if (!Float.isFinite(v[i])) {
                 throw new InputException(in.label() + ": element " + in.array().index(i) + " is " + v[i]
@@ -79,14 +83,14 @@ final class InputFiles {
     static long[] labels(String option, Path file, Loaded rowsOf) {
         Loaded in = read(option, file);
         if (in.array().dtype().isFloat()) {
-            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
-                    + in.array().dtype().descr + "') but labels must be int32 ('<i4') or int64 ('<i8')");
+            throw new InputException(in.label() + ": holds " + in.array().dtype() + " ('"
+                    + in.array().dtype().descr() + "') but labels must be int32 ('<i4') or int64 ('<i8')");
         }
         if (in.ndim() != 1) {
             throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): labels must"
                     + " be 1-D, one class id per row");
         }
-        long[] labels = in.array().longs();
+        long[] labels = in.array().toLongs();
         if (labels.length != rowsOf.dim(0)) {
             throw new InputException(in.label() + " has " + labels.length + " labels but " + rowsOf.label()
                     + " has " + rowsOf.dim(0) + " rows (" + rowsOf.shapeString() + "): give one label per row");
@@ -101,14 +105,14 @@ final class InputFiles {
     static Loaded classIds(String option, Path file, boolean allow2d, String expected, Loaded classes) {
         Loaded in = read(option, file);
         if (in.array().dtype().isFloat()) {
-            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
-                    + in.array().dtype().descr + "') but class ids must be int32 ('<i4') or int64 ('<i8')");
+            throw new InputException(in.label() + ": holds " + in.array().dtype() + " ('"
+                    + in.array().dtype().descr() + "') but class ids must be int32 ('<i4') or int64 ('<i8')");
         }
         if (in.ndim() != 1 && !(allow2d && in.ndim() == 2)) {
             throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
                     + option.substring(2) + " must be " + expected);
         }
-        long[] ids = in.array().longs();
+        long[] ids = in.array().toLongs();
         int v = classes.dim(0);
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= v) {
@@ -121,7 +125,7 @@ final class InputFiles {
 
     /** The ids of a {@link #classIds} array as ints (each already checked to lie in [0, V)). */
     static int[] ints(Loaded ids) {
-        long[] v = ids.array().longs();
+        long[] v = ids.array().toLongs();
         int[] out = new int[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = (int) v[i];
@@ -133,8 +137,8 @@ final class InputFiles {
     static Loaded vector(String option, Path file, int length, String what, Loaded lengthOf) {
         Loaded in = read(option, file);
         if (!in.array().dtype().isFloat()) {
-            throw new InputException(in.label() + ": holds " + in.array().dtype().pretty + " ('"
-                    + in.array().dtype().descr + "') but " + what + " must be float32 ('<f4') or float64 ('<f8')");
+            throw new InputException(in.label() + ": holds " + in.array().dtype() + " ('"
+                    + in.array().dtype().descr() + "') but " + what + " must be float32 ('<f4') or float64 ('<f8')");
         }
         if (in.ndim() != 1) {
             throw new InputException(in.label() + " is " + in.ndim() + "-D (" + in.shapeString() + "): "
@@ -144,7 +148,7 @@ final class InputFiles {
             throw new InputException(in.label() + " has " + in.dim(0) + " values but " + lengthOf.label() + " has "
                     + length + " classes (" + lengthOf.shapeString() + "): give one value per class");
         }
-        double[] v = in.array().doubles();
+        double[] v = in.array().toDoubles();
         for (int i = 0; i < v.length; i++) {
             if (!Double.isFinite(v[i])) {
                 throw new InputException(in.label() + ": element " + in.array().index(i) + " is " + v[i]

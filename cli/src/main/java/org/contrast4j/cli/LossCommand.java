@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.contrast4j.io.Npy;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.ContrastiveLoss;
@@ -391,7 +392,7 @@ final class LossCommand implements Callable<Integer> {
         ObjectNode inputs = json.putObject("inputs");
         for (Map.Entry<Input, InputFiles.Loaded> e : in.files.entrySet()) {
             ObjectNode f = inputs.putObject(e.getKey().key());
-            f.put("file", e.getValue().array().name());
+            f.put("file", e.getValue().name());
             ArrayNode shape = f.putArray("shape");
             for (int s : e.getValue().shape()) {
                 shape.add(s);

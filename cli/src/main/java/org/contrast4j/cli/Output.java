@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.contrast4j.io.AtomicFiles;
 
 /** What the commands print and write: aligned two-column tables, JSON documents, output directories. */
 final class Output {

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.contrast4j.embed.AnalogyResult;
 import org.contrast4j.embed.SynonymResult;
+import org.contrast4j.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;

@@ -5,9 +5,10 @@
  * file ({@code contrast4j neighbours}) and the skip-gram objectives compared on one corpus
  * ({@code contrast4j compare words}: a table, {@code compare.json} and a self-contained HTML report with XChart plots).
  *
- * <p>Inputs are {@code .npy} files (format 1.0–3.0, little-endian float32 or float64 embeddings, int32 or int64
- * labels, C order, 1–3 dimensions); outputs are float32 {@code .npy} gradients shaped like their inputs and a JSON
- * document, each written atomically. Every problem with the input — an unreadable or malformed file, shapes that
+ * <p>Inputs are {@code .npy} files read by {@link org.contrast4j.io.Npy} (format 1.0–3.0, float32 or float64
+ * embeddings, int32 or int64 labels, either byte order, C or Fortran order; 1–3 dimensions as each option needs);
+ * outputs are float32 {@code .npy} gradients shaped like their inputs and a JSON document, each written atomically
+ * ({@link org.contrast4j.io.AtomicFiles}). Every problem with the input — an unreadable or malformed file, shapes that
  * disagree, a NaN, an option that does not apply to the chosen loss, a value the library rejects — ends the program
  * with exit code 2 and one line on stderr naming the option, the file and what is wrong. Everything but
  * {@link org.contrast4j.cli.Main} is package-private.

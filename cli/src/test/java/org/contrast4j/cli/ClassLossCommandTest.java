@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.contrast4j.io.Npy;
+import org.contrast4j.io.NpyArray;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.ClassBatch;
 import org.contrast4j.loss.ClassLossResult;
@@ -60,11 +62,11 @@ class ClassLossCommandTest {
             l[i] = v[i];
         }
         String shp = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + shape[0] + ", " + shape[1] + ")";
-        Files.write(file, NpyTest.npy(1, 0, NpyTest.dict("<i8", false, shp), NpyTest.i8(l)));
+        Files.write(file, NpyBytes.npy(1, 0, NpyBytes.dict("<i8", false, shp), NpyBytes.i8(l)));
     }
 
     static void writeDoubles(Path file, double... v) throws IOException {
-        Files.write(file, NpyTest.npy(1, 0, NpyTest.dict("<f8", false, "(" + v.length + ",)"), NpyTest.f8(v)));
+        Files.write(file, NpyBytes.npy(1, 0, NpyBytes.dict("<f8", false, "(" + v.length + ",)"), NpyBytes.f8(v)));
     }
 
     static double[] noise() {
@@ -143,19 +145,19 @@ class ClassLossCommandTest {
             list.forEach(p -> files.add(p.getFileName().toString()));
         }
         Set<String> wantFiles = new TreeSet<>(Set.of("result.json", "grad_queries.npy", "grad_classes.npy"));
-        Npy.Array gq = Npy.read(out.resolve("grad_queries.npy"));
+        NpyArray gq = Npy.read(out.resolve("grad_queries.npy"));
         assertArrayEquals(new int[] {B, D}, gq.shape());
-        assertArrayEquals(want.queryGradient().data(), gq.floats());
-        Npy.Array gw = Npy.read(out.resolve("grad_classes.npy"));
+        assertArrayEquals(want.queryGradient().data(), gq.toFloats());
+        NpyArray gw = Npy.read(out.resolve("grad_classes.npy"));
         assertArrayEquals(new int[] {V, D}, gw.shape());
-        assertArrayEquals(want.classGradient().toDense().data(), gw.floats());
+        assertArrayEquals(want.classGradient().toDense().data(), gw.toFloats());
         if (want.biasGradient().isPresent()) {
             wantFiles.add("grad_class_bias.npy");
-            Npy.Array gb = Npy.read(out.resolve("grad_class_bias.npy"));
+            NpyArray gb = Npy.read(out.resolve("grad_class_bias.npy"));
             assertArrayEquals(new int[] {V}, gb.shape());
             double[] dense = want.biasGradient().get().toDense();
             for (int c = 0; c < V; c++) {
-                assertEquals((float) dense[c], gb.floats()[c], "bias gradient " + c);
+                assertEquals((float) dense[c], gb.toFloats()[c], "bias gradient " + c);
             }
         }
         assertEquals(wantFiles, files, "exactly result.json and the gradients, no temporary files");

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.contrast4j.io.Npy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,12 +167,12 @@ class ClassLossErrorsTest {
 
     @Test
     void nonFiniteEmbeddingsAndBuilderValues() throws IOException {
-        float[] w = Npy.read(dir.resolve("w.npy")).floats().clone();
+        float[] w = Npy.read(dir.resolve("w.npy")).toFloats().clone();
         w[4 * D + 2] = Float.NaN;
         Npy.write(dir.resolve("wnan.npy"), new int[] {V, D}, w);
         bad(List.of("--loss", "softmax", "--queries", f("h.npy"), "--classes", f("wnan.npy"), "--targets",
                 f("t.npy")), "--classes " + f("wnan.npy") + ": element [4, 2] is NaN: inputs must be finite");
-        float[] b = Npy.read(dir.resolve("b.npy")).floats().clone();
+        float[] b = Npy.read(dir.resolve("b.npy")).toFloats().clone();
         b[1] = Float.POSITIVE_INFINITY;
         Npy.write(dir.resolve("binf.npy"), new int[] {V}, b);
         bad(args("softmax", "--class-bias", f("binf.npy")),

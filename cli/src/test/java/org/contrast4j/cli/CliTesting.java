@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Random;
+import org.contrast4j.io.Npy;
 import org.contrast4j.linalg.Matrix;
 import picocli.CommandLine;
 
@@ -71,14 +72,14 @@ final class CliTesting {
 
     /** Writes int64 labels as a hand-built .npy (the writer only does float32). */
     static void writeLabels(Path file, long... labels) throws IOException {
-        byte[] bytes = NpyTest.npy(1, 0, NpyTest.dict("<i8", false, "(" + labels.length + ",)"),
-                NpyTest.i8(labels));
+        byte[] bytes = NpyBytes.npy(1, 0, NpyBytes.dict("<i8", false, "(" + labels.length + ",)"),
+                NpyBytes.i8(labels));
         java.nio.file.Files.write(file, bytes);
     }
 
     static void writeLabelsInt32(Path file, int... labels) throws IOException {
-        byte[] bytes = NpyTest.npy(1, 0, NpyTest.dict("<i4", false, "(" + labels.length + ",)"),
-                NpyTest.i4(labels));
+        byte[] bytes = NpyBytes.npy(1, 0, NpyBytes.dict("<i4", false, "(" + labels.length + ",)"),
+                NpyBytes.i4(labels));
         java.nio.file.Files.write(file, bytes);
     }
 

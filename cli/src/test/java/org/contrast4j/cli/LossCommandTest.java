@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.contrast4j.io.Npy;
+import org.contrast4j.io.NpyArray;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.ContrastiveLoss;
@@ -113,10 +115,10 @@ class LossCommandTest {
         for (Map.Entry<Input, int[]> e : shapes.entrySet()) {
             String name = "grad_" + e.getKey().key() + ".npy";
             wantFiles.add(name);
-            Npy.Array g = Npy.read(out.resolve(name));
-            assertEquals(Npy.DType.FLOAT32, g.dtype());
+            NpyArray g = Npy.read(out.resolve(name));
+            assertEquals(NpyArray.DType.FLOAT32, g.dtype());
             assertArrayEquals(e.getValue(), g.shape(), name + " shape");
-            assertArrayEquals(want.gradient(e.getKey()).data(), g.floats(), name);
+            assertArrayEquals(want.gradient(e.getKey()).data(), g.toFloats(), name);
         }
         assertEquals(wantFiles, files, "exactly result.json and one gradient per input, no temporary files");
 
@@ -303,8 +305,8 @@ class LossCommandTest {
         run("loss", "--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--temperature",
                 "0.2", "--learnable-temperature", "--out", out.toString()).assertOk();
         JsonNode j = json(out.resolve("result.json"));
-        float[] ga = Npy.read(out.resolve("grad_anchors.npy")).floats();
-        float[] gp = Npy.read(out.resolve("grad_positives.npy")).floats();
+        float[] ga = Npy.read(out.resolve("grad_anchors.npy")).toFloats();
+        float[] gp = Npy.read(out.resolve("grad_positives.npy")).toFloats();
 
         double[][] x = rows(a);
         double[][] y = rows(p);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.contrast4j.io.Npy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +78,7 @@ class LossErrorsTest {
                 "--anchors " + f("l.npy") + ": holds int64 ('<i8') but embeddings must be float32 ('<f4') or float64 ('<f8')");
         bad(args("--loss", "supcon", "--anchors", f("a.npy"), "--labels", f("p.npy")),
                 "--labels " + f("p.npy") + ": holds float32 ('<f4') but labels must be int32 ('<i4') or int64 ('<i8')");
-        Files.write(dir.resolve("u8.npy"), NpyTest.npy(1, 0, NpyTest.dict("|u1", false, "(6, 5)"), new byte[30]));
+        Files.write(dir.resolve("u8.npy"), NpyBytes.npy(1, 0, NpyBytes.dict("|u1", false, "(6, 5)"), new byte[30]));
         bad(args("--loss", "infonce", "--anchors", f("u8.npy"), "--positives", f("p.npy")),
                 f("u8.npy") + ": dtype '|u1' is not supported");
     }
@@ -104,12 +105,12 @@ class LossErrorsTest {
 
     @Test
     void nanInInput() throws IOException {
-        float[] v = Npy.read(dir.resolve("p.npy")).floats().clone();
+        float[] v = Npy.read(dir.resolve("p.npy")).toFloats().clone();
         v[2 * 5 + 3] = Float.NaN;
         Npy.write(dir.resolve("nan.npy"), new int[] {6, 5}, v);
         bad(args("--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("nan.npy")),
                 "--positives " + f("nan.npy") + ": element [2, 3] is NaN: inputs must be finite");
-        float[] w = Npy.read(dir.resolve("np.npy")).floats().clone();
+        float[] w = Npy.read(dir.resolve("np.npy")).toFloats().clone();
         w[1 * 10 + 1 * 5 + 4] = Float.NEGATIVE_INFINITY;
         Npy.write(dir.resolve("inf.npy"), new int[] {5, 2, 5}, w);
         bad(args("--loss", "triplet", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives",

@@ -1,24 +1,20 @@
 package org.contrast4j.embed;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
+import org.contrast4j.io.AtomicFiles;
 
 /**
  * The checkpoint file of a {@link SkipGramTraining}: a binary file (big-endian, {@link DataOutputStream}) holding
@@ -29,8 +25,8 @@ import java.util.zip.CheckedOutputStream;
  *   finished epochs (number, seconds, words, words/s, loss, pairs each), random states (one per thread),
  *   input table, output table (V·D floats each), CRC-32 of everything before it
  * </pre>
- * written to a temporary file in the target's directory and renamed over the target, so a crash never leaves a torn
- * checkpoint.
+ * written with {@link AtomicFiles} (temporary file, fsync, atomic rename, fsync of the directory), so neither a crash
+ * nor a power cut leaves a torn checkpoint.
  */
 final class SkipGramCheckpoint {
     private static final String MAGIC = "contrast4j-skipgram";
@@ -40,27 +36,13 @@ final class SkipGramCheckpoint {
     }
 
     static void write(SkipGramTraining run, Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
-        try {
+        AtomicFiles.write(file, raw -> {
             CRC32 crc = new CRC32();
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
-                 CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
-                 DataOutputStream o = new DataOutputStream(checked)) {
-                writeBody(run, o);
-                o.flush();
-                new DataOutputStream(raw).writeLong(crc.getValue());
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            DataOutputStream o = new DataOutputStream(new CheckedOutputStream(raw, crc));
+            writeBody(run, o);
+            o.flush();
+            new DataOutputStream(raw).writeLong(crc.getValue());
+        });
     }
 
     private static void writeBody(SkipGramTraining run, DataOutputStream o) throws IOException {
@@ -119,44 +101,142 @@ final class SkipGramCheckpoint {
         }
     }
 
+    /**
+     * Reads a checkpoint: first the magic, then the CRC-32 over the whole file (so a damaged file is reported as such,
+     * not as a settings or corpus mismatch), then the content, every declared count checked against the bytes left
+     * before anything is allocated.
+     *
+     * @throws IllegalArgumentException naming the file: not a checkpoint, truncated, corrupt, another version, or
+     *     written for other settings or another corpus
+     * @throws IOException when the file cannot be read
+     */
     static SkipGramTraining read(Path file, SkipGramCorpus corpus, SkipGram expected) throws IOException {
+        long size = Files.size(file);
+        byte[] magic = magicBytes();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(magic.length);
+            if (!java.util.Arrays.equals(head, magic)) {
+                throw new IllegalArgumentException(file + ": not a contrast4j skip-gram checkpoint");
+            }
+        }
+        if (size < magic.length + 4 + 8) {
+            throw new IllegalArgumentException(file + ": truncated skip-gram checkpoint (" + size + " bytes)");
+        }
+        long body = size - 8;
         CRC32 crc = new CRC32();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-             CheckedInputStream checked = new CheckedInputStream(raw, crc);
-             DataInputStream i = new DataInputStream(checked)) {
+        long stored;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] buf = new byte[1 << 16];
+            for (long left = body; left > 0; ) {
+                int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+                if (r < 0) {
+                    throw new IllegalArgumentException(file + ": the file shrank while it was read");
+                }
+                crc.update(buf, 0, r);
+                left -= r;
+            }
+            stored = new DataInputStream(in).readLong();
+        }
+        if (stored != crc.getValue()) {
+            throw new IllegalArgumentException(file + ": corrupt or truncated skip-gram checkpoint (CRC-32 "
+                    + Long.toHexString(crc.getValue()) + " but the file says " + Long.toHexString(stored) + ")");
+        }
+        try (Budget budget = new Budget(new BufferedInputStream(Files.newInputStream(file), 1 << 16), body)) {
+            DataInputStream i = new DataInputStream(budget);
             SkipGramTraining run;
             try {
-                run = readBody(file, i, corpus, expected);
+                run = readBody(file, i, budget, corpus, expected);
             } catch (EOFException e) {
-                throw new IllegalArgumentException(file + ": truncated skip-gram checkpoint", e);
+                throw new IllegalArgumentException(file + ": corrupt skip-gram checkpoint (its content ends before"
+                        + " the CRC)", e);
+            } catch (java.io.UTFDataFormatException e) {
+                throw new IllegalArgumentException(file + ": corrupt skip-gram checkpoint (a string is not valid"
+                        + " modified UTF-8)", e);
             }
-            long sum = crc.getValue();
-            long stored;
-            try {
-                stored = new DataInputStream(raw).readLong();
-            } catch (EOFException e) {
-                throw new IllegalArgumentException(file + ": truncated skip-gram checkpoint (no CRC)", e);
-            }
-            if (stored != sum) {
-                throw new IllegalArgumentException(file + ": corrupt skip-gram checkpoint (CRC-32 " + Long.toHexString(
-                        sum) + " but the file says " + Long.toHexString(stored) + ")");
-            }
-            if (raw.read() != -1) {
-                throw new IllegalArgumentException(file + ": bytes after the end of the skip-gram checkpoint");
+            if (budget.left() != 0) {
+                throw new IllegalArgumentException(file + ": corrupt skip-gram checkpoint (" + budget.left()
+                        + " unexpected bytes before the CRC)");
             }
             return run;
         }
     }
 
-    private static SkipGramTraining readBody(Path file, DataInputStream i, SkipGramCorpus corpus, SkipGram expected)
-            throws IOException {
-        String magic;
-        try {
-            magic = i.readUTF();
+    private static byte[] magicBytes() {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream o = new DataOutputStream(b)) {
+            o.writeUTF(MAGIC);
         } catch (IOException e) {
-            magic = null;
+            throw new java.io.UncheckedIOException(e);
         }
-        if (!MAGIC.equals(magic)) {
+        return b.toByteArray();
+    }
+
+    /** A stream of at most {@code limit} bytes that knows how many are left (reading past the limit is an EOF). */
+    private static final class Budget extends java.io.FilterInputStream {
+        private long left;
+
+        Budget(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        long left() {
+            return left;
+        }
+
+        /** Throws unless {@code count} items of at least {@code bytesEach} bytes fit in what is left. */
+        void need(Path file, long count, long bytesEach, String what) {
+            if (count < 0 || count > left / bytesEach) {
+                throw new IllegalArgumentException(file + ": corrupt skip-gram checkpoint (" + count + " " + what
+                        + " of at least " + bytesEach + " bytes each do not fit in the " + left + " bytes left)");
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int r = super.read(b, off, (int) Math.min(len, left));
+            if (r > 0) {
+                left -= r;
+            }
+            return r;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long r = super.skip(Math.min(n, left));
+            left -= r;
+            return r;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), left);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+
+    private static SkipGramTraining readBody(Path file, DataInputStream i, Budget budget, SkipGramCorpus corpus,
+                                             SkipGram expected) throws IOException {
+        if (!MAGIC.equals(i.readUTF())) {
             throw new IllegalArgumentException(file + ": not a contrast4j skip-gram checkpoint");
         }
         int version = i.readInt();
@@ -186,6 +266,7 @@ final class SkipGramCheckpoint {
             throw new IllegalArgumentException(file + ": corrupt checkpoint (V = " + v + ", minCount = " + minCount
                     + ")");
         }
+        budget.need(file, v, 2 + 8, "vocabulary entries");
         String[] words = new String[v];
         long[] counts = new long[v];
         for (int w = 0; w < v; w++) {
@@ -218,6 +299,7 @@ final class SkipGramCheckpoint {
             throw new IllegalArgumentException(file + ": corrupt checkpoint (" + ne + " epochs done of "
                     + config.epochs() + ")");
         }
+        budget.need(file, ne, 44, "epoch records");
         List<SkipGramTraining.Epoch> epochs = new ArrayList<>();
         for (int e = 0; e < ne; e++) {
             epochs.add(new SkipGramTraining.Epoch(i.readInt(), i.readDouble(), i.readLong(), i.readDouble(),
@@ -228,13 +310,15 @@ final class SkipGramCheckpoint {
             throw new IllegalArgumentException(file + ": corrupt checkpoint (" + nr + " random states for "
                     + config.threads() + " threads)");
         }
+        budget.need(file, nr, 8, "random states");
         long[] states = new long[nr];
         for (int s = 0; s < nr; s++) {
             states[s] = i.readLong();
         }
-        int size = v * config.dimension();
-        float[] in = readFloats(file, i, size);
-        float[] out = readFloats(file, i, size);
+        long size = (long) v * config.dimension();
+        budget.need(file, size, 2 * 4, "input and output vectors (V·D = " + v + "·" + config.dimension() + ")");
+        float[] in = readFloats(file, i, (int) size);
+        float[] out = readFloats(file, i, (int) size);
         return new SkipGramTraining(config, corpus, in, out, states, epochs);
     }
 

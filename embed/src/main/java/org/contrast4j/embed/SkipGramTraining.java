@@ -252,7 +252,7 @@ public final class SkipGramTraining {
     }
 
     /**
-     * Writes a checkpoint to {@code file} atomically (a temporary file in the same directory, renamed over it): the
+     * Writes a checkpoint to {@code file} atomically and durably ({@link org.contrast4j.io.AtomicFiles}): the
      * settings, the vocabulary, a fingerprint of the corpus, the finished epochs, the random states and both tables,
      * with a CRC-32.
      */

@@ -1,19 +1,15 @@
 package org.contrast4j.embed;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.contrast4j.linalg.Matrix;
@@ -25,34 +21,7 @@ final class VectorFiles {
     /** The longest word accepted in a binary file, in bytes. */
     private static final int WORD_LIMIT = 100_000;
 
-    @FunctionalInterface
-    interface Body {
-        void write(OutputStream out) throws IOException;
-    }
-
     private VectorFiles() {
-    }
-
-    /** Writes through a temporary file in the same directory, renamed over {@code file}. */
-    static void writeAtomically(Path file, Body body) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        // not Files.createTempFile, which makes the file owner-only (0600): the vectors get the usual permissions
-        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toHexString(System.nanoTime())
-                + Long.toHexString(Thread.currentThread().threadId()) + ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE), 1 << 16)) {
-                body.write(out);
-            }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /** A buffered byte reader that knows its offset. */
@@ -62,6 +31,8 @@ final class VectorFiles {
         private int pos;
         private int end;
         private long offset;
+        /** Whether the last {@link #line} ended with '\n' (false when it ended at the end of the input). */
+        boolean lineEnded;
 
         Bytes(InputStream in) {
             this.in = in;
@@ -121,6 +92,7 @@ final class VectorFiles {
                 }
                 b = read();
             }
+            lineEnded = b == '\n';
             return line.toByteArray();
         }
 
@@ -160,20 +132,88 @@ final class VectorFiles {
         }
         int[] header;
         boolean text;
+        boolean mayBeBinary;
         boolean[] cut = new boolean[1];
         try (Bytes in = new Bytes(Files.newInputStream(file))) {
             header = header(file, in.line(HEADER_LIMIT, cut), cut[0]);
-            byte[] first = in.line(64 * header[1] + 4096, cut);
+            byte[] first = in.line(lineLimit(header[1]), cut);
             if (first == null) {
                 throw new IllegalArgumentException("vectors " + file + " line 2: the file ends after the header;"
                         + " the header declares " + header[0] + " words");
             }
             text = looksLikeText(first);
+            // a binary record can only look like a text line if a '\n' among its float bytes ended the line
+            mayBeBinary = text && in.lineEnded && !isTextRow(first, header[1])
+                    && couldStartBinaryRecord(first, header[1]);
         }
+        if (!mayBeBinary) {
+            return read(file, text, header);
+        }
+        // The first row looks like text but is not a row of a word and D numbers, and it could be the start of a
+        // binary record (its float bytes printable up to one that is '\n'): try binary first, then report the text
+        // error if that fails too.
+        try {
+            return read(file, false, header);
+        } catch (IllegalArgumentException binaryError) {
+            try {
+                return read(file, true, header);
+            } catch (IllegalArgumentException textError) {
+                textError.addSuppressed(binaryError);
+                throw textError;
+            }
+        }
+    }
+
+    /** Whether {@code line} is a well-formed text row: a word and {@code d} numbers. */
+    private static boolean isTextRow(byte[] line, int d) {
+        String s = utf8(line, 0, line.length);
+        String[] f = s == null ? new String[0] : fields(s);
+        if (f.length != d + 1) {
+            return false;
+        }
+        for (int c = 1; c <= d; c++) {
+            try {
+                Float.parseFloat(f[c]);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code line} could be a word, a space and at most 4·D float bytes (a '\n' among them ended it). */
+    private static boolean couldStartBinaryRecord(byte[] line, int d) {
+        for (int i = 0; i < line.length; i++) {
+            if (line[i] == ' ') {
+                return i > 0 && line.length - (i + 1) <= 4L * d;
+            }
+        }
+        return false;
+    }
+
+    private static WordVectors read(Path file, boolean text, int[] header) throws IOException {
         try (Bytes in = new Bytes(Files.newInputStream(file))) {
-            in.line(HEADER_LIMIT, cut);
-            return text ? readText(file, in, header[0], header[1]) : readBinary(file, in, header[0], header[1]);
+            in.line(HEADER_LIMIT, new boolean[1]);
+            return text ? readText(file, in, header[0], header[1])
+                    : readBinary(file, in, header[0], header[1], Files.size(file) - in.offset());
         }
+    }
+
+    /** The longest text row accepted for dimension d: 64 bytes per value and 64 KiB for the word. */
+    private static int lineLimit(int d) {
+        return (int) Math.min(64L * d + (1 << 16), Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * Room for {@code need} more elements in {@code a} (of at most {@code max}): the arrays grow with what the file
+     * really holds, never to the size its header merely declares.
+     */
+    private static float[] room(float[] a, int used, long need, long max) {
+        if (used + need <= a.length) {
+            return a;
+        }
+        long n = Math.min(max, Math.max(used + need, 2L * a.length));
+        return java.util.Arrays.copyOf(a, (int) n);
     }
 
     /** [V, D] from the header line. */
@@ -220,11 +260,12 @@ final class VectorFiles {
     }
 
     private static WordVectors readText(Path file, Bytes in, int v, int d) throws IOException {
-        String[] words = new String[v];
-        float[] data = new float[v * d];
-        Map<String, Integer> seen = new HashMap<>(v * 2);
+        String[] words = new String[Math.min(v, 1 << 16)];
+        long total = (long) v * d;
+        float[] data = new float[(int) Math.min(total, 1 << 16)];
+        Map<String, Integer> seen = new HashMap<>();
         boolean[] cut = new boolean[1];
-        int limit = 64 * d + (1 << 16);
+        int limit = lineLimit(d);
         for (int i = 0; i < v; i++) {
             long lineNo = i + 2L;
             byte[] bytes = in.line(limit, cut);
@@ -247,7 +288,11 @@ final class VectorFiles {
                         + (parts.length == 1 && parts[0].isEmpty() ? "an empty line" : parts.length - 1 + " values"
                         + " after '" + shorten(parts[0]) + "'"));
             }
+            if (i == words.length) {
+                words = java.util.Arrays.copyOf(words, (int) Math.min(v, 2L * i));
+            }
             words[i] = word(where, parts[0], i, seen);
+            data = room(data, i * d, d, total);
             for (int c = 0; c < d; c++) {
                 float x;
                 try {
@@ -260,6 +305,10 @@ final class VectorFiles {
                             + "' is '" + shorten(parts[c + 1]) + "', not a finite number");
                 }
                 data[i * d + c] = x;
+            }
+            if (i == v - 1 && !in.lineEnded) {
+                throw new IllegalArgumentException(where + ": the last row has no line end, so the file looks cut"
+                        + " short (a complete word2vec text file ends with a newline)");
             }
         }
         long lineNo = v + 2L;
@@ -327,10 +376,16 @@ final class VectorFiles {
         return w;
     }
 
-    private static WordVectors readBinary(Path file, Bytes in, int v, int d) throws IOException {
+    private static WordVectors readBinary(Path file, Bytes in, int v, int d, long rest) throws IOException {
+        // a record is at least one byte of word, a space and 4·D bytes of floats
+        if ((2 + 4L * d) * v > rest) {
+            throw new IllegalArgumentException("vectors " + file + " (binary): the header declares " + v + " records"
+                    + " of dimension " + d + ", at least " + v + "·(2 + 4·" + d + ") = " + (2 + 4L * d) * v
+                    + " bytes, but the file has " + rest + " after the header");
+        }
         String[] words = new String[v];
         float[] data = new float[v * d];
-        Map<String, Integer> seen = new HashMap<>(v * 2);
+        Map<String, Integer> seen = new HashMap<>(2 * v);
         byte[] word = new byte[256];
         byte[] row = new byte[4 * d];
         ByteBuffer rb = ByteBuffer.wrap(row).order(ByteOrder.LITTLE_ENDIAN);

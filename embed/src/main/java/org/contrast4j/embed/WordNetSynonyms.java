@@ -167,7 +167,7 @@ public final class WordNetSynonyms {
                         n = -1;
                     }
                 }
-                if (n < 1 || f.length < 4 + 2 * n) {
+                if (n < 1 || f.length < 4 + 2L * n) { // long: a w_cnt of 7fffffff must not overflow
                     throw new IllegalArgumentException("WordNet " + file + " line " + lineNo + ": expected "
                             + "'offset lex_filenum ss_type w_cnt word lex_id …' (wndb format), was '"
                             + shorten(line) + "'");

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.nio.file.Path;
+import org.contrast4j.io.AtomicFiles;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
@@ -108,11 +109,26 @@ public final class WordVectors {
         for (int i = 0; i < w.length(); i++) {
             char c = w.charAt(i);
             if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
-                return "'" + w + "' contains whitespace or a control character (U+" + String.format("%04X",
-                        (int) c) + " at position " + i + "): word2vec files separate words by spaces";
+                return "'" + printable(w) + "' contains whitespace or a control character (U+"
+                        + String.format("%04X", (int) c) + " at position " + i + "): word2vec files separate words by"
+                        + " spaces";
             }
         }
         return null;
+    }
+
+    /** {@code w} for a one-line message: control and line-breaking characters as \\uXXXX, at most 60 characters. */
+    static String printable(String w) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < w.length() && b.length() < 60; i++) {
+            char c = w.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085') {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.length() < 60 ? b.toString() : b + "…";
     }
 
     /** Trusted construction from a reader (words and rows already checked). */
@@ -248,9 +264,9 @@ public final class WordVectors {
         return Collections.unmodifiableList(out);
     }
 
-    /** Writes the word2vec text format (see the class comment), atomically (a temporary file renamed over it). */
+    /** Writes the word2vec text format (see the class comment), atomically and durably ({@link AtomicFiles}). */
     public void writeText(Path file) throws IOException {
-        VectorFiles.writeAtomically(file, out -> {
+        AtomicFiles.write(file, out -> {
             int d = dimension();
             float[] v = vectors.data();
             StringBuilder line = new StringBuilder(16 * d + 32);
@@ -269,7 +285,7 @@ public final class WordVectors {
 
     /** Writes the word2vec binary format (see the class comment), atomically. */
     public void writeBinary(Path file) throws IOException {
-        VectorFiles.writeAtomically(file, out -> writeBinary(out));
+        AtomicFiles.write(file, out -> writeBinary(out));
     }
 
     private void writeBinary(OutputStream out) throws IOException {

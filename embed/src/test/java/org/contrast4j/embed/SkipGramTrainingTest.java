@@ -211,9 +211,10 @@ class SkipGramTrainingTest {
         byte[] flipped = bytes.clone();
         flipped[flipped.length - 100] ^= 1;
         Files.write(corrupt, flipped);
-        assertMessage(() -> SkipGramTraining.resume(corrupt, corpus, config), "corrupt skip-gram checkpoint (CRC-32");
+        assertMessage(() -> SkipGramTraining.resume(corrupt, corpus, config),
+                "corrupt or truncated skip-gram checkpoint (CRC-32");
         Files.write(corrupt, Arrays.copyOf(bytes, bytes.length - 1000));
-        assertMessage(() -> SkipGramTraining.resume(corrupt, corpus, config), "truncated skip-gram checkpoint");
+        assertMessage(() -> SkipGramTraining.resume(corrupt, corpus, config), "corrupt or truncated skip-gram");
         Files.writeString(corrupt, "word 1 2 3\n");
         assertMessage(() -> SkipGramTraining.resume(corrupt, corpus, config), "not a contrast4j skip-gram checkpoint");
     }

@@ -1,7 +1,6 @@
 package org.contrast4j.djl.data;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +44,9 @@ public final class Idx {
      *     comment)
      */
     public static LabeledImages read(Path images, Path labels) {
-        return read(bytes(images), images.toString(), bytes(labels), labels.toString());
+        Parsed im = parse(images, IMAGES_MAGIC, "images", "count, rows, cols");
+        Parsed lb = parse(labels, LABELS_MAGIC, "labels", "count");
+        return combine(im, images.toString(), lb, labels.toString());
     }
 
     /**
@@ -56,83 +57,25 @@ public final class Idx {
      * @param labelsName the name used in error messages for {@code labels}
      */
     public static LabeledImages read(InputStream images, String imagesName, InputStream labels, String labelsName) {
-        return read(bytes(images, imagesName), imagesName, bytes(labels, labelsName), labelsName);
+        Parsed im = parse(images, imagesName, IMAGES_MAGIC, "images", "count, rows, cols");
+        Parsed lb = parse(labels, labelsName, LABELS_MAGIC, "labels", "count");
+        return combine(im, imagesName, lb, labelsName);
     }
 
-    private static LabeledImages read(byte[] imageFile, String imagesName, byte[] labelFile, String labelsName) {
-        int[] imageDims = header(imageFile, imagesName, IMAGES_MAGIC, "images", "count, rows, cols");
-        int[] labelDims = header(labelFile, labelsName, LABELS_MAGIC, "labels", "count");
-        int count = imageDims[0];
-        int rows = imageDims[1];
-        int cols = imageDims[2];
-        if (rows == 0 || cols == 0) {
-            throw new IllegalArgumentException(imagesName + ": images of " + rows + "×" + cols
-                    + " pixels: rows and columns must be at least 1");
-        }
-        byte[] pixels = data(imageFile, imagesName, 16, (long) count * rows * cols,
-                count + " images of " + rows + "×" + cols + " pixels");
-        byte[] labels = data(labelFile, labelsName, 8, labelDims[0], labelDims[0] + " labels");
-        if (labels.length != count) {
+    private static LabeledImages combine(Parsed im, String imagesName, Parsed lb, String labelsName) {
+        int count = im.dims[0];
+        if (lb.data.length != count) {
             throw new IllegalArgumentException(imagesName + " has " + count + " images but " + labelsName + " has "
-                    + labels.length + " labels: the counts must be equal");
+                    + lb.data.length + " labels: the counts must be equal");
         }
-        return LabeledImages.wrap(pixels, labels, rows, cols);
+        return LabeledImages.wrap(im.data, lb.data, im.dims[1], im.dims[2]);
     }
 
-    /** Checks the magic number and returns the dimension sizes. */
-    private static int[] header(byte[] file, String name, int magic, String what, String dimNames) {
-        int ndims = magic & 0xFF;
-        String expected = String.format(Locale.ROOT, "0x%08X (unsigned bytes, %d dimension%s: %s)", magic, ndims,
-                ndims == 1 ? "" : "s", dimNames);
-        if (file.length < 4) {
-            throw new IllegalArgumentException(name + ": truncated: " + file.length + " bytes, too short for the "
-                    + "4-byte magic number " + expected);
-        }
-        int found = readInt(file, 0);
-        if (found != magic) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: not an IDX file of %s: magic number 0x%08X, expected %s", name, what, found, expected));
-        }
-        int headerBytes = 4 + 4 * ndims;
-        if (file.length < headerBytes) {
-            throw new IllegalArgumentException(name + ": truncated: " + file.length + " bytes, the header alone needs "
-                    + headerBytes + " (magic number and " + ndims + " dimension sizes)");
-        }
-        int[] dims = new int[ndims];
-        for (int d = 0; d < ndims; d++) {
-            dims[d] = readInt(file, 4 + 4 * d);
-            if (dims[d] < 0) {
-                throw new IllegalArgumentException(name + ": dimension " + d + " (" + dimNames.split(", ")[d]
-                        + ") is negative: " + dims[d]);
-            }
-        }
-        return dims;
+    /** The dimension sizes and the data of one IDX file. */
+    private record Parsed(int[] dims, byte[] data) {
     }
 
-    private static byte[] data(byte[] file, String name, int offset, long expected, String what) {
-        long present = file.length - offset;
-        if (expected > MAX_BYTES) {
-            throw new IllegalArgumentException(name + ": header declares " + what + " = " + expected
-                    + " bytes, more than one array can hold");
-        }
-        if (present < expected) {
-            throw new IllegalArgumentException(name + ": truncated: the header declares " + what + " = " + expected
-                    + " data bytes, only " + present + " present");
-        }
-        if (present > expected) {
-            throw new IllegalArgumentException(name + ": " + (present - expected) + " bytes after the " + what
-                    + " (" + expected + " data bytes) the header declares");
-        }
-        byte[] out = new byte[(int) expected];
-        System.arraycopy(file, offset, out, 0, out.length);
-        return out;
-    }
-
-    private static int readInt(byte[] b, int at) {
-        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
-    }
-
-    private static byte[] bytes(Path file) {
+    private static Parsed parse(Path file, int magic, String what, String dimNames) {
         if (!Files.exists(file)) {
             throw new IllegalArgumentException(file + ": no such file");
         }
@@ -140,34 +83,76 @@ public final class Idx {
             throw new IllegalArgumentException(file + ": not a regular file");
         }
         try (InputStream in = Files.newInputStream(file)) {
-            return bytes(in, file.toString());
+            return parse(in, file.toString(), magic, what, dimNames);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + ")", e);
         }
     }
 
-    /** The whole stream, gunzipped when it starts with the gzip magic bytes 1f 8b. */
-    static byte[] bytes(InputStream raw, String name) {
+    /**
+     * Reads the header first, then exactly the data it declares: the buffer grows with the bytes really present
+     * (a header that declares more than the file holds allocates nothing beyond the file), and bytes after the data
+     * are counted, not stored (up to {@value #EXTRA_COUNTED}, so a decompression bomb neither fills the heap nor
+     * hangs the reader).
+     */
+    private static Parsed parse(InputStream raw, String name, int magic, String what, String dimNames) {
+        int ndims = magic & 0xFF;
+        String expected = String.format(Locale.ROOT, "0x%08X (unsigned bytes, %d dimension%s: %s)", magic, ndims,
+                ndims == 1 ? "" : "s", dimNames);
         try {
-            BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-            in.mark(2);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            boolean gzip = b0 == 0x1f && b1 == 0x8b;
-            InputStream src = gzip ? new GZIPInputStream(in, 1 << 16) : in;
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-            byte[] buf = new byte[1 << 16];
-            long total = 0;
-            for (int r; (r = src.read(buf)) > 0; ) {
-                total += r;
-                if (total > MAX_BYTES) {
-                    throw new IllegalArgumentException(name + ": larger than " + MAX_BYTES + " bytes");
-                }
-                out.write(buf, 0, r);
+            InputStream in = gunzipped(raw);
+            byte[] head = in.readNBytes(4);
+            if (head.length < 4) {
+                throw new IllegalArgumentException(name + ": truncated: " + head.length + " bytes, too short for the "
+                        + "4-byte magic number " + expected);
             }
-            return out.toByteArray();
+            int found = readInt(head, 0);
+            if (found != magic) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT,
+                        "%s: not an IDX file of %s: magic number 0x%08X, expected %s", name, what, found, expected));
+            }
+            byte[] sizes = in.readNBytes(4 * ndims);
+            if (sizes.length < 4 * ndims) {
+                throw new IllegalArgumentException(name + ": truncated: " + (4 + sizes.length) + " bytes, the header"
+                        + " alone needs " + (4 + 4 * ndims) + " (magic number and " + ndims + " dimension sizes)");
+            }
+            int[] dims = new int[ndims];
+            long total = 1;
+            for (int d = 0; d < ndims; d++) {
+                dims[d] = readInt(sizes, 4 * d);
+                if (dims[d] < 0) {
+                    throw new IllegalArgumentException(name + ": dimension " + d + " (" + dimNames.split(", ")[d]
+                            + ") is negative: " + dims[d]);
+                }
+                total = Math.min(total * dims[d], MAX_BYTES + 1); // saturates: 3 sizes of 2^31 overflow a long
+            }
+            String declared;
+            if (ndims == 3) {
+                if (dims[1] == 0 || dims[2] == 0) {
+                    throw new IllegalArgumentException(name + ": images of " + dims[1] + "×" + dims[2]
+                            + " pixels: rows and columns must be at least 1");
+                }
+                declared = dims[0] + " images of " + dims[1] + "×" + dims[2] + " pixels";
+            } else {
+                declared = dims[0] + " labels";
+            }
+            if (total > MAX_BYTES) {
+                throw new IllegalArgumentException(name + ": header declares " + declared + ", more than "
+                        + MAX_BYTES + " bytes, more than one array can hold");
+            }
+            byte[] data = readUpTo(in, (int) total);
+            if (data.length < total) {
+                throw new IllegalArgumentException(name + ": truncated: the header declares " + declared + " = "
+                        + total + " data bytes, only " + data.length + " present");
+            }
+            long extra = countRest(in);
+            if (extra > 0) {
+                throw new IllegalArgumentException(name + ": " + (extra > EXTRA_COUNTED ? "more than "
+                        + EXTRA_COUNTED : extra) + " bytes after the " + declared + " (" + total
+                        + " data bytes) the header declares");
+            }
+            return new Parsed(dims, data);
         } catch (EOFException e) {
             throw new IllegalArgumentException(name + ": truncated gzip stream (" + e.getMessage() + ")", e);
         } catch (ZipException e) {
@@ -175,5 +160,49 @@ public final class Idx {
         } catch (IOException e) {
             throw new UncheckedIOException(name + ": cannot read", e);
         }
+    }
+
+    /** How many bytes after the data are counted before giving up (they are an error either way). */
+    private static final int EXTRA_COUNTED = 1 << 20;
+
+    /** Up to {@code n} bytes, in a buffer that grows with what the stream really holds. */
+    private static byte[] readUpTo(InputStream in, int n) throws IOException {
+        byte[] buf = new byte[Math.min(n, 1 << 16)];
+        int got = 0;
+        while (got < n) {
+            if (got == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+            }
+            int r = in.read(buf, got, buf.length - got);
+            if (r < 0) {
+                break;
+            }
+            got += r;
+        }
+        return got == buf.length ? buf : java.util.Arrays.copyOf(buf, got);
+    }
+
+    /** The bytes left in the stream, counted up to just past {@value #EXTRA_COUNTED}. */
+    private static long countRest(InputStream in) throws IOException {
+        byte[] buf = new byte[1 << 14];
+        long n = 0;
+        for (int r; n <= EXTRA_COUNTED && (r = in.read(buf)) >= 0; ) {
+            n += r;
+        }
+        return n;
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
+    }
+
+    /** The stream, gunzipped when it starts with the gzip magic bytes 1f 8b. */
+    private static InputStream gunzipped(InputStream raw) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
+import org.contrast4j.io.AtomicFiles;
 
 /**
  * Everything a run needs to continue exactly after epoch {@link #epoch}: every parameter, Adam's moments and step
@@ -21,8 +22,9 @@ import java.util.zip.CRC32;
  *
  * <p>File format (big-endian, {@link DataOutputStream}): the magic string, a version, the fingerprint, the epoch,
  * the scalar state, the history, then per parameter its name, shape, its value (floats) and Adam's mean and
- * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicWrite}, so the file on
- * disk is always the last complete checkpoint; a file that fails its checksum is rejected.
+ * variance (doubles); finally the CRC-32 of all preceding bytes. Written with {@link AtomicFiles} (fsync, atomic
+ * rename, fsync of the directory), so the file on disk is always the last complete checkpoint; a file that fails its
+ * checksum is rejected.
  */
 final class Checkpoint {
     private static final String MAGIC = "contrast4j image-trainer checkpoint";
@@ -41,9 +43,9 @@ final class Checkpoint {
     final List<double[]> means;
     final List<double[]> variances;
 
-    private Checkpoint(String fingerprint, int epoch, double logTemperature, long adamSteps, double scalarMean,
-                       double scalarVariance, List<EpochRecord> history, List<String> names, List<long[]> shapes,
-                       List<float[]> values, List<double[]> means, List<double[]> variances) {
+    Checkpoint(String fingerprint, int epoch, double logTemperature, long adamSteps, double scalarMean,
+               double scalarVariance, List<EpochRecord> history, List<String> names, List<long[]> shapes,
+               List<float[]> values, List<double[]> means, List<double[]> variances) {
         this.fingerprint = fingerprint;
         this.epoch = epoch;
         this.logTemperature = logTemperature;
@@ -95,7 +97,7 @@ final class Checkpoint {
     }
 
     void write(Path file) throws IOException {
-        AtomicWrite.write(file, raw -> {
+        AtomicFiles.write(file, raw -> {
             CRC32 crc = new CRC32();
             DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(raw, crc));
             out.writeUTF(MAGIC);
@@ -188,6 +190,10 @@ final class Checkpoint {
             double sm = in.readDouble();
             double sv = in.readDouble();
             int nh = in.readInt();
+            if (nh < 0 || nh > in.available() / (4 + 10 * 8)) {
+                throw new IllegalArgumentException(file + ": corrupt checkpoint (" + nh + " history records, "
+                        + in.available() + " bytes are left)");
+            }
             List<EpochRecord> history = new ArrayList<>();
             for (int i = 0; i < nh; i++) {
                 int e = in.readInt();
@@ -199,6 +205,10 @@ final class Checkpoint {
                         v[9])));
             }
             int np = in.readInt();
+            if (np < 0 || np > in.available() / (2 + 4 + 3 * 4)) {
+                throw new IllegalArgumentException(file + ": corrupt checkpoint (" + np + " parameters, "
+                        + in.available() + " bytes are left)");
+            }
             List<String> names = new ArrayList<>();
             List<long[]> shapes = new ArrayList<>();
             List<float[]> values = new ArrayList<>();
@@ -206,7 +216,12 @@ final class Checkpoint {
             List<double[]> variances = new ArrayList<>();
             for (int k = 0; k < np; k++) {
                 names.add(in.readUTF());
-                long[] shape = new long[in.readInt()];
+                int ndim = in.readInt();
+                if (ndim < 0 || ndim > in.available() / 8) {
+                    throw new IllegalArgumentException(file + ": corrupt checkpoint (parameter " + k + " declares "
+                            + ndim + " dimensions, " + in.available() + " bytes are left)");
+                }
+                long[] shape = new long[ndim];
                 for (int d = 0; d < shape.length; d++) {
                     shape[d] = in.readLong();
                 }

@@ -100,7 +100,7 @@ public final class ImageTrainer {
      */
     public TrainingResult train(Path checkpoint, TrainingListener listener) {
         if (checkpoint != null) {
-            AtomicWrite.checkWritable(checkpoint.toAbsolutePath().getParent());
+            checkWritable(checkpoint.toAbsolutePath().getParent());
         }
         return run(null, checkpoint, listener == null ? new TrainingListener() { } : listener);
     }
@@ -121,7 +121,7 @@ public final class ImageTrainer {
                     + "same options and data (only the epochs may change). Checkpoint: " + saved.fingerprint
                     + "; now: " + fingerprint());
         }
-        AtomicWrite.checkWritable(checkpoint.toAbsolutePath().getParent());
+        checkWritable(checkpoint.toAbsolutePath().getParent());
         return run(saved, checkpoint, listener == null ? new TrainingListener() { } : listener);
     }
 
@@ -248,6 +248,23 @@ public final class ImageTrainer {
     private String fingerprint() {
         return config.fingerprint() + String.format(java.util.Locale.ROOT, ", data={train=%d images crc %08x, "
                 + "test=%d images crc %08x}", train.size(), train.checksum(), test.size(), test.checksum());
+    }
+
+    /**
+     * Checks that files can be created in {@code dir} (creating it if needed) by creating and deleting a temporary
+     * file, so a run fails before training rather than at its first checkpoint.
+     *
+     * @throws IllegalArgumentException naming the directory and the reason
+     */
+    static void checkWritable(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            Path probe = java.nio.file.Files.createTempFile(dir, ".write-check.", ".tmp");
+            java.nio.file.Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new IllegalArgumentException("cannot write to " + dir + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
+        }
     }
 
     /** Fisher–Yates with a generator seeded for this epoch. */

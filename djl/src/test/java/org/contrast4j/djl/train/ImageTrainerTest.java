@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.contrast4j.djl.data.LabeledImages;
+import org.contrast4j.io.AtomicFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,7 +152,7 @@ class ImageTrainerTest {
     @Test
     void failedWriteKeepsThePreviousFile() throws IOException {
         Path target = Files.writeString(dir.resolve("state.bin"), "previous");
-        assertThrows(IOException.class, () -> AtomicWrite.write(target, out -> {
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
             out.write(new byte[100_000]);
             throw new IOException("disk full");
         }));
@@ -159,7 +160,7 @@ class ImageTrainerTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(target), files.toList());
         }
-        AtomicWrite.write(target, out -> out.write("next".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        AtomicFiles.write(target, out -> out.write("next".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         assertEquals("next", Files.readString(target));
     }
 

@@ -1,4 +1,4 @@
-package org.contrast4j.cli;
+package org.contrast4j.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -81,52 +81,53 @@ class NpyTest {
         return p;
     }
 
+    /** The message of the FileFormatException reading {@code p} throws. */
     String error(Path p) {
-        return assertThrows(InputException.class, () -> Npy.read(p)).getMessage();
+        return assertThrows(FileFormatException.class, () -> Npy.read(p)).getMessage();
     }
 
     @Test
     void readsFloat32TwoD() throws IOException {
-        Npy.Array a = Npy.read(file("a.npy", npy(1, 0, dict("<f4", false, "(2, 3)"), f4(1, 2, 3, -4, 5.5f, 6e-8f))));
+        NpyArray a = Npy.read(file("a.npy", npy(1, 0, dict("<f4", false, "(2, 3)"), f4(1, 2, 3, -4, 5.5f, 6e-8f))));
         assertArrayEquals(new int[] {2, 3}, a.shape());
-        assertEquals(Npy.DType.FLOAT32, a.dtype());
-        assertArrayEquals(new float[] {1, 2, 3, -4, 5.5f, 6e-8f}, a.floats());
+        assertEquals(NpyArray.DType.FLOAT32, a.dtype());
+        assertArrayEquals(new float[] {1, 2, 3, -4, 5.5f, 6e-8f}, a.toFloats());
         assertEquals("2×3", a.shapeString());
     }
 
     @Test
     void readsFloat64AsRoundedFloat32() throws IOException {
         double[] v = {1.0 / 3, -2.0 / 7, 1e-30, 123456.789};
-        Npy.Array a = Npy.read(file("a.npy", npy(1, 0, dict("<f8", false, "(4,)"), f8(v))));
-        assertEquals(Npy.DType.FLOAT64, a.dtype());
+        NpyArray a = Npy.read(file("a.npy", npy(1, 0, dict("<f8", false, "(4,)"), f8(v))));
+        assertEquals(NpyArray.DType.FLOAT64, a.dtype());
         float[] want = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             want[i] = (float) v[i];
         }
-        assertArrayEquals(want, a.floats());
+        assertArrayEquals(want, a.toFloats());
     }
 
     @Test
     void keepsFloat64AtFullPrecisionAndWidensFloat32() throws IOException {
         double[] v = {1.0 / 3, -2.0 / 7, 1e-30, 123456.789};
-        Npy.Array a = Npy.read(file("d.npy", npy(1, 0, dict("<f8", false, "(2, 2)"), f8(v))));
-        assertArrayEquals(v, a.doubles(), 0.0);
-        Npy.Array b = Npy.read(file("f.npy", npy(1, 0, dict("<f4", false, "(3,)"), f4(0.1f, -2.5f, 1e-20f))));
-        assertArrayEquals(new double[] {0.1f, -2.5f, 1e-20f}, b.doubles(), 0.0);
-        Npy.Array l = Npy.read(file("l.npy", npy(1, 0, dict("<i8", false, "(1,)"), i8(3))));
-        InputException e = assertThrows(InputException.class, l::doubles);
+        NpyArray a = Npy.read(file("d.npy", npy(1, 0, dict("<f8", false, "(2, 2)"), f8(v))));
+        assertArrayEquals(v, a.toDoubles(), 0.0);
+        NpyArray b = Npy.read(file("f.npy", npy(1, 0, dict("<f4", false, "(3,)"), f4(0.1f, -2.5f, 1e-20f))));
+        assertArrayEquals(new double[] {0.1f, -2.5f, 1e-20f}, b.toDoubles(), 0.0);
+        NpyArray l = Npy.read(file("l.npy", npy(1, 0, dict("<i8", false, "(1,)"), i8(3))));
+        IllegalStateException e = assertThrows(IllegalStateException.class, l::toDoubles);
         assertTrue(e.getMessage().contains("holds int64"), e.getMessage());
     }
 
     @Test
     void readsInt32AndInt64Labels() throws IOException {
-        Npy.Array a = Npy.read(file("l4.npy", npy(1, 0, dict("<i4", false, "(4,)"),
+        NpyArray a = Npy.read(file("l4.npy", npy(1, 0, dict("<i4", false, "(4,)"),
                 i4(0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE))));
-        assertArrayEquals(new long[] {0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE}, a.longs());
-        Npy.Array b = Npy.read(file("l8.npy", npy(1, 0, dict("<i8", false, "(3,)"),
+        assertArrayEquals(new long[] {0, -7, Integer.MAX_VALUE, Integer.MIN_VALUE}, a.toLongs());
+        NpyArray b = Npy.read(file("l8.npy", npy(1, 0, dict("<i8", false, "(3,)"),
                 i8(5, Long.MIN_VALUE, 1L << 40))));
-        assertEquals(Npy.DType.INT64, b.dtype());
-        assertArrayEquals(new long[] {5, Long.MIN_VALUE, 1L << 40}, b.longs());
+        assertEquals(NpyArray.DType.INT64, b.dtype());
+        assertArrayEquals(new long[] {5, Long.MIN_VALUE, 1L << 40}, b.toLongs());
     }
 
     @Test
@@ -135,36 +136,36 @@ class NpyTest {
         for (int i = 0; i < v.length; i++) {
             v[i] = i * 0.5f;
         }
-        Npy.Array a = Npy.read(file("n.npy", npy(1, 0, dict("<f4", false, "(2, 3, 4)"), f4(v))));
+        NpyArray a = Npy.read(file("n.npy", npy(1, 0, dict("<f4", false, "(2, 3, 4)"), f4(v))));
         assertArrayEquals(new int[] {2, 3, 4}, a.shape());
-        assertArrayEquals(v, a.floats());
+        assertArrayEquals(v, a.toFloats());
         assertEquals("[1, 2, 3]", a.index(1 * 12 + 2 * 4 + 3));
     }
 
     @Test
     void readsVersions2And3() throws IOException {
-        Npy.Array a = Npy.read(file("v2.npy", npy(2, 0, dict("<f4", false, "(1, 2)"), f4(1, 2))));
-        assertArrayEquals(new float[] {1, 2}, a.floats());
+        NpyArray a = Npy.read(file("v2.npy", npy(2, 0, dict("<f4", false, "(1, 2)"), f4(1, 2))));
+        assertArrayEquals(new float[] {1, 2}, a.toFloats());
         // version 3.0: UTF-8 header; a non-ASCII character in trailing padding is legal there
-        Npy.Array b = Npy.read(file("v3.npy", npy(3, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}"
+        NpyArray b = Npy.read(file("v3.npy", npy(3, 0, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,)}"
                 + "   \n", f4(3, 4))));
-        assertArrayEquals(new float[] {3, 4}, b.floats());
+        assertArrayEquals(new float[] {3, 4}, b.toFloats());
     }
 
     @Test
     void acceptsHeaderVariantsNumpyAccepts() throws IOException {
         // double quotes, no trailing comma, other key order, Python 2 long suffix, no padding newline
-        Npy.Array a = Npy.read(file("a.npy", npy(1, 0,
+        NpyArray a = Npy.read(file("a.npy", npy(1, 0,
                 "{\"shape\": (2L, 1L), \"fortran_order\": False, \"descr\": \"<f4\"}", f4(7, 8))));
         assertArrayEquals(new int[] {2, 1}, a.shape());
-        assertArrayEquals(new float[] {7, 8}, a.floats());
+        assertArrayEquals(new float[] {7, 8}, a.toFloats());
         // 1-D Fortran order has the same layout as C order
-        Npy.Array b = Npy.read(file("b.npy", npy(1, 0, dict("<f4", true, "(3,)"), f4(1, 2, 3))));
-        assertArrayEquals(new float[] {1, 2, 3}, b.floats());
+        NpyArray b = Npy.read(file("b.npy", npy(1, 0, dict("<f4", true, "(3,)"), f4(1, 2, 3))));
+        assertArrayEquals(new float[] {1, 2, 3}, b.toFloats());
         // a dimension of 0 is a valid (empty) array
-        Npy.Array c = Npy.read(file("c.npy", npy(1, 0, dict("<f4", false, "(0, 5)"), new byte[0])));
+        NpyArray c = Npy.read(file("c.npy", npy(1, 0, dict("<f4", false, "(0, 5)"), new byte[0])));
         assertArrayEquals(new int[] {0, 5}, c.shape());
-        assertEquals(0, c.floats().length);
+        assertEquals(0, c.toFloats().length);
     }
 
     // ------------------------------------------------------------ write
@@ -190,7 +191,7 @@ class NpyTest {
         for (float x : v) {
             assertEquals(Float.floatToRawIntBits(x), Float.floatToRawIntBits(data.getFloat()));
         }
-        assertArrayEquals(v, Npy.read(p).floats());
+        assertArrayEquals(v, Npy.read(p).toFloats());
     }
 
     @Test
@@ -207,9 +208,9 @@ class NpyTest {
             }
             Path p = dir.resolve("rt" + n + ".npy");
             Npy.write(p, shape, v);
-            Npy.Array a = Npy.read(p);
+            NpyArray a = Npy.read(p);
             assertArrayEquals(shape, a.shape());
-            assertArrayEquals(v, a.floats());
+            assertArrayEquals(v, a.toFloats());
         }
         // the header of a 1-D shape is a one-element tuple with its trailing comma
         Npy.write(dir.resolve("one.npy"), new int[] {5}, new float[5]);
@@ -222,7 +223,7 @@ class NpyTest {
         Path p = dir.resolve("x.npy");
         Npy.write(p, new int[] {2}, new float[] {1, 2});
         Npy.write(p, new int[] {3}, new float[] {4, 5, 6});
-        assertArrayEquals(new float[] {4, 5, 6}, Npy.read(p).floats());
+        assertArrayEquals(new float[] {4, 5, 6}, Npy.read(p).toFloats());
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count());
         }
@@ -277,20 +278,49 @@ class NpyTest {
     }
 
     @Test
-    void fortranOrder() throws IOException {
-        Path p = file("A.npy", npy(1, 0, dict("<f4", true, "(2, 3)"), f4(1, 2, 3, 4, 5, 6)));
-        assertEquals(p + ": Fortran-order array (shape 2×3) is not supported: save np.ascontiguousarray(a) instead",
-                error(p));
+    void fortranOrderComesBackInCOrder() throws IOException {
+        // a[i, j] = 10 i + j for a 2×3 array, stored column by column: a[0,0] a[1,0] a[0,1] a[1,1] a[0,2] a[1,2]
+        Path p = file("A.npy", npy(1, 0, dict("<f4", true, "(2, 3)"), f4(0, 10, 1, 11, 2, 12)));
+        NpyArray a = Npy.read(p);
+        assertArrayEquals(new int[] {2, 3}, a.shape());
+        assertArrayEquals(new float[] {0, 1, 2, 10, 11, 12}, a.toFloats());
+        // 2×3×2, a[i, j, k] = 100 i + 10 j + k, Fortran order: i fastest, then j, then k
+        long[] f = new long[12];
+        int at = 0;
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 3; j++) {
+                for (int i = 0; i < 2; i++) {
+                    f[at++] = 100 * i + 10 * j + k;
+                }
+            }
+        }
+        long[] c = new long[12];
+        at = 0;
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 2; k++) {
+                    c[at++] = 100 * i + 10 * j + k;
+                }
+            }
+        }
+        Path q = file("B.npy", npy(1, 0, dict("<i8", true, "(2, 3, 2)"), i8(f)));
+        assertArrayEquals(c, Npy.read(q).toLongs());
     }
 
     @Test
     void bigEndian() throws IOException {
-        Path p = file("A.npy", npy(1, 0, dict(">f4", false, "(1,)"), f4(1)));
-        assertEquals(p + ": big-endian float32 ('>f4') is not supported: save it little-endian, e.g."
-                + " a.astype('<f4')", error(p));
-        Path q = file("B.npy", npy(1, 0, dict(">i8", false, "(1,)"), i8(1)));
-        assertEquals(q + ": big-endian int64 ('>i8') is not supported: save it little-endian, e.g."
-                + " a.astype('<i8')", error(q));
+        ByteBuffer f = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putFloat(1.5f).putFloat(-3);
+        Path p = file("A.npy", npy(1, 0, dict(">f4", false, "(2,)"), f.array()));
+        assertArrayEquals(new float[] {1.5f, -3}, Npy.read(p).toFloats());
+        ByteBuffer l = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putLong(-9000000000L);
+        Path q = file("B.npy", npy(1, 0, dict(">i8", false, "(1,)"), l.array()));
+        assertArrayEquals(new long[] {-9000000000L}, Npy.read(q).toLongs());
+        ByteBuffer d = ByteBuffer.allocate(8).order(ByteOrder.BIG_ENDIAN).putDouble(1.0 / 3);
+        Path r = file("C.npy", npy(1, 0, dict(">f8", false, "(1, 1)"), d.array()));
+        assertArrayEquals(new double[] {1.0 / 3}, Npy.read(r).toDoubles());
+        ByteBuffer i = ByteBuffer.allocate(4).order(ByteOrder.BIG_ENDIAN).putInt(-7);
+        Path t = file("D.npy", npy(1, 0, dict(">i4", false, "(1,)"), i.array()));
+        assertArrayEquals(new int[] {-7}, Npy.read(t).toInts());
     }
 
     @Test
@@ -298,7 +328,7 @@ class NpyTest {
         for (String d : new String[] {"<f2", "|u1", "<c8", "<u4", "|b1", "<U3", "=f4"}) {
             Path p = file("A.npy", npy(1, 0, dict(d, false, "(1,)"), new byte[8]));
             assertEquals(p + ": dtype '" + d + "' is not supported: need float32 '<f4', float64 '<f8', int32 '<i4'"
-                    + " or int64 '<i8'", error(p));
+                    + " or int64 '<i8' (or big-endian '>f4', '>f8', '>i4', '>i8')", error(p));
         }
         Path s = file("S.npy", npy(1, 0, "{'descr': [('x', '<f4'), ('y', '<i4')], 'fortran_order': False,"
                 + " 'shape': (1,), }\n", new byte[8]));
@@ -307,10 +337,15 @@ class NpyTest {
 
     @Test
     void zeroAndFourDimensions() throws IOException {
-        Path p = file("A.npy", npy(1, 0, dict("<f4", false, "()"), f4(1)));
-        assertEquals(p + ": 0-D array (a scalar, shape ()) is not supported: need 1, 2 or 3 dimensions", error(p));
-        Path q = file("B.npy", npy(1, 0, dict("<f4", false, "(1, 1, 1, 2)"), f4(1, 2)));
-        assertEquals(q + ": 4-D array (shape 1×1×1×2) is not supported: need 1, 2 or 3 dimensions", error(q));
+        NpyArray scalar = Npy.read(file("A.npy", npy(1, 0, dict("<f4", false, "()"), f4(1.5f))));
+        assertEquals(0, scalar.ndim());
+        assertEquals("()", scalar.shapeString());
+        assertArrayEquals(new float[] {1.5f}, scalar.toFloats());
+        NpyArray four = Npy.read(file("B.npy", npy(1, 0, dict("<f4", false, "(1, 1, 1, 2)"), f4(1, 2))));
+        assertArrayEquals(new int[] {1, 1, 1, 2}, four.shape());
+        assertEquals("[0, 0, 0, 1]", four.index(1));
+        Path p = file("C.npy", npy(1, 0, dict("<f4", false, "(" + "1, ".repeat(65) + ")"), f4(1)));
+        assertEquals(p + ": bad header: 'shape' has 65 dimensions, at most 64 are allowed", error(p));
     }
 
     @Test
@@ -354,26 +389,53 @@ class NpyTest {
     @Test
     void float64BeyondFloat32RangeIsRejectedNamingTheElement() throws IOException {
         Path p = file("A.npy", npy(1, 0, dict("<f8", false, "(2, 2)"), f8(0, 1, 2, 1e300)));
-        assertEquals(p + ": element [1, 1] = 1.0E300 overflows float32", error(p));
+        NpyArray a = Npy.read(p);
+        assertArrayEquals(new double[] {0, 1, 2, 1e300}, a.toDoubles(), 0.0);
+        assertEquals("element [1, 1] = 1.0E300 overflows float32",
+                assertThrows(ArithmeticException.class, a::toFloats).getMessage());
+        assertEquals(p + ": element [1, 1] = 1.0E300 overflows float32",
+                assertThrows(FileFormatException.class, () -> Npy.readMatrix(p)).getMessage());
     }
 
     @Test
     void missingFileAndDirectory() {
         Path p = dir.resolve("nope.npy");
-        assertEquals(p + ": no such file", error(p));
-        assertEquals(dir + ": is a directory, not a .npy file", error(dir));
+        assertEquals(p + ": no such file",
+                assertThrows(java.nio.file.NoSuchFileException.class, () -> Npy.read(p)).getMessage());
+        assertEquals(dir + ": is a directory, not a .npy file",
+                assertThrows(java.nio.file.FileSystemException.class, () -> Npy.read(dir)).getMessage());
     }
 
     @Test
     void floatsAndLongsNameTheDtypeTheyNeed() throws IOException {
-        Npy.Array ints = Npy.read(file("L.npy", npy(1, 0, dict("<i8", false, "(2,)"), i8(1, 2))));
-        InputException e = assertThrows(InputException.class, ints::floats);
-        assertEquals(dir.resolve("L.npy") + ": holds int64 ('<i8') but embeddings must be float32 ('<f4') or"
-                + " float64 ('<f8')", e.getMessage());
-        Npy.Array floats = Npy.read(file("F.npy", npy(1, 0, dict("<f4", false, "(2,)"), f4(1, 2))));
-        InputException f = assertThrows(InputException.class, floats::longs);
-        assertEquals(dir.resolve("F.npy") + ": holds float32 ('<f4') but labels must be int32 ('<i4') or int64"
-                + " ('<i8')", f.getMessage());
+        Path l = file("L.npy", npy(1, 0, dict("<i8", false, "(2, 1)"), i8(1, 2)));
+        NpyArray ints = Npy.read(l);
+        assertEquals("toFloats() needs a floating-point array, this one holds int64 ('<i8')",
+                assertThrows(IllegalStateException.class, ints::toFloats).getMessage());
+        assertEquals(l + ": holds int64 ('<i8'), a matrix needs float32 ('<f4') or float64 ('<f8')",
+                assertThrows(FileFormatException.class, () -> Npy.readMatrix(l)).getMessage());
+        Path f = file("F.npy", npy(1, 0, dict("<f4", false, "(2,)"), f4(1, 2)));
+        NpyArray floats = Npy.read(f);
+        assertEquals("toLongs() needs an integer array, this one holds float32 ('<f4')",
+                assertThrows(IllegalStateException.class, floats::toLongs).getMessage());
+        assertEquals(f + ": holds float32 ('<f4'), integers need int32 ('<i4') or int64 ('<i8')",
+                assertThrows(FileFormatException.class, () -> Npy.readLongs(f)).getMessage());
+        assertEquals(f + ": is 1-D (shape 2), a matrix needs 2 dimensions (N×D) or 3 (N×M×D)",
+                assertThrows(FileFormatException.class, () -> Npy.readMatrix(f)).getMessage());
+    }
+
+    @Test
+    void deeplyNestedHeaderIsAFormatErrorNotAStackOverflow() throws IOException {
+        Path p = file("N.npy", npy(2, 0, "{'shape': " + "(".repeat(500_000) + "}\n", new byte[0]));
+        assertTrue(error(p).startsWith(p + ": bad header: nested more than 32 deep at character "), error(p));
+    }
+
+    @Test
+    void emptyArrayWithHugeOtherDimensionsIsRead() throws IOException {
+        NpyArray a = Npy.read(file("E.npy", npy(1, 0, dict("<f8", false, "(2147483647, 2147483647, 0)"),
+                new byte[0])));
+        assertEquals(0, a.size());
+        assertEquals("2147483647×2147483647×0", a.shapeString());
     }
 
     @Test

@@ -1,0 +1,55 @@
+package org.contrast4j.cli;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** Hand-built .npy bytes (as the format spec lays them out), for inputs the library's writer does not make. */
+final class NpyBytes {
+    private NpyBytes() {
+    }
+
+    /** magic + version + header length (2 bytes for v1, 4 for v2/v3) + header + data. */
+    static byte[] npy(int major, int minor, String header, byte[] data) {
+        byte[] h = header.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        int lenBytes = major == 1 ? 2 : 4;
+        ByteBuffer b = ByteBuffer.allocate(8 + lenBytes + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, (byte) minor});
+        if (lenBytes == 2) {
+            b.putShort((short) h.length);
+        } else {
+            b.putInt(h.length);
+        }
+        b.put(h).put(data);
+        return b.array();
+    }
+
+    static String dict(String descr, boolean fortran, String shape) {
+        return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape
+                + ", }\n";
+    }
+
+    static byte[] f8(double... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (double x : v) {
+            b.putDouble(x);
+        }
+        return b.array();
+    }
+
+    static byte[] i4(int... v) {
+        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (int x : v) {
+            b.putInt(x);
+        }
+        return b.array();
+    }
+
+    static byte[] i8(long... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            b.putLong(x);
+        }
+        return b.array();
+    }
+}
