@@ -1,6 +1,6 @@
 /**
  * contrast4j core: float32 matrices and the kernel provider, similarities, every contrastive and NCE-family loss
- * with exact gradients, representation metrics, samplers, and the tiled InfoNCE engine (internal, reached through
+ * with exact gradients, representation metrics, samplers, exact top-k search with retrieval metrics and hard-negative mining, and the tiled InfoNCE engine (internal, reached through
  * {@link org.contrast4j.loss.InfoNce}). No runtime dependency beyond EJML (eigenvalues for the effective rank).
  */
 module org.contrast4j.core {
@@ -13,6 +13,7 @@ module org.contrast4j.core {
     exports org.contrast4j.loss;
     exports org.contrast4j.metric;
     exports org.contrast4j.sample;
+    exports org.contrast4j.retrieval;
 
     exports org.contrast4j.internal to
             org.contrast4j.embed, org.contrast4j.experiments, org.contrast4j.djl, org.contrast4j.cli;
