@@ -76,7 +76,7 @@ public final class ExactSearch {
         Prepared p = prepare(queries, corpus, k);
         int[][] ex = exclusions(exclude, queries.rows(), corpus.rows(), "exclude");
         TopKEngine.Raw raw = run(p, k, ex, null);
-        return new TopK(queries.rows(), k, raw.ids(), raw.scores(), raw.found());
+        return new TopK(queries.rows(), k, corpus.rows(), raw.ids(), raw.scores(), raw.found());
     }
 
     /** Validated inputs, prepared for the similarity (normalised copies for COSINE, the inputs for DOT). */

@@ -9,7 +9,8 @@ import org.contrast4j.linalg.Matrix;
  *
  * <p>The ranking is a {@link TopK} from {@link ExactSearch}: every rank comes from the one score the search computed
  * for each (query, row) pair — a relevant row's score is never recomputed another way — and equal scores are ordered
- * by ascending corpus row, never by relevance. Metrics are available at every cutoff k up to the ranking's depth.
+ * by ascending corpus row, never by relevance. Metrics are available at every cutoff k up to the ranking's depth, and at any cutoff when the ranking covers
+ * the whole corpus.
  *
  * <p>Averages run over the evaluated queries: those with at least one relevant row (grade &gt; 0). A query without
  * any is skipped (its per-query values are NaN) and counted by {@link #skippedQueries()}; trec_eval likewise
@@ -93,7 +94,7 @@ public final class RetrievalEvaluation {
     /**
      * The mean of {@code metric} at cutoff {@code k} over the evaluated queries; NaN if there are none.
      *
-     * @throws IllegalArgumentException if k is outside [1, depth]
+     * @throws IllegalArgumentException as {@link #perQuery}
      */
     public double mean(RetrievalMetric metric, int k) {
         double[] v = perQuery(metric, k);
@@ -108,14 +109,15 @@ public final class RetrievalEvaluation {
 
     /**
      * {@code metric} at cutoff {@code k} for every query (index = query row); NaN for a query without relevant
-     * rows.
+     * rows. A cutoff past the depth is allowed when the ranking is {@linkplain TopK#complete() complete} (it ranks
+     * the whole corpus): the ranks past the corpus hold nothing, so Precision@k still divides by k.
      *
-     * @throws IllegalArgumentException if k is outside [1, depth]
+     * @throws IllegalArgumentException if k is outside [1, depth] and the ranking is not complete
      */
     public double[] perQuery(RetrievalMetric metric, int k) {
         Checks.notNull(metric, "metric");
-        Checks.argument(k >= 1 && k <= ranking.k(), "k must be in [1, %d] (the depth of the ranking), was %d",
-                ranking.k(), k);
+        Checks.argument(k >= 1 && (k <= ranking.k() || ranking.complete()),
+                "k must be in [1, %d] (the depth of the ranking), was %d", ranking.k(), k);
         double[] out = new double[qrels.queries()];
         int[] ids = ranking.rawIds();
         int depth = ranking.k();
@@ -126,11 +128,11 @@ public final class RetrievalEvaluation {
                 continue;
             }
             out[q] = switch (metric) {
-                case RECALL -> hits(q, ids, q * depth, k) / (double) r;
-                case PRECISION -> hits(q, ids, q * depth, k) / (double) k;
-                case MRR -> reciprocalRank(q, ids, q * depth, k);
-                case NDCG -> ndcg(q, ids, q * depth, k);
-                case MAP -> averagePrecision(q, ids, q * depth, k, r);
+                case RECALL -> hits(q, ids, q * depth, Math.min(k, depth)) / (double) r;
+                case PRECISION -> hits(q, ids, q * depth, Math.min(k, depth)) / (double) k;
+                case MRR -> reciprocalRank(q, ids, q * depth, Math.min(k, depth));
+                case NDCG -> ndcg(q, ids, q * depth, Math.min(k, depth), k);
+                case MAP -> averagePrecision(q, ids, q * depth, Math.min(k, depth), r);
             };
         }
         return out;
@@ -155,9 +157,10 @@ public final class RetrievalEvaluation {
         return 0;
     }
 
-    private double ndcg(int q, int[] ids, int off, int k) {
+    /** DCG over the first {@code n} ranks, ideal DCG at the cutoff {@code k} ≥ n. */
+    private double ndcg(int q, int[] ids, int off, int n, int k) {
         double dcg = 0;
-        for (int i = 0; i < k; i++) {
+        for (int i = 0; i < n; i++) {
             int g = qrels.gradeUnchecked(q, ids[off + i]);
             if (g > 0) {
                 dcg += g / log2(i + 2);

@@ -15,10 +15,12 @@ public final class TopK {
     private final int[] ids;
     private final float[] scores;
     private final int[] found;
+    private final int corpusSize;
 
-    TopK(int queries, int k, int[] ids, float[] scores, int[] found) {
+    TopK(int queries, int k, int corpusSize, int[] ids, float[] scores, int[] found) {
         this.queries = queries;
         this.k = k;
+        this.corpusSize = corpusSize;
         this.ids = ids;
         this.scores = scores;
         this.found = found;
@@ -32,6 +34,16 @@ public final class TopK {
     /** k, the number of results per query (including −1 padding). */
     public int k() {
         return k;
+    }
+
+    /** M, the number of corpus rows searched. */
+    public int corpusSize() {
+        return corpusSize;
+    }
+
+    /** Whether every query's list ranks the whole corpus (k = M): ranks past k then hold nothing. */
+    public boolean complete() {
+        return k == corpusSize;
     }
 
     /** How many real results query {@code query} has (k unless exclusions left fewer candidates). */

@@ -94,6 +94,18 @@ class RetrievalEvaluationTest {
         assertEquals(1.0 / 3, e.mean(RetrievalMetric.PRECISION, 3), EPS);
         assertEquals(1.0, e.mean(RetrievalMetric.RECALL, 3), EPS);
         assertEquals(1.0, e.mean(RetrievalMetric.NDCG, 3), EPS);
+        assertThrows(IllegalArgumentException.class, () -> e.mean(RetrievalMetric.PRECISION, 4));
+        // a ranking of the whole corpus (k = M = 4) answers any cutoff: nothing past rank 4
+        TopK all = ExactSearch.of(Similarity.DOT).search(column(1), corpus, 4);
+        assertTrue(all.complete());
+        Qrels two = Qrels.builder(1, 4).add(0, 0, 1).add(0, 3, 2).build();
+        RetrievalEvaluation f = RetrievalEvaluation.of(all, two);
+        // ranking [3, 2, 1, 0]: relevant at ranks 1 (grade 2) and 4 (grade 1)
+        assertEquals(2.0 / 10, f.mean(RetrievalMetric.PRECISION, 10), EPS);
+        assertEquals(1.0, f.mean(RetrievalMetric.RECALL, 10), EPS);
+        assertEquals((1 + 2.0 / 4) / 2, f.mean(RetrievalMetric.MAP, 100), EPS);
+        assertEquals((2 + 1 / (Math.log(5) / Math.log(2))) / (2 + 1 / (Math.log(3) / Math.log(2))),
+                f.mean(RetrievalMetric.NDCG, 10), 1e-12);
     }
 
     /** Random graded judgments on integer data (exact scores), against a full sort and the definitions above. */
