@@ -131,6 +131,7 @@ class RetrievalCommandsTest {
         assertEquals((ndcgA + ndcgB) / 2, j.get("ndcg@10").asDouble(), 1e-12);
         assertEquals(((1.0 / 2 + 2.0 / 5 + 3.0 / 8) / 3 + 1.0 / 4) / 2, j.get("map@100").asDouble(), 1e-12);
         assertEquals(2, j.get("queries").asInt());
+        assertFalse(j.has("recall@10") || j.has("precision@100"), "--k replaces the default cutoffs");
 
         // row numbers as ids, no header, no --out: the JSON is printed
         Files.writeString(dir.resolve("rows.tsv"), "1\t7\t1\n");
