@@ -93,10 +93,6 @@ public final class TopK {
         return ids;
     }
 
-    float[] rawScores() {
-        return scores;
-    }
-
     @Override
     public String toString() {
         return "TopK[" + queries + " queries × k = " + k + "]";
