@@ -29,7 +29,9 @@ import picocli.CommandLine.HelpCommand;
  *       ({@link TrainWordsCommand});</li>
  *   <li>{@code contrast4j neighbours --vectors FILE WORD} prints the nearest words by cosine in a word2vec file;</li>
  *   <li>{@code contrast4j compare words --corpus FILE --out DIR} trains every skip-gram objective with the same
- *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors.</li>
+ *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors;</li>
+ *   <li>{@code contrast4j search|evaluate|mine} — exact top-k search, retrieval metrics against qrels, hard-negative
+ *       mining ({@link SearchCommand}, {@link EvaluateCommand}, {@link MineCommand}).</li>
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input
@@ -40,7 +42,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
             ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
-            HelpCommand.class},
+            SearchCommand.class, EvaluateCommand.class, MineCommand.class, HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
                 + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})

@@ -197,8 +197,8 @@ class LossErrorsTest {
     void noCommand() {
         CliTesting.Run r = run();
         assertEquals(2, r.code());
-        assertEquals("contrast4j: missing command: demo, train, loss, metrics, experiment, bench, neighbours, compare"
-                + " (see 'contrast4j --help')",
+        assertEquals("contrast4j: missing command: demo, train, loss, metrics, experiment, bench, neighbours, compare,"
+                + " search, evaluate, mine (see 'contrast4j --help')",
                 r.err().strip());
     }
 }

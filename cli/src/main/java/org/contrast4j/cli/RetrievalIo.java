@@ -1,0 +1,107 @@
+package org.contrast4j.cli;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.StringJoiner;
+
+/** What the retrieval commands (search, evaluate, mine) share: their inputs, the output directory, int64 .npy. */
+final class RetrievalIo {
+    private RetrievalIo() {
+    }
+
+    /** Queries B×D and corpus M×D: float, 2-D, finite, the same D ≥ 1, M ≥ 1. */
+    record Embeddings(InputFiles.Loaded queries, InputFiles.Loaded corpus) {
+        int b() {
+            return queries.dim(0);
+        }
+
+        int m() {
+            return corpus.dim(0);
+        }
+
+        int d() {
+            return corpus.dim(1);
+        }
+    }
+
+    static Embeddings embeddings(Path queries, Path corpus) {
+        InputFiles.Loaded q = InputFiles.embeddings("--queries", queries, false, "2-D, B×D");
+        InputFiles.Loaded c = InputFiles.embeddings("--corpus", corpus, false, "2-D, M×D");
+        if (q.dim(1) != c.dim(1)) {
+            throw new InputException(q.label() + " is " + q.shapeString() + " but " + c.label() + " is "
+                    + c.shapeString() + ": queries and corpus rows must have the same dimension D");
+        }
+        if (c.dim(1) < 1) {
+            throw new InputException(c.label() + " is " + c.shapeString() + ": rows must have at least 1 value");
+        }
+        if (c.dim(0) < 1) {
+            throw new InputException(c.label() + " is " + c.shapeString() + ": the corpus has no rows");
+        }
+        if (q.dim(0) < 1) {
+            throw new InputException(q.label() + " is " + q.shapeString() + ": there are no queries");
+        }
+        return new Embeddings(q, c);
+    }
+
+    /**
+     * Checks before any work that {@code --out DIR} can be written: not a file, and the directory (or the nearest
+     * existing ancestor it would be created in) writable. Creates nothing.
+     */
+    static void checkOut(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new InputException("--out " + out + ": exists and is not a directory");
+        }
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new InputException("--out " + out + ": cannot be created (" + existing + " is not a directory)");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new InputException("--out " + out + ": " + (existing.equals(abs) ? "the directory" : existing)
+                    + " is not writable");
+        }
+    }
+
+    /** Writes a C-order int64 array as a version-1.0 {@code .npy} file, atomically. */
+    static void writeLongs(Path file, int rows, int cols, int[] data) throws IOException {
+        if ((long) rows * cols != data.length) {
+            throw new IllegalStateException(rows + "×" + cols + " needs " + (long) rows * cols + " values, got "
+                    + data.length);
+        }
+        byte[] head = header("<i8", rows, cols);
+        AtomicFiles.write(file, out -> {
+            out.write(head);
+            ByteBuffer buf = ByteBuffer.allocate(8 << 13).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < data.length; i++) {
+                buf.putLong(data[i]);
+                if (!buf.hasRemaining()) {
+                    out.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+            }
+            out.write(buf.array(), 0, buf.position());
+        });
+    }
+
+    /** Magic, version 1.0, header length and the 64-byte-aligned header of a rows×cols array of {@code descr}. */
+    static byte[] header(String descr, int rows, int cols) {
+        StringJoiner j = new StringJoiner(", ", "(", ")");
+        j.add(Integer.toString(rows)).add(Integer.toString(cols));
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + j + ", }";
+        int unpadded = 6 + 2 + 2 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer b = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'}).put((byte) 1).put((byte) 0)
+                .putShort((short) header.length());
+        b.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        return b.array();
+    }
+}
