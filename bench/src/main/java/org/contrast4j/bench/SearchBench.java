@@ -93,7 +93,7 @@ public final class SearchBench {
                         + "\"%s\", \"kernel\": \"%s\", \"threads\": %d, \"search_seconds\": %.4f, \"search_gflops\": "
                         + "%.2f, \"gemm_seconds\": %.4f, \"gemm_gflops\": %.2f, \"efficiency\": %.3f, "
                         + "\"search_cpu_seconds\": %.3f, \"gemm_cpu_seconds\": %.3f}%n",
-                b, m, d, k, sim.name().toLowerCase(Locale.ROOT), Kernels.name(), threads, s, flops / s * 1e-9, g,
+                b, m, d, k, sim.name().toLowerCase(Locale.ROOT), Kernels.kind().id(), threads, s, flops / s * 1e-9, g,
                 flops / g * 1e-9, g / s, median(searchCpu), median(gemmCpu));
     }
 

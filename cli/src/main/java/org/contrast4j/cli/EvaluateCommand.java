@@ -112,8 +112,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
         ObjectNode json = Output.object();
         Output.Table table = new Output.Table()
-                .row("queries", in.queries().array().name() + " (" + in.queries().shapeString() + ")")
-                .row("corpus", in.corpus().array().name() + " (" + in.corpus().shapeString() + ")")
+                .row("queries", in.queries().name() + " (" + in.queries().shapeString() + ")")
+                .row("corpus", in.corpus().name() + " (" + in.corpus().shapeString() + ")")
                 .row("similarity", similarity.name().toLowerCase(Locale.ROOT));
         for (int k : cutoffs) {
             put(json, table, e, RetrievalMetric.RECALL, k);

@@ -150,8 +150,8 @@ final class MineCommand implements Callable<Integer> {
         RetrievalIo.writeLongs(out.resolve("negatives.npy"), in.b(), numNegatives, mined.negativeMatrix());
         Output.writeJson(out.resolve("result.json"), json);
         new Output.Table()
-                .row("queries", in.queries().array().name() + " (" + in.queries().shapeString() + ")")
-                .row("corpus", in.corpus().array().name() + " (" + in.corpus().shapeString() + ")")
+                .row("queries", in.queries().name() + " (" + in.queries().shapeString() + ")")
+                .row("corpus", in.corpus().name() + " (" + in.corpus().shapeString() + ")")
                 .row("miner", miner)
                 .row("negatives found", found + " of " + (long) in.b() * numNegatives)
                 .row("short queries", mined.shortQueries())
@@ -165,14 +165,14 @@ final class MineCommand implements Callable<Integer> {
     private int[] positives(RetrievalIo.Embeddings in) {
         InputFiles.Loaded p = InputFiles.read("--positives", positives);
         if (p.array().dtype().isFloat()) {
-            throw new InputException(p.label() + ": holds " + p.array().dtype().pretty + " ('"
-                    + p.array().dtype().descr + "') but positives must be int32 ('<i4') or int64 ('<i8') corpus rows");
+            throw new InputException(p.label() + ": holds " + p.array().dtype() + " ('"
+                    + p.array().dtype().descr() + "') but positives must be int32 ('<i4') or int64 ('<i8') corpus rows");
         }
         if (p.ndim() != 1) {
             throw new InputException(p.label() + " is " + p.ndim() + "-D (" + p.shapeString()
                     + "): positives must be 1-D, one corpus row per query");
         }
-        long[] v = p.array().longs();
+        long[] v = p.array().toLongs();
         if (v.length != in.b()) {
             throw new InputException(p.label() + " has " + v.length + " positives but " + in.queries().label()
                     + " has " + in.b() + " queries: give one corpus row per query");

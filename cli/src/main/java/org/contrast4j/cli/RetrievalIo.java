@@ -1,12 +1,9 @@
 package org.contrast4j.cli;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.StringJoiner;
+import org.contrast4j.io.Npy;
 
 /** What the retrieval commands (search, evaluate, mine) share: their inputs, the output directory, int64 .npy. */
 final class RetrievalIo {
@@ -69,39 +66,12 @@ final class RetrievalIo {
         }
     }
 
-    /** Writes a C-order int64 array as a version-1.0 {@code .npy} file, atomically. */
+    /** Writes rows×cols ids as a C-order int64 {@code .npy} file, atomically. */
     static void writeLongs(Path file, int rows, int cols, int[] data) throws IOException {
-        if ((long) rows * cols != data.length) {
-            throw new IllegalStateException(rows + "×" + cols + " needs " + (long) rows * cols + " values, got "
-                    + data.length);
+        long[] wide = new long[data.length];
+        for (int i = 0; i < data.length; i++) {
+            wide[i] = data[i];
         }
-        byte[] head = header("<i8", rows, cols);
-        AtomicFiles.write(file, out -> {
-            out.write(head);
-            ByteBuffer buf = ByteBuffer.allocate(8 << 13).order(ByteOrder.LITTLE_ENDIAN);
-            for (int i = 0; i < data.length; i++) {
-                buf.putLong(data[i]);
-                if (!buf.hasRemaining()) {
-                    out.write(buf.array(), 0, buf.position());
-                    buf.clear();
-                }
-            }
-            out.write(buf.array(), 0, buf.position());
-        });
-    }
-
-    /** Magic, version 1.0, header length and the 64-byte-aligned header of a rows×cols array of {@code descr}. */
-    static byte[] header(String descr, int rows, int cols) {
-        StringJoiner j = new StringJoiner(", ", "(", ")");
-        j.add(Integer.toString(rows)).add(Integer.toString(cols));
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + j + ", }";
-        int unpadded = 6 + 2 + 2 + dict.length() + 1;
-        int pad = (64 - unpadded % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'}).put((byte) 1).put((byte) 0)
-                .putShort((short) header.length());
-        b.put(header.getBytes(StandardCharsets.ISO_8859_1));
-        return b.array();
+        Npy.write(file, new int[] {rows, cols}, wide);
     }
 }

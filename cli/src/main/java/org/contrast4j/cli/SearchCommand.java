@@ -3,6 +3,7 @@ package org.contrast4j.cli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.contrast4j.io.Npy;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.retrieval.ExactSearch;
 import org.contrast4j.retrieval.TopK;
@@ -67,11 +68,11 @@ final class SearchCommand implements Callable<Integer> {
         Npy.write(out.resolve("scores.npy"), new int[] {in.b(), k}, top.scoreMatrix());
         double flops = 2.0 * in.b() * in.m() * in.d();
         new Output.Table()
-                .row("queries", in.queries().array().name() + " (" + in.queries().shapeString() + ")")
-                .row("corpus", in.corpus().array().name() + " (" + in.corpus().shapeString() + ")")
+                .row("queries", in.queries().name() + " (" + in.queries().shapeString() + ")")
+                .row("corpus", in.corpus().name() + " (" + in.corpus().shapeString() + ")")
                 .row("k", k)
                 .row("similarity", similarity.name().toLowerCase(java.util.Locale.ROOT))
-                .row("kernel", Kernels.name() + ", " + search.threads() + " worker thread"
+                .row("kernel", Kernels.kind().id() + ", " + search.threads() + " worker thread"
                         + (search.threads() == 1 ? "" : "s"))
                 .row("seconds", seconds)
                 .row("GFLOP/s", flops / seconds / 1e9)

@@ -20,6 +20,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.contrast4j.io.Npy;
+import org.contrast4j.io.NpyArray;
 
 /**
  * {@code search}, {@code evaluate} and {@code mine} in-process, against brute force in double (integer-valued
@@ -88,18 +90,18 @@ class RetrievalCommandsTest {
                 "--similarity", "dot", "--out", out.toString());
         r.assertOk();
         assertTrue(r.out().contains("GFLOP/s"), r.out());
-        Npy.Array ids = Npy.read(out.resolve("ids.npy"));
-        Npy.Array scores = Npy.read(out.resolve("scores.npy"));
-        assertEquals("<i8", ids.dtype().descr);
-        assertEquals("<f4", scores.dtype().descr);
+        NpyArray ids = Npy.read(out.resolve("ids.npy"));
+        NpyArray scores = Npy.read(out.resolve("scores.npy"));
+        assertEquals("<i8", ids.dtype().descr());
+        assertEquals("<f4", scores.dtype().descr());
         assertArrayEquals(new int[] {B, 7}, ids.shape());
         assertArrayEquals(new int[] {B, 7}, scores.shape());
         double[][] s = dots();
         for (int i = 0; i < B; i++) {
             Integer[] order = ranking(s[i]);
             for (int r2 = 0; r2 < 7; r2++) {
-                assertEquals((long) order[r2], ids.longs()[i * 7 + r2]);
-                assertEquals(s[i][order[r2]], scores.floats()[i * 7 + r2], 0.0);
+                assertEquals((long) order[r2], ids.toLongs()[i * 7 + r2]);
+                assertEquals(s[i][order[r2]], scores.toFloats()[i * 7 + r2], 0.0);
             }
         }
     }
@@ -157,8 +159,8 @@ class RetrievalCommandsTest {
                 "--num-negatives", "4", "--range-min", "1", "--range-max", "12", "--margin", "1", "--similarity",
                 "dot", "--out", out.toString());
         r.assertOk();
-        Npy.Array neg = Npy.read(out.resolve("negatives.npy"));
-        assertEquals("<i8", neg.dtype().descr);
+        NpyArray neg = Npy.read(out.resolve("negatives.npy"));
+        assertEquals("<i8", neg.dtype().descr());
         assertArrayEquals(new int[] {B, 4}, neg.shape());
         double[][] s = dots();
         int shortRef = 0;
@@ -175,7 +177,7 @@ class RetrievalCommandsTest {
                 rank++;
             }
             for (int t = 0; t < 4; t++) {
-                assertEquals(t < ok.size() ? ok.get(t) : -1, neg.longs()[i * 4 + t], "query " + i);
+                assertEquals(t < ok.size() ? ok.get(t) : -1, neg.toLongs()[i * 4 + t], "query " + i);
             }
             if (ok.size() < 4) {
                 shortRef++;
