@@ -33,6 +33,7 @@ final class SkipGramWordTrainer implements WordTrainer {
                 List<Epoch> epochs = new ArrayList<>();
                 while (run.epochsDone() < config.epochs()) {
                     SkipGramTraining.Epoch e = run.runEpoch(progress);
+                    WordOptions.checkTrained(objective, e.pairs(), e.epoch());
                     progress.epochDone(e);
                     epochs.add(new Epoch(e.seconds(), e.words(), e.wordsPerSecond(), e.loss()));
                 }

@@ -69,7 +69,7 @@ class TrainImagesCommandTest {
         assertEquals(3, history.get(0).get("epochs").size(), "epochs 0, 1 and the resumed 2");
 
         CliTesting.run(args("--epochs", "3", "--embedding-dim", "8", "--batch-size", "64", "--resume"))
-                .assertBadInput("other settings", "embeddingDim=4", "embeddingDim=8");
+                .assertBadInput("other settings", "--embedding-dim is 8 now, the checkpoint has 4");
     }
 
     @Test
