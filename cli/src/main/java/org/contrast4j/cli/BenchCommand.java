@@ -172,7 +172,7 @@ final class BenchCommand implements Runnable {
             for (int r = -warmup; r < reps; r++) {
                 long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
-                LossResult result = loss.compute(batch);
+                LossResult result = Options.check(null, () -> loss.compute(batch));
                 double s = (System.nanoTime() - t0) / 1e9;
                 double c = (processCpuNanos() - c0) / 1e9;
                 value = result.value();

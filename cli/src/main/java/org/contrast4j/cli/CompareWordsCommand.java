@@ -64,7 +64,7 @@ final class CompareWordsCommand implements Callable<Integer> {
         try {
             prepared = trainer.prepare(text, options.minCount);
         } catch (IllegalArgumentException e) {
-            throw new InputException(options.corpusSource() + ": " + e.getMessage(), e);
+            throw new InputException(options.corpusSource() + ": " + Options.optionNames(e.getMessage()), e);
         }
         options.checkCorpus(text, prepared.vocabularySize(), prepared.tokens());
         OutputDir.prepare("--out", out, "report.html", "compare.json", "vectors-*.bin");

@@ -43,7 +43,7 @@ final class Memory {
         if (x != null) {
             boolean tooLarge = x.bytes > limit * 0.8;
             long suggest = Math.max(x.bytes * 3 / 2, limit * 2);
-            return new Exhausted("out of memory: " + x.what + " need about " + size(x.bytes) + " of heap and this JVM"
+            return new Exhausted("out of memory: " + x.what + " needs about " + size(x.bytes) + " of heap and this JVM"
                     + " may use at most " + size(limit) + "; give it more, e.g. CONTRAST4J_JAVA_OPTS=-Xmx"
                     + gigabytes(suggest) + " ./contrast4j …, or make the job smaller (" + e.getMessage() + ")",
                     tooLarge, e);

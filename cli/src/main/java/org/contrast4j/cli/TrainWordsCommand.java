@@ -89,7 +89,7 @@ final class TrainWordsCommand implements Callable<Integer> {
         try {
             encoded = SkipGramCorpus.ofSentences(text::forEachSentence, options.minCount);
         } catch (IllegalArgumentException e) {
-            throw new InputException(source + ": " + e.getMessage(), e);
+            throw new InputException(source + ": " + Options.optionNames(e.getMessage()), e);
         }
         options.checkCorpus(text, encoded.vocabulary().size(), encoded.tokens());
         SkipGramTraining run;
@@ -103,7 +103,7 @@ final class TrainWordsCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             throw new InputException((resume ? "--resume " + WordOptions.resumeMessage(e.getMessage())
-                    : source + ": " + e.getMessage()), e);
+                    : source + ": " + Options.optionNames(e.getMessage())), e);
         }
         // every input is checked: now the output directory, before the first epoch
         if (resume) {

@@ -161,7 +161,7 @@ class TrainWordsCommandTest {
         CliTesting.run("train", "words", "--corpus", empty.toString(), "--out", out.toString())
                 .assertBadInput("--corpus " + empty, "the corpus is empty");
         CliTesting.run(args(out, "--min-count", "5000"))
-                .assertBadInput("no word occurs at least minCount = 5000 times");
+                .assertBadInput("no word occurs at least --min-count = 5000 times");
         CliTesting.run(args(out, "--num-negatives", "30"))
                 .assertBadInput("the vocabulary has 13 words but neg with k = 30 negatives needs at least k + 1 = 31");
         CliTesting.run(args(out, "--dim", "0")).assertBadInput("--dim must be >= 1, was 0");
