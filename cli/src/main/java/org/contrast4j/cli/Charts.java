@@ -45,11 +45,20 @@ final class Charts {
         return decimals == 0 ? "0" : "0." + "0".repeat(decimals);
     }
 
-    /** The legend below the plot, in rows: it never covers a line, and long series names fit. */
+    /**
+     * The legend below the plot, one series a line: it never covers a line, and long series names fit the width (a
+     * one-row legend of six runs does not fit 560 pixels). Give the chart about 17 pixels of height per series.
+     */
     static XYChart legendBelow(XYChart chart) {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
-                .setLegendLayout(Styler.LegendLayout.Horizontal);
+                .setLegendLayout(Styler.LegendLayout.Vertical);
         return chart;
+    }
+
+    /** A fixed-point number that never reads "-0.000" (a tiny negative rounds to an unsigned zero). */
+    static String fixed(double v, int decimals) {
+        String s = String.format(Locale.ROOT, "%." + decimals + "f", v);
+        return s.matches("-0\\.?0*") ? s.substring(1) : s;
     }
 
     /** A number for a label or a sentence: at most {@code significant} digits, no trailing zeros (0.05, not 0.0500). */

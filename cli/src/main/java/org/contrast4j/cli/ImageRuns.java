@@ -171,11 +171,11 @@ final class ImageRuns {
         out.println("-".repeat(head.length()));
         for (RunSummary s : runs) {
             Evaluation e = s.evaluation();
-            out.println(String.format(Locale.ROOT, "%-16s %-15s %6s %4d %6.3f %6.3f %6.3f %7.3f %6.2f %8.1f %7.1f",
+            out.println(String.format(Locale.ROOT, "%-16s %-15s %6s %4d %6.3f %6.3f %6s %7s %6.2f %8.1f %7.1f",
                     s.name(), s.objective() == null ? "-" : s.objective(),
                     s.temperature() == null ? "-" : Charts.compact(s.temperature(), 3),
-                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), e.alignment(), e.uniformity(),
-                    e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
+                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), Charts.fixed(e.alignment(), 3),
+                    Charts.fixed(e.uniformity(), 3), e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
         }
         out.flush();
     }

@@ -92,11 +92,11 @@ final class Report {
         for (RunSummary s : runs) {
             Evaluation e = s.evaluation();
             t.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%.3f</td>"
-                            + "<td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td></tr>\n",
+                            + "<td>%.3f</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.1f</td><td>%.1f</td></tr>\n",
                     esc(s.name()), s.objective() == null ? "—" : esc(s.objective()),
                     s.temperature() == null ? "—" : Charts.compact(s.temperature(), 3),
-                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), e.alignment(), e.uniformity(),
-                    e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
+                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), Charts.fixed(e.alignment(), 3),
+                    Charts.fixed(e.uniformity(), 3), e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
         }
         return t.append("</table>\n").toString();
     }
@@ -197,7 +197,8 @@ final class Report {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(W).height(H + 40).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        XYChart c = new XYChartBuilder().width(W).height(H + 110).title(title).xAxisTitle(x).yAxisTitle(y)
+                .build();
         Charts.legendBelow(c);
         c.getStyler().setChartBackgroundColor(Color.WHITE)
                 .setMarkerSize(6).setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD,
