@@ -12,37 +12,52 @@ final class Charts {
     }
 
     /**
-     * Tick labels of {@code chart}'s y axis with as many decimals as its data's range needs (about five ticks over the
-     * range: a range of 0.3 gets "0.05"-style labels with two decimals, never ".05").
+     * Tick labels with the precision the data need, on both axes: up to as many decimals as ticks a twentieth of the
+     * range apart need, printed only when they are not zeros ({@code 0.05}, {@code 0.1}, never {@code .05} or the
+     * 16 digits of a double, which XChart prints at the ends of an axis whose ticks it cannot label uniquely). An x
+     * axis of whole numbers (epochs) is left to XChart.
      */
     static XYChart ticks(XYChart chart) {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
+        double ylo = Double.POSITIVE_INFINITY;
+        double yhi = Double.NEGATIVE_INFINITY;
+        double xlo = Double.POSITIVE_INFINITY;
+        double xhi = Double.NEGATIVE_INFINITY;
+        boolean integerX = true;
         for (XYSeries s : chart.getSeriesMap().values()) {
             for (double y : s.getYData()) {
                 if (Double.isFinite(y)) {
-                    lo = Math.min(lo, y);
-                    hi = Math.max(hi, y);
+                    ylo = Math.min(ylo, y);
+                    yhi = Math.max(yhi, y);
+                }
+            }
+            for (double x : s.getXData()) {
+                if (Double.isFinite(x)) {
+                    xlo = Math.min(xlo, x);
+                    xhi = Math.max(xhi, x);
+                    integerX &= x == Math.rint(x);
                 }
             }
         }
-        if (lo <= hi && !chart.getStyler().isYAxisLogarithmic()) {
-            chart.getStyler().setYAxisDecimalPattern(pattern(decimals(lo, hi)));
+        if (ylo <= yhi && !chart.getStyler().isYAxisLogarithmic()) {
+            chart.getStyler().setYAxisDecimalPattern(pattern(decimals(ylo, yhi)));
+        }
+        if (xlo <= xhi && !integerX && !chart.getStyler().isXAxisLogarithmic()) {
+            chart.getStyler().setXAxisDecimalPattern(pattern(decimals(xlo, xhi)));
         }
         return chart;
     }
 
-    /** Decimals for ticks about a fifth of the range apart (at least one digit changes from tick to tick). */
+    /** Decimals enough for ticks a twentieth of the range apart (XChart's steps are never finer), plus one. */
     static int decimals(double lo, double hi) {
         double range = hi - lo;
         double scale = Math.max(Math.abs(lo), Math.abs(hi));
-        double step = range > 1e-12 * Math.max(1, scale) ? range / 5 : Math.max(scale, 1e-12) / 5;
-        return (int) Math.max(0, Math.min(8, Math.ceil(-Math.log10(step))));
+        double step = range > 1e-12 * Math.max(1, scale) ? range / 20 : Math.max(scale, 1e-12) / 20;
+        return (int) Math.max(1, Math.min(8, Math.ceil(-Math.log10(step)) + 1));
     }
 
-    /** A DecimalFormat pattern with {@code decimals} digits after the point and a leading zero. */
+    /** A DecimalFormat pattern: a leading zero, up to {@code decimals} digits after the point, trailing zeros dropped. */
     static String pattern(int decimals) {
-        return decimals == 0 ? "0" : "0." + "0".repeat(decimals);
+        return "0." + "#".repeat(decimals);
     }
 
     /**

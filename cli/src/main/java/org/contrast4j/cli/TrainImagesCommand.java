@@ -160,8 +160,12 @@ final class TrainImagesCommand implements Callable<Integer> {
         try (ImageRuns.Progress progress = ImageRuns.progress(name, (long) config.epochs()
                 * (train.size() / config.batchSize()), noProgress, err)) {
             result = resume ? trainer.resume(checkpoint, progress) : trainer.train(checkpoint, progress);
-        } catch (IllegalStateException diverged) {
-            throw new InputException(diverged.getMessage(), diverged);
+        } catch (IllegalStateException e) {
+            // a diverged run is the settings' fault (the message says which to change); anything else is a defect
+            if (e.getMessage() != null && e.getMessage().contains(" objective became ")) {
+                throw new InputException(e.getMessage(), e);
+            }
+            throw e;
         }
         List<RunSummary> runs = new ArrayList<>();
         runs.add(ImageRuns.summary(name, result));

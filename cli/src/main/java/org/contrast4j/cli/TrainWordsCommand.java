@@ -118,8 +118,12 @@ final class TrainWordsCommand implements Callable<Integer> {
             SkipGramTraining.Epoch e;
             try {
                 e = run.runEpoch(progress);
-            } catch (IllegalStateException diverged) {
-                throw new InputException(diverged.getMessage(), diverged);
+            } catch (IllegalStateException x) {
+                // a diverged run is the settings' fault (the message says which to change); anything else is a defect
+                if (x.getMessage() != null && x.getMessage().startsWith("training diverged")) {
+                    throw new InputException(x.getMessage(), x);
+                }
+                throw x;
             }
             WordOptions.checkTrained(source, e.pairs(), e.epoch());
             run.checkpoint(checkpoint);

@@ -205,11 +205,23 @@ final class WordOptions {
         if (synonyms == null) {
             return WordNetSynonyms.embedded();
         }
+        List<String[]> pairs;
         try {
-            return Files.isDirectory(synonyms) ? WordNetSynonyms.load(synonyms) : WordNetSynonyms.readPairs(synonyms);
+            pairs = Files.isDirectory(synonyms) ? WordNetSynonyms.load(synonyms) : WordNetSynonyms.readPairs(synonyms);
         } catch (IllegalArgumentException e) {
             throw new InputException("--synonyms " + e.getMessage(), e);
         }
+        // what the evaluation after training would refuse, refused now
+        if (pairs.isEmpty()) {
+            throw new InputException("--synonyms " + synonyms + ": holds no pair (lines 'word word')");
+        }
+        for (int p = 0; p < pairs.size(); p++) {
+            if (pairs.get(p)[0].equals(pairs.get(p)[1])) {
+                throw new InputException("--synonyms " + synonyms + ": pair " + (p + 1) + " holds the same word twice: '"
+                        + pairs.get(p)[0] + "'");
+            }
+        }
+        return pairs;
     }
 
     /** The analogy evaluation of {@code vectors} on the questions given (or the embedded set). */

@@ -281,6 +281,12 @@ class CliBehaviourTest {
         badAndNothingWritten(out, new String[] {"compare", "words", "--corpus", corpus.toString(), "--min-count",
             "1", "--questions", questions.toString(), "--out", out.toString()}, "line 2");
 
+        Path samePair = Files.writeString(dir.resolve("same.txt"), "apple pear\nplum plum\n");
+        badAndNothingWritten(out, words(out, "--synonyms", samePair.toString()), "--synonyms", "pair 2",
+                "the same word twice");
+        Path noPair = Files.writeString(dir.resolve("none.txt"), "# nothing\n");
+        badAndNothingWritten(out, words(out, "--synonyms", noPair.toString()), "holds no pair");
+
         CliTesting.category("train/compare words: corpus not UTF-8 text");
         byte[] random = new byte[20_000];
         new Random(3).nextBytes(random);
