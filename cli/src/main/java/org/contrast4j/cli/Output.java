@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,19 +65,6 @@ final class Output {
             parts.add(key + " " + value);
         }
         return String.join(", ", parts);
-    }
-
-    /** Creates {@code dir} (and its parents) unless it exists; a file in its place is bad input. */
-    static void directory(String option, Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new InputException(option + " " + dir + ": exists and is not a directory");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new InputException(option + " " + dir + ": cannot create the directory (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + ")", e);
-        }
     }
 
     /** A number for people: 7 significant digits, plain notation when reasonable. */

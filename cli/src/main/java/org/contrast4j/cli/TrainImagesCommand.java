@@ -143,7 +143,21 @@ final class TrainImagesCommand implements Callable<Integer> {
         // the data against the settings, and the checkpoint against both, before anything is written
         ImageTrainer trainer = Options.check("--data " + data, () -> new ImageTrainer(config, train, test));
         if (resume) {
-            int done = Options.check("--resume", () -> trainer.checkResume(checkpoint));
+            int done;
+            try {
+                done = trainer.checkResume(checkpoint);
+            } catch (IllegalArgumentException e) {
+                // "hiddenDim is 8 now, the checkpoint has 4" → "--hidden-dim is 8 now, …"
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<=: |; )([a-z][A-Za-z]*) is ")
+                        .matcher(e.getMessage());
+                StringBuilder sb = new StringBuilder();
+                while (m.find()) {
+                    m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(Options.option(m.group(1))
+                            + " is "));
+                }
+                m.appendTail(sb);
+                throw new InputException("--resume: " + sb, e);
+            }
             if (done > config.epochs()) {
                 throw new InputException("--resume: " + checkpoint + " has " + done + " epochs done, more than --epochs "
                         + config.epochs() + " (ask for " + done + " or more)");

@@ -158,7 +158,12 @@ public final class ImageTrainer {
         for (var e : b.entrySet()) {
             String before = a.get(e.getKey());
             if (!e.getValue().equals(before)) {
-                diff.add(e.getKey() + " is " + e.getValue() + " now, the checkpoint has " + (before == null ? "none"
+                String name = switch (e.getKey()) {
+                    case "train" -> "the training data";
+                    case "test" -> "the test data";
+                    default -> e.getKey();
+                };
+                diff.add(name + " is " + e.getValue() + " now, the checkpoint has " + (before == null ? "none"
                         : before));
             }
         }
