@@ -266,7 +266,7 @@ final class Report {
         withTau.sort(Comparator.comparingDouble(RunSummary::temperature));
         XYChart c = chart("Effective negatives vs temperature", "τ (log scale)",
                 "effective negatives");
-        c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        c.getStyler().setXAxisLogarithmic(true);
         double[] xs = withTau.stream().mapToDouble(RunSummary::temperature).toArray();
         double[] ys = withTau.stream().mapToDouble(r -> r.evaluation().effectiveNegatives()).toArray();
         if (xs.length >= 2) {
@@ -280,6 +280,15 @@ final class Report {
                         .effectiveNegatives().mean();
             }
             c.addSeries(main.name() + " outputs at each τ", grid, eff).setMarker(SeriesMarkers.CIRCLE);
+        }
+        // a log axis only across more than a decade: within one it would carry no tick label at all
+        double lo = c.getSeriesMap().values().stream().flatMapToDouble(x -> java.util.Arrays.stream(x.getYData()))
+                .filter(v -> v > 0).min().orElse(1);
+        double hi = c.getSeriesMap().values().stream().flatMapToDouble(x -> java.util.Arrays.stream(x.getYData()))
+                .max().orElse(1);
+        if (hi > 10 * lo) {
+            c.getStyler().setYAxisLogarithmic(true);
+            c.setYAxisTitle("effective negatives (log scale)");
         }
         return c;
     }
