@@ -24,7 +24,9 @@ final class Options {
         try {
             setter.accept(value);
         } catch (IllegalArgumentException e) {
-            throw new InputException(option + " " + text(value) + ": " + e.getMessage(), e);
+            // "hiddenDim must be >= 1, was 0" → "--hidden-dim must be >= 1, was 0"; else "--opt VALUE: message"
+            String m = optionNames(e.getMessage());
+            throw new InputException(m.startsWith(option + " ") ? m : option + " " + text(value) + ": " + m, e);
         }
     }
 

@@ -348,9 +348,9 @@ class CliBehaviourTest {
         badAndNothingWritten(out, concat(base, "--batch-size", "500"), "--data", "batch size 500 is larger than the 300"
                 + " training images");
         CliTesting.category("train images: option values (named as options)");
-        badAndNothingWritten(out, concat(base, "--hidden-dim", "0"), "--hidden-dim 0");
-        badAndNothingWritten(out, concat(base, "--learning-rate", "-1"), "--learning-rate -1.0");
-        badAndNothingWritten(out, concat(base, "--crop-scale-min", "2"), "--crop-scale-min 2.0");
+        badAndNothingWritten(out, concat(base, "--hidden-dim", "0"), "--hidden-dim must be >= 1, was 0");
+        badAndNothingWritten(out, concat(base, "--learning-rate", "-1"), "--learning-rate must be > 0");
+        badAndNothingWritten(out, concat(base, "--crop-scale-min", "2"), "--crop-scale-min must be in (0, 1], was 2.0");
         badAndNothingWritten(out, concat(base, "--objective", "alignment-only", "--learnable-temperature"),
                 "--learnable-temperature", "has no temperature to learn");
         badAndNothingWritten(out, concat(base, "--lr", "0.1"), "Unknown option", "--lr");
