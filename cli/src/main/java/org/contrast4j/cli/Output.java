@@ -67,6 +67,14 @@ final class Output {
         return String.join(", ", parts);
     }
 
+    /**
+     * Prepares {@code dir} as an output directory ({@link OutputDir#prepare}: created, checked writable, removed again
+     * if the run fails) for a command that names no files of its own to clear.
+     */
+    static void directory(String option, Path dir) {
+        OutputDir.prepare(option, dir);
+    }
+
     /** A number for people: 7 significant digits, plain notation when reasonable. */
     static String number(double v) {
         if (v == 0 || !Double.isFinite(v)) {
