@@ -32,7 +32,7 @@ gzip -dc "$root/core/src/main/resources/org/contrast4j/embed/questions-words.txt
 
 echo "corpus $corpus: $(wc -w < "$corpus") words; threads $threads, epochs $epochs, seed $seed" >&2
 echo "contrast4j train words --objective $objective …" >&2
-"$root/contrast4j" train words --corpus "$corpus" --objective "$objective" --negatives 5 --dim 100 --window 5 \
+"$root/contrast4j" train words --corpus "$corpus" --objective "$objective" --num-negatives 5 --dim 100 --window 5 \
     --epochs "$epochs" --min-count 5 --sample 1e-4 --threads "$threads" --seed "$seed" \
     --questions "$questions" --out "$out/contrast4j-$objective" > "$out/contrast4j-$objective.log"
 echo "gensim Word2Vec …" >&2

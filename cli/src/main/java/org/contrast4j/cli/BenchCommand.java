@@ -112,9 +112,9 @@ final class BenchCommand implements Runnable {
         boolean symmetric;
 
         @Option(names = "--threads", paramLabel = "T",
-                description = "Tiled-engine threads, >= 1 (default: available processors; the dense engine is"
+                description = "Tiled-engine threads, >= 1 (default 1; the dense engine is"
                         + " single-threaded).")
-        Integer threads;
+        int threads = 1;
 
         @Option(names = "--engine", paramLabel = "E", converter = EngineConverter.class,
                 completionCandidates = EngineNames.class,
@@ -153,16 +153,16 @@ final class BenchCommand implements Runnable {
             if (warmup < 0) {
                 throw new InputException("--warmup must be >= 0, was " + warmup);
             }
-            InfoNce.Builder b = InfoNce.builder().temperature(0.1).symmetric(symmetric).engine(engine);
-            if (threads != null) {
-                if (threads < 1) {
-                    throw new InputException("--threads must be >= 1, was " + threads);
-                }
-                b.threads(threads);
+            if (threads < 1) {
+                throw new InputException("--threads must be >= 1, was " + threads);
             }
-            InfoNce loss = b.build();
-            int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            InfoNce loss = InfoNce.builder().temperature(0.1).symmetric(symmetric).engine(engine).threads(threads)
+                    .build();
+            int workers = threads;
             Engine used = engine.resolve(n, false);
+            // inputs and their gradients; the dense engine also holds N×N logits, probabilities and their gradient
+            Memory.expect(4L * 4 * n * dim + (used == Engine.DENSE ? 3L * 4 * n * n : 0), "a " + n + "×" + dim
+                    + (used == Engine.DENSE ? " dense" : "") + " InfoNCE benchmark");
             Batch batch = Batch.of(Matrix.of(n, dim, inputs(n, dim, seed, 0)),
                     Matrix.of(n, dim, inputs(n, dim, seed, 1)));
             PrintWriter err = spec.commandLine().getErr();
@@ -172,7 +172,7 @@ final class BenchCommand implements Runnable {
             for (int r = -warmup; r < reps; r++) {
                 long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
-                LossResult result = loss.compute(batch);
+                LossResult result = Options.check(null, () -> loss.compute(batch));
                 double s = (System.nanoTime() - t0) / 1e9;
                 double c = (processCpuNanos() - c0) / 1e9;
                 value = result.value();
@@ -191,7 +191,7 @@ final class BenchCommand implements Runnable {
             long rss = peakRss();
 
             Output.Table t = new Output.Table()
-                    .row("loss", loss.toString())
+                    .row("loss", Output.settings(loss))
                     .row("inputs", n + "×" + dim + " anchors and positives, seed " + seed)
                     .row("engine", used.name().toLowerCase(Locale.ROOT))
                     .row("kernel", Kernels.kind().id())

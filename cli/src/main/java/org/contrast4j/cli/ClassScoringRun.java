@@ -37,8 +37,9 @@ final class ClassScoringRun {
 
     static void run(LossCommand c) throws IOException {
         ClassScoringLoss built = build(c);
-        Inputs in = load(c);
-        ClassLossResult result = built.compute(in.batch);
+        Inputs in = Options.check(null, () -> load(c));
+        OutputDir.prepare("--out", c.out, LossCommand.OUTPUTS);
+        ClassLossResult result = Options.check(null, () -> built.compute(in.batch));
         write(c, built, in, result);
     }
 
@@ -47,7 +48,7 @@ final class ClassScoringRun {
             case SOFTMAX -> {
                 FullSoftmax.Builder b = FullSoftmax.builder();
                 LossCommand.set("--reduction", c.reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case NCE -> {
                 Nce.Builder b = Nce.builder();
@@ -55,19 +56,19 @@ final class ClassScoringRun {
                 LossCommand.set("--log-normaliser", c.logNormaliser, b::logNormaliser);
                 LossCommand.set("--learnable-log-normaliser", c.learnableLogNormaliser, b::learnableLogNormaliser);
                 LossCommand.set("--reduction", c.reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case NEG -> {
                 NegativeSampling.Builder b = NegativeSampling.builder();
                 LossCommand.set("--remove-accidental-hits", c.removeAccidentalHits, b::removeAccidentalHits);
                 LossCommand.set("--reduction", c.reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case SAMPLED_SOFTMAX -> {
                 SampledSoftmax.Builder b = SampledSoftmax.builder();
                 LossCommand.set("--remove-accidental-hits", c.removeAccidentalHits, b::removeAccidentalHits);
                 LossCommand.set("--reduction", c.reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             default -> throw new IllegalStateException(c.loss.key + " is not a class-scoring loss");
         };
@@ -141,7 +142,6 @@ final class ClassScoringRun {
     private static void write(LossCommand c, ClassScoringLoss built, Inputs in, ClassLossResult result)
             throws IOException {
         Path out = c.out;
-        Output.directory("--out", out);
         List<String> written = new ArrayList<>();
         ObjectNode gradFiles = Output.object();
         ClassBatch batch = in.batch;
@@ -192,8 +192,8 @@ final class ClassScoringRun {
 
         Output.Table t = new Output.Table()
                 .row("loss", c.loss.key)
-                .row("config", built.toString())
-                .row("batch", batch.toString())
+                .row("settings", Output.settings(built))
+                .row("batch", Output.settings(batch))
                 .row("value", result.value())
                 .row("rows", result.perRow().length)
                 .row("touched classes", result.classGradient().size() + " of " + batch.classCount());

@@ -59,14 +59,15 @@ final class CompareWordsCommand implements Callable<Integer> {
         List<String[]> pairs = options.synonymPairs();
         TextCorpus text = options.corpus();
         Path out = options.out;
-        Output.directory("--out", out);
 
         WordTrainer.Prepared prepared;
         try {
             prepared = trainer.prepare(text, options.minCount);
         } catch (IllegalArgumentException e) {
-            throw new InputException(options.corpusSource() + ": " + e.getMessage(), e);
+            throw new InputException(options.corpusSource() + ": " + Options.optionNames(e.getMessage()), e);
         }
+        options.checkCorpus(text, prepared.vocabularySize(), prepared.tokens());
+        OutputDir.prepare("--out", out, "report.html", "compare.json", "vectors-*.bin");
         WordTrainer.Settings settings = options.settings();
         List<WordsReport.Row> rows = new ArrayList<>();
         for (String objective : objs) {

@@ -49,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "PyTorch threads (default: 1; small tensors run faster on one thread, see the README).")
     int threads = 1;
 
-    @Option(names = "--no-progress", description = "No progress bars.")
+    @Option(names = "--no-progress", description = "No progress bars (the epoch lines stay; bars are drawn only when"
+            + " stderr is a terminal).")
     boolean noProgress;
 
     @Override
@@ -58,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new InputException("--epochs must be >= 1, was " + epochs);
         }
-        ImageRuns.outputDirectory("--out", out);
+        OutputDir.prepare("--out", out, ImageRuns.OUTPUTS);
         PrintWriter err = spec.commandLine().getErr();
         long start = System.nanoTime();
         LabeledImages train = embedded("train");
@@ -82,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
         runs.add(run("alignment-only", base.toBuilder().objective(Objective.ALIGNMENT_ONLY).build(), train, test,
                 err).summary);
         runs.add(untrained);
-        runs.add(ImageRuns.rawPixels(train, test, base, noProgress, err));
+        runs.add(ImageRuns.rawPixels(train, test, base, false, err));
         PrintWriter o = spec.commandLine().getOut();
         ImageRuns.table(o, runs);
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -90,12 +91,13 @@ final class DemoCommand implements Callable<Integer> {
                         + "and %d test images (Xiao, Rasul &amp; Vollgraf 2017, MIT licence, Zalando Research). "
                         + "Encoder: MLP 784→%d→%d→<b>%d</b> (the representation evaluated), projection head "
                         + "%d→%d→%d (the space the loss acts on); two SimCLR views per image (random resized crop, "
-                        + "flip, shift, noise, erasing); batches of %d images (%d views), Adam lr %s, %d epochs, seed "
+                        + "flip, shift, noise, erasing); batches of %d images (%d views), Adam learning rate %s, %s, seed "
                         + "%d. kNN: k = %d, cosine, test images against the training images; linear probe: "
                         + "multinomial logistic regression, %d full-batch Adam steps on standardised features. Total "
                         + "wall time %.0f s.", train.size(), test.size(), base.hiddenDim(), base.hiddenDim(),
                 base.embeddingDim(), base.embeddingDim(), base.headHiddenDim(), base.projectionDim(),
-                base.batchSize(), 2 * base.batchSize(), base.learningRate(), base.epochs(), base.seed(),
+                base.batchSize(), 2 * base.batchSize(), Output.number(base.learningRate()),
+                Charts.count(base.epochs(), "epoch"), base.seed(),
                 base.knnK(), base.probeSteps(), seconds);
         ImageRuns.write(out, runs, new Report("contrast4j demo: contrastive learning on Fashion-MNIST", settings,
                 MAIN, test.size()));
@@ -117,15 +119,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private ImageTrainerRun run(String name, TrainingConfig c, LabeledImages train, LabeledImages test,
                                 PrintWriter err) {
-        ImageRuns.Bar bar = noProgress ? null : new ImageRuns.Bar(name, (long) c.epochs() * (train.size()
-                / c.batchSize()));
-        try {
-            var result = new org.contrast4j.djl.train.ImageTrainer(c, train, test).train(null, bar);
+        try (ImageRuns.Progress progress = ImageRuns.progress(name, (long) c.epochs() * (train.size()
+                / c.batchSize()), noProgress, err)) {
+            var result = new org.contrast4j.djl.train.ImageTrainer(c, train, test).train(null, progress);
             return new ImageTrainerRun(ImageRuns.summary(name, result), ImageRuns.untrained(result));
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
         }
     }
 

@@ -51,7 +51,6 @@ final class ExperimentCommand implements Runnable {
         o.println(title);
         table.print(o);
         if (dir != null) {
-            Output.directory("--out", dir);
             Path file = dir.resolve("result.json");
             Output.writeJson(file, json);
             o.println("wrote " + file);

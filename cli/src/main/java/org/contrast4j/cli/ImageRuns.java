@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -49,15 +48,88 @@ final class ImageRuns {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** Creates {@code dir} and checks that files can be written there, before any training. */
-    static void outputDirectory(String option, Path dir) {
-        Output.directory(option, dir);
-        try {
-            Path probe = Files.createTempFile(dir, ".write-check.", ".tmp");
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new InputException(option + " " + dir + ": cannot write there (" + e.getClass().getSimpleName()
-                    + ": " + e.getMessage() + ")", e);
+    /** The files an image run writes into its output directory (see {@link #write}). */
+    static final String[] OUTPUTS = {"summary.json", "history.json", "report.html"};
+
+    /** {@link #OUTPUTS} and {@code more}. */
+    static String[] outputsAnd(String... more) {
+        String[] all = java.util.Arrays.copyOf(OUTPUTS, OUTPUTS.length + more.length);
+        System.arraycopy(more, 0, all, OUTPUTS.length, more.length);
+        return all;
+    }
+
+    /** Number of classes of Fashion-MNIST (labels 0…9). */
+    static final int CLASSES = org.contrast4j.djl.data.FashionMnist.CLASS_NAMES.size();
+
+    /**
+     * Refuses labels outside 0…9: the data are read as Fashion-MNIST, and a label the other set never has would
+     * train silently to a kNN accuracy of 0.
+     */
+    static void checkLabels(String what, LabeledImages set) {
+        for (int i = 0; i < set.size(); i++) {
+            if (set.label(i) >= CLASSES) {
+                throw new InputException(what + ": image " + i + " has label " + set.label(i) + ", outside 0…"
+                        + (CLASSES - 1) + " (Fashion-MNIST's " + CLASSES + " classes)");
+            }
+        }
+    }
+
+    /** The settings of a run in words, for a report; {@code augmentation} describes the views. */
+    static String describe(TrainingConfig c, String augmentation) {
+        return String.format(Locale.ROOT, "Encoder %s %d→%d→%d, projection head %d→%d→%d; objective %s%s; %d epoch%s "
+                        + "of batches of %d images (%d views)%s, Adam learning rate %s, seed %d. Augmentation: %s. "
+                        + "kNN k = %d; linear probe %d Adam steps.", c.encoder().key(), PIXELS, c.hiddenDim(),
+                c.embeddingDim(), c.embeddingDim(), c.headHiddenDim(), c.projectionDim(), c.objective().key(),
+                c.objective().usesTemperature() ? " at τ = " + Output.number(c.temperature())
+                        + (c.learnableTemperature() ? " (learnable)" : "") : "", c.epochs(), c.epochs() == 1 ? ""
+                        : "s", c.batchSize(), 2 * c.batchSize(), c.chunkSize() > 0 ? ", encoded " + c.chunkSize()
+                        + " at a time" : "", Output.number(c.learningRate()), c.seed(), augmentation, c.knnK(),
+                c.probeSteps());
+    }
+
+    /** Progress of a training run: a bar on a terminal, plain epoch lines otherwise. */
+    interface Progress extends TrainingListener, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * A bar over the run's steps when stderr is a terminal and bars are not turned off ({@code noBars}); the line
+     * "NAME epoch E/N: loss L, kNN A, S s" after each epoch otherwise (a log gets no carriage returns).
+     */
+    static Progress progress(String name, long steps, boolean noBars, PrintWriter err) {
+        return !noBars && Terminal.stderr() ? new Bar(name, steps) : new Lines(name, err);
+    }
+
+    /** One line per finished epoch. */
+    static final class Lines implements Progress {
+        private final String name;
+        private final PrintWriter err;
+        private int last;
+
+        Lines(String name, PrintWriter err) {
+            this.name = name;
+            this.err = err;
+        }
+
+        @Override
+        public void started(int firstEpoch, int lastEpoch, int stepsPerEpoch) {
+            last = lastEpoch;
+        }
+
+        @Override
+        public void epochFinished(EpochRecord r) {
+            if (r.epoch() == 0) {
+                err.printf(Locale.ROOT, "%s untrained: kNN %.3f%n", name, r.evaluation().knnAccuracy());
+            } else {
+                err.printf(Locale.ROOT, "%s epoch %d/%d: loss %.4f, kNN %.3f, %.1f s%n", name, r.epoch(), last,
+                        r.loss(), r.evaluation().knnAccuracy(), r.seconds());
+            }
+            err.flush();
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -76,7 +148,7 @@ final class ImageRuns {
 
     static RunSummary rawPixels(LabeledImages train, LabeledImages test, TrainingConfig config, boolean quiet,
                                 PrintWriter err) {
-        if (!quiet) {
+        if (!quiet) { // a plain line: the baseline has no bar
             err.println("raw-pixels baseline: kNN, linear probe and geometry on the " + PIXELS + " pixels…");
             err.flush();
         }
@@ -99,11 +171,11 @@ final class ImageRuns {
         out.println("-".repeat(head.length()));
         for (RunSummary s : runs) {
             Evaluation e = s.evaluation();
-            out.println(String.format(Locale.ROOT, "%-16s %-15s %6s %4d %6.3f %6.3f %6.3f %7.3f %6.2f %8.1f %7.1f",
+            out.println(String.format(Locale.ROOT, "%-16s %-15s %6s %4d %6.3f %6.3f %6s %7s %6.2f %8.1f %7.1f",
                     s.name(), s.objective() == null ? "-" : s.objective(),
-                    s.temperature() == null ? "-" : String.format(Locale.ROOT, "%.3g", s.temperature()),
-                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), e.alignment(), e.uniformity(),
-                    e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
+                    s.temperature() == null ? "-" : Charts.compact(s.temperature(), 3),
+                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), Charts.fixed(e.alignment(), 3),
+                    Charts.fixed(e.uniformity(), 3), e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
         }
         out.flush();
     }
@@ -128,7 +200,7 @@ final class ImageRuns {
 
 
     /** A progress bar over a run's training steps; the message shows the last loss and the latest kNN accuracy. */
-    static final class Bar implements TrainingListener, AutoCloseable {
+    static final class Bar implements Progress {
         private final ProgressBar bar;
         private String knn = "";
 

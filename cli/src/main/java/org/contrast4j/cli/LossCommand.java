@@ -86,7 +86,8 @@ final class LossCommand implements Callable<Integer> {
     LossKind loss;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Output directory (created if needed).")
+            description = "Output directory (created if needed; result.json and grad_*.npy of an earlier run there"
+                    + " are replaced).")
     Path out;
 
     @Option(names = "--anchors", paramLabel = "A.npy", description = "Anchors, N×D (contrastive losses).")
@@ -198,8 +199,10 @@ final class LossCommand implements Callable<Integer> {
             return 0;
         }
         ContrastiveLoss built = build();
-        Inputs in = load();
-        LossResult result = built.compute(in.batch);
+        Inputs in = Options.check(null, this::load);
+        OutputDir.prepare("--out", out, OUTPUTS);
+        expectMemory(in);
+        LossResult result = Options.check(null, () -> built.compute(in.batch));
         write(built, in, result);
         return 0;
     }
@@ -230,16 +233,53 @@ final class LossCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * An estimate of the heap the loss takes, for the answer to an {@link OutOfMemoryError}: the inputs, their
+     * gradients and copies (float32), and the R×C similarity, probability and gradient matrices (float64) of the
+     * dense losses — R anchors against C candidates (2N×2N for ntxent and dcl).
+     */
+    private void expectMemory(Inputs in) {
+        long floats = 0;
+        for (InputFiles.Loaded f : in.files.values()) {
+            long n = 1;
+            for (int d : f.shape()) {
+                n *= d;
+            }
+            floats += n;
+        }
+        long rows = in.files.get(Input.ANCHORS).dim(0);
+        long m = in.files.containsKey(Input.NEGATIVES) ? in.files.get(Input.NEGATIVES).dim(0) : 0;
+        long r;
+        long c;
+        switch (loss) {
+            case NTXENT, DCL, DCLW -> {
+                r = 2 * rows;
+                c = 2 * rows;
+            }
+            case INFONCE, CLIP -> {
+                boolean tiled = (engine == null ? Engine.AUTO : engine).resolve((int) rows, m > 0) == Engine.TILED;
+                r = tiled ? 0 : rows;
+                c = rows + m;
+            }
+            case TRIPLET -> {
+                r = 0;
+                c = 0;
+            }
+            default -> {
+                r = rows;
+                c = rows + m;
+            }
+        }
+        Memory.expect(3 * 4 * floats + 3 * 8 * r * c, "--loss " + loss.key + " on " + rows + " rows"
+                + (r > 0 ? " (" + r + "×" + c + " similarity matrices)" : ""));
+    }
+
+    /** The files {@code loss} writes into {@code --out}: stale ones from an earlier run there are removed. */
+    static final String[] OUTPUTS = {"result.json", "grad_*.npy"};
+
     /** Calls a builder setter when the option was given, naming the option if the builder rejects the value. */
     static <T> void set(String option, T value, Consumer<T> setter) {
-        if (value == null) {
-            return;
-        }
-        try {
-            setter.accept(value);
-        } catch (IllegalArgumentException e) {
-            throw new InputException(option + " " + value + ": " + e.getMessage(), e);
-        }
+        Options.set(option, value, setter);
     }
 
     ContrastiveLoss build() {
@@ -253,7 +293,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--engine", engine, b::engine);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case NTXENT -> {
                 NtXent.Builder b = NtXent.builder();
@@ -261,7 +301,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case SUPCON -> {
                 SupCon.Builder b = SupCon.builder();
@@ -270,7 +310,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--base-temperature", baseTemperature, b::baseTemperature);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case SIGLIP -> {
                 SigLip.Builder b = SigLip.builder();
@@ -280,7 +320,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--learnable-bias", learnableBias, b::learnableBias);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case DCL, DCLW -> {
                 Dcl.Builder b = Dcl.builder().weighted(loss == LossKind.DCLW);
@@ -289,7 +329,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--sigma", sigma, b::sigma);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case MARGIN -> {
                 MarginContrastive.Builder b = MarginContrastive.builder();
@@ -297,7 +337,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--negative-margin", negativeMargin, b::negativeMargin);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case TRIPLET -> {
                 Triplet.Builder b = Triplet.builder();
@@ -305,7 +345,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--softplus", softplus, b::softplus);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
-                yield b.build();
+                yield Options.check(null, b::build);
             }
             case SOFTMAX, NCE, NEG, SAMPLED_SOFTMAX ->
                     throw new IllegalStateException(loss.key + " is a class-scoring loss, built by ClassScoringRun");
@@ -357,7 +397,6 @@ final class LossCommand implements Callable<Integer> {
     }
 
     private void write(ContrastiveLoss built, Inputs in, LossResult result) throws IOException {
-        Output.directory("--out", out);
         List<String> written = new ArrayList<>();
         ObjectNode gradFiles = Output.object();
         for (Map.Entry<Input, InputFiles.Loaded> e : in.files.entrySet()) {
@@ -408,8 +447,8 @@ final class LossCommand implements Callable<Integer> {
 
         Output.Table t = new Output.Table()
                 .row("loss", loss.key)
-                .row("config", built.toString())
-                .row("batch", in.batch.toString())
+                .row("settings", Output.settings(built))
+                .row("batch", Output.settings(in.batch))
                 .row("value", result.value())
                 .row("rows", result.perRow().length)
                 .row("skipped rows", result.skippedRows());

@@ -5,6 +5,7 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -35,17 +36,22 @@ import picocli.CommandLine.HelpCommand;
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input
- * files and inputs the library rejects ({@link IllegalArgumentException}); 1 when an output cannot be written or on an
- * internal error (with its stack trace). Run it through the {@code ./contrast4j} launcher at the repository root,
- * which finds a JDK 25 and adds the JVM flags the kernels need.
+ * files, inputs the library rejects (each command turns those rejections into an {@link InputException} naming the
+ * option), an {@code --out} that cannot be written, and a job larger than the heap allows (with the memory it needs
+ * and how to give it); 1 with one line for an I/O failure while running (a full disk), or for running out of memory
+ * where no estimate says the job is too large; 1 with "internal error" and the stack trace for anything else — a
+ * defect in the program, never reported as a user error. A failed run removes the output directory it created
+ * ({@link OutputDir}). Run it through the {@code ./contrast4j} launcher at the repository root, which finds a JDK 25
+ * and adds the JVM flags the kernels need.
  */
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
             ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
             SearchCommand.class, EvaluateCommand.class, MineCommand.class, HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
-        footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
-                + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})
+        footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 I/O or internal"
+                + " error.", "More memory: CONTRAST4J_JAVA_OPTS=-Xmx8g ./contrast4j COMMAND …",
+            "Run 'contrast4j COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
     /** Exit code for bad arguments or input. */
     static final int BAD_INPUT = 2;
@@ -69,9 +75,48 @@ public final class Main implements Runnable {
      */
     public static CommandLine newCommandLine() {
         CommandLine cli = new CommandLine(new Main());
+        versionEverywhere(cli);
         cli.setParameterExceptionHandler(Main::badArguments);
         cli.setExecutionExceptionHandler(Main::failed);
+        cli.setExecutionStrategy(Main::execute);
         return cli;
+    }
+
+    /** Every subcommand's {@code --version} prints the program's version (picocli leaves it empty otherwise). */
+    private static void versionEverywhere(CommandLine cli) {
+        cli.getCommandSpec().versionProvider(new Version());
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            versionEverywhere(sub);
+        }
+    }
+
+    /**
+     * Runs the command the arguments chose, with the bookkeeping around it: output directories created by a failed
+     * run are removed ({@link OutputDir}), and running out of memory becomes a one-line answer with the memory the
+     * job needs ({@link Memory}) instead of a stack trace.
+     */
+    private static int execute(CommandLine.ParseResult parsed) {
+        OutputDir.begin();
+        Memory.begin();
+        try {
+            int code = new CommandLine.RunLast().execute(parsed);
+            if (code == 0) {
+                OutputDir.end();
+            } else {
+                OutputDir.abandonAll();
+            }
+            return code;
+        } catch (RuntimeException e) {
+            OutputDir.abandonAll();
+            throw e;
+        } catch (OutOfMemoryError e) {
+            OutputDir.abandonAll();
+            List<CommandLine> chain = parsed.asCommandLineList();
+            CommandLine cmd = chain.get(chain.size() - 1);
+            throw new CommandLine.ExecutionException(cmd, "out of memory", Memory.exhausted(e));
+        } finally {
+            Memory.begin();
+        }
     }
 
     @Override
@@ -94,13 +139,15 @@ public final class Main implements Runnable {
         String name = cmd.getCommandSpec().qualifiedName();
         PrintWriter err = cmd.getErr();
         int code;
-        if (e instanceof InputException || e instanceof IllegalArgumentException) {
+        if (e instanceof InputException) {
             err.println(name + ": " + oneLine(e.getMessage()));
             code = BAD_INPUT;
+        } else if (e instanceof Memory.Exhausted m) {
+            err.println(name + ": " + oneLine(m.getMessage()));
+            code = m.tooLarge() ? BAD_INPUT : FAILURE;
         } else if (e instanceof IOException || e instanceof UncheckedIOException) {
-            Throwable io = e instanceof UncheckedIOException u ? u.getCause() : e;
-            err.println(name + ": cannot write output: " + oneLine(io.getClass().getSimpleName() + ": "
-                    + io.getMessage()));
+            Throwable io = e instanceof UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+            err.println(name + ": I/O error: " + oneLine(io.getClass().getSimpleName() + ": " + io.getMessage()));
             code = FAILURE;
         } else {
             err.println(name + ": internal error: " + oneLine(String.valueOf(e)));

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "metrics", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reports how good a representation is: alignment and uniformity (Wang & Isola 2020),"
                 + " collapse, temperature hardness (Wang & Liu 2021) and the InfoNCE mutual-information bound.",
-            "Rows are L2-normalised first unless --raw. Prints a table, and the JSON (to --out FILE when given,"
-                + " else after the table)."},
+            "Rows are L2-normalised first unless --raw. Prints a table, and the JSON (to --out DIR/metrics.json when"
+                + " given, else after the table)."},
         footer = {"",
             "Without --y only uniformity and collapse of X are reported; alignment,",
             "uniformity_y, hardness and infonce_mi_bound need the positives Y (row i of Y",
@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
             "",
             "Example:",
             "  contrast4j metrics --x emb.npy --y emb_aug.npy --temperature 0.07 \\",
-            "      --out metrics.json"})
+            "      --out metrics"})
 final class MetricsCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -57,7 +57,11 @@ final class MetricsCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Do not L2-normalise the rows (dot products and raw distances).")
     boolean raw;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the JSON here (atomically).")
+    /** The file written into {@code --out}. */
+    static final String FILE = "metrics.json";
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the JSON to DIR/metrics.json (DIR created if"
+            + " needed).")
     Path out;
 
     @Override
@@ -73,10 +77,6 @@ final class MetricsCommand implements Callable<Integer> {
         positive("--alpha", a);
         positive("--t", tt);
         positive("--temperature", tau);
-        if (out != null && java.nio.file.Files.isDirectory(out)) {
-            throw new InputException("--out " + out + " is a directory: give a file name, e.g. " + out.resolve(
-                    "metrics.json"));
-        }
 
         InputFiles.Loaded xl = InputFiles.embeddings("--x", x, false, "2-D, N×D");
         Matrix xm = xl.matrix();
@@ -92,6 +92,12 @@ final class MetricsCommand implements Callable<Integer> {
         if (xm.cols() < 1) {
             throw new InputException(xl.label() + " is " + xl.shapeString() + ": rows must have at least 1 value");
         }
+        if (out != null) {
+            OutputDir.prepare("--out", out, FILE);
+        }
+        // the N×N similarities of uniformity and hardness, in double, with their row buffers
+        Memory.expect(3L * 8 * xm.rows() * xm.rows() + 16L * xm.rows() * xm.cols(), "the metrics of " + xm.rows()
+                + " rows (N×N similarities)");
 
         ObjectNode json = Output.object();
         json.put("x", x.toString());
@@ -154,12 +160,9 @@ final class MetricsCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         if (out != null) {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Output.directory("--out", parent);
-            }
-            Output.writeJson(out, json);
-            table.row("wrote", out);
+            Path file = out.resolve(FILE);
+            Output.writeJson(file, json);
+            table.row("wrote", file);
             table.print(o);
         } else {
             table.print(o);

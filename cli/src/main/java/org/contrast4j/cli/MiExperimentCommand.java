@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
             "Defaults take about 7 s of CPU (d = 8, rho = 0.8: I = -4·log 0.36 ≈ 4.087 nats).",
             "",
             "Example:",
-            "  contrast4j experiment mi --dim 8 --rho 0.8 --batch 16,64,256,1024 \\",
+            "  contrast4j experiment mi --dim 8 --rho 0.8 --batch-sizes 16,64,256,1024 \\",
             "      --out mi-run"})
 final class MiExperimentCommand implements Callable<Integer> {
 
@@ -43,7 +43,7 @@ final class MiExperimentCommand implements Callable<Integer> {
             + " (default 0.8).")
     double rho = MiExperiment.DEFAULT_RHO;
 
-    @Option(names = "--batch", paramLabel = "N", split = ",",
+    @Option(names = "--batch-sizes", paramLabel = "N", split = ",",
             description = "Batch sizes N >= 2, comma-separated (default 16,64,256,1024).")
     int[] batch = {16, 64, 256, 1024};
 
@@ -66,10 +66,17 @@ final class MiExperimentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        MiExperiment experiment = MiExperiment.builder().dimension(dim).rho(rho).batchSizes(batch).seed(seed)
-                .steps(steps).learningRate(learningRate).evalSamples(evalSamples).build();
+        MiExperiment.Builder b = MiExperiment.builder();
+        Options.set("--dim", dim, b::dimension);
+        Options.set("--rho", rho, b::rho);
+        Options.set("--batch-sizes", batch, b::batchSizes);
+        Options.set("--seed", seed, b::seed);
+        Options.set("--steps", steps, b::steps);
+        Options.set("--learning-rate", learningRate, b::learningRate);
+        Options.set("--eval-samples", evalSamples, b::evalSamples);
+        MiExperiment experiment = Options.check(null, b::build);
         if (out != null) {
-            Output.directory("--out", out); // fail before the work, not after
+            OutputDir.prepare("--out", out, "result.json"); // fail before the work, not after
         }
         List<MiExperiment.Row> rows = experiment.run(ExperimentCommand.progress(spec));
 

@@ -38,21 +38,21 @@ import picocli.CommandLine.Option;
                 + " about a minute on two idle cores; the full softmax's large share is its O(B·V) cost per step.",
             "",
             "Example:",
-            "  contrast4j experiment nce --classes 1000 --k 1,5,25,100 \\",
-            "      --samples 100000 --out nce-run"})
+            "  contrast4j experiment nce --num-classes 1000 --k 1,5,25,100 \\",
+            "      --num-samples 100000 --out nce-run"})
 final class NceExperimentCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--classes", paramLabel = "V", description = "Number of classes V >= 2 (default 1000).")
+    @Option(names = "--num-classes", paramLabel = "V", description = "Number of classes V >= 2 (default 1000).")
     int classes = NceExperiment.DEFAULT_CLASSES;
 
     @Option(names = "--k", paramLabel = "K", split = ",",
             description = "Noise samples per data sample, distinct values >= 1, comma-separated (default 1,5,25,100).")
     int[] k = {1, 5, 25, 100};
 
-    @Option(names = "--samples", paramLabel = "M", description = "Data samples M >= 1 (default 100000).")
+    @Option(names = "--num-samples", paramLabel = "M", description = "Data samples M >= 1 (default 100000).")
     int samples = NceExperiment.DEFAULT_SAMPLES;
 
     @Option(names = "--seed", paramLabel = "S", description = "Random seed (default 1).")
@@ -72,22 +72,27 @@ final class NceExperimentCommand implements Callable<Integer> {
     double learningRate = NceExperiment.DEFAULT_LEARNING_RATE;
 
     @Option(names = "--threads", paramLabel = "T",
-            description = "Runs trained at once (default: the processors); the numbers do not depend on it.")
-    Integer threads;
+            description = "Runs trained at once (default 1); the numbers do not depend on it.")
+    int threads = 1;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write DIR/result.json (DIR created if needed).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
-        NceExperiment.Builder b = NceExperiment.builder().classes(classes).ks(k).samples(samples).seed(seed)
-                .zipfExponent(zipf).epochs(epochs).batchSize(batchSize).learningRate(learningRate);
-        if (threads != null) {
-            b.threads(threads);
-        }
-        NceExperiment experiment = b.build();
+        NceExperiment.Builder b = NceExperiment.builder();
+        Options.set("--num-classes", classes, b::classes);
+        Options.set("--k", k, b::ks);
+        Options.set("--num-samples", samples, b::samples);
+        Options.set("--seed", seed, b::seed);
+        Options.set("--zipf", zipf, b::zipfExponent);
+        Options.set("--epochs", epochs, b::epochs);
+        Options.set("--batch-size", batchSize, b::batchSize);
+        Options.set("--learning-rate", learningRate, b::learningRate);
+        Options.set("--threads", threads, b::threads);
+        NceExperiment experiment = Options.check(null, b::build);
         if (out != null) {
-            Output.directory("--out", out); // fail before the work, not after
+            OutputDir.prepare("--out", out, "result.json"); // fail before the work, not after
         }
         List<NceExperiment.Row> rows = experiment.run(ExperimentCommand.progress(spec));
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,17 +38,42 @@ final class Output {
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
-    /** Creates {@code dir} (and its parents) unless it exists; a file in its place is bad input. */
+    /**
+     * A library object's settings for people, from its {@code toString()} of the form {@code Name{key=value, …}}:
+     * "key value, …" with camelCase keys spaced ({@code learnableTemperature} → "learnable temperature") and
+     * upper-case enum values lower-cased ({@code COSINE} → "cosine"). Any other form is returned as it is.
+     */
+    static String settings(Object o) {
+        String s = String.valueOf(o);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\w+\\{(.*)}$").matcher(s);
+        if (!m.matches()) {
+            return s;
+        }
+        List<String> parts = new ArrayList<>();
+        for (String kv : m.group(1).split(",\\s*(?![^{]*})")) {
+            int eq = kv.indexOf('=');
+            if (eq < 0) {
+                parts.add(kv.strip());
+                continue;
+            }
+            String key = kv.substring(0, eq).strip().replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+            String value = kv.substring(eq + 1).strip();
+            if (value.matches("[A-Z][A-Z0-9_]*")) {
+                value = value.toLowerCase(Locale.ROOT).replace('_', '-');
+            } else if (value.equals("true") || value.equals("false")) {
+                value = value.equals("true") ? "yes" : "no";
+            }
+            parts.add(key + " " + value);
+        }
+        return String.join(", ", parts);
+    }
+
+    /**
+     * Prepares {@code dir} as an output directory ({@link OutputDir#prepare}: created, checked writable, removed again
+     * if the run fails) for a command that names no files of its own to clear.
+     */
     static void directory(String option, Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new InputException(option + " " + dir + ": exists and is not a directory");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new InputException(option + " " + dir + ": cannot create the directory (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + ")", e);
-        }
+        OutputDir.prepare(option, dir);
     }
 
     /** A number for people: 7 significant digits, plain notation when reasonable. */

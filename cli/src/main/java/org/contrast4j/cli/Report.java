@@ -92,11 +92,11 @@ final class Report {
         for (RunSummary s : runs) {
             Evaluation e = s.evaluation();
             t.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%.3f</td>"
-                            + "<td>%.3f</td><td>%.3f</td><td>%.3f</td><td>%.2f</td><td>%.1f</td><td>%.1f</td></tr>\n",
+                            + "<td>%.3f</td><td>%s</td><td>%s</td><td>%.2f</td><td>%.1f</td><td>%.1f</td></tr>\n",
                     esc(s.name()), s.objective() == null ? "—" : esc(s.objective()),
-                    s.temperature() == null ? "—" : String.format(Locale.ROOT, "%.3g", s.temperature()),
-                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), e.alignment(), e.uniformity(),
-                    e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
+                    s.temperature() == null ? "—" : Charts.compact(s.temperature(), 3),
+                    s.embeddingDim(), e.knnAccuracy(), e.linearProbeAccuracy(), Charts.fixed(e.alignment(), 3),
+                    Charts.fixed(e.uniformity(), 3), e.effectiveRank(), e.effectiveNegatives(), s.seconds()));
         }
         return t.append("</table>\n").toString();
     }
@@ -113,16 +113,19 @@ final class Report {
             Evaluation u = untrained.evaluation();
             double dk = 100 * (m.knnAccuracy() - u.knnAccuracy());
             double dp = 100 * (m.linearProbeAccuracy() - u.linearProbeAccuracy());
-            p.append(String.format(Locale.ROOT, "<p><b>Learning.</b> %s lifts the kNN accuracy of the %d-dimensional "
+            String verb = dk >= 0 && dp >= 0 ? "lifts" : dk < 0 && dp < 0 ? "lowers" : "changes";
+            p.append(String.format(Locale.ROOT, "<p><b>Learning.</b> %s %s the kNN accuracy of the %d-dimensional "
                             + "encoder output from %.1f%% (the same network untrained) to %.1f%% (%+.1f points) and "
                             + "the linear probe from %.1f%% to %.1f%% (%+.1f points). An accuracy on this test set has "
                             + "a standard error of at most %.1f points, so %s</p>\n",
-                    esc(main.name()), main.embeddingDim(), 100 * u.knnAccuracy(), 100 * m.knnAccuracy(), dk,
+                    esc(main.name()), verb, main.embeddingDim(), 100 * u.knnAccuracy(), 100 * m.knnAccuracy(), dk,
                     100 * u.linearProbeAccuracy(), 100 * m.linearProbeAccuracy(), dp, se,
                     Math.min(dk, dp) > 3 * se ? "both gains are far outside the noise: contrastive training learnt "
                             + "something a random network of the same size does not have."
                             : Math.min(dk, dp) > 0 ? "the gains are positive but not all of them are clear of the "
-                            + "noise." : "training did <em>not</em> beat the untrained network on both measures."));
+                            + "noise." : Math.max(dk, dp) < -3 * se ? "training made both measures <em>worse</em>, "
+                            + "far outside the noise." : "training did <em>not</em> beat the untrained network on both "
+                            + "measures."));
             boolean bunched = u.uniformity() > -0.5;
             p.append(String.format(Locale.ROOT, "<p><b>Geometry.</b> Untrained, the head output has alignment %.3f, "
                             + "uniformity %.3f and effective rank %.2f%s. After training: uniformity %.3f, effective "
@@ -140,12 +143,13 @@ final class Report {
             boolean below = m.knnAccuracy() < r.knnAccuracy();
             p.append(String.format(Locale.ROOT, "<p><b>Against raw pixels.</b> The %d raw pixels reach %.1f%% kNN "
                             + "and %.1f%% linear-probe accuracy. The learnt %d-dimensional code %s (%.1f%% and "
-                            + "%.1f%%), with %d times fewer numbers per image. Random features are strong on "
+                            + "%.1f%%), with %s times fewer numbers per image. Random features are strong on "
                             + "Fashion-MNIST; the honest claim for a short run on a few thousand images is a compact "
                             + "code that keeps most of what the pixels carry, not one that beats them.</p>\n",
                     raw.embeddingDim(), 100 * r.knnAccuracy(), 100 * r.linearProbeAccuracy(), main.embeddingDim(),
                     below ? "stays below that" : "matches or passes that", 100 * m.knnAccuracy(),
-                    100 * m.linearProbeAccuracy(), raw.embeddingDim() / Math.max(1, main.embeddingDim())));
+                    100 * m.linearProbeAccuracy(), Charts.compact((double) raw.embeddingDim()
+                            / Math.max(1, main.embeddingDim()), 2)));
         }
         RunSummary collapse = runs.stream().filter(r -> "alignment-only".equals(r.objective())).findFirst()
                 .orElse(null);
@@ -153,10 +157,10 @@ final class Report {
             Evaluation c = collapse.evaluation();
             boolean collapsed = c.uniformity() > -0.05 && c.effectiveRank() < 1.5;
             p.append(String.format(Locale.ROOT, "<p><b>Alignment alone.</b> Trained to pull the two views together "
-                            + "and nothing else, the head output reaches alignment %.2g, uniformity %.2g and "
+                            + "and nothing else, the head output reaches alignment %s, uniformity %s and "
                             + "effective rank %.2f: %s The encoder output below the head keeps some information, "
                             + "but kNN falls to %.1f%%.</p>\n",
-                    c.alignment(), c.uniformity(), c.effectiveRank(), collapsed
+                    Charts.compact(c.alignment(), 2), Charts.compact(c.uniformity(), 2), c.effectiveRank(), collapsed
                             ? "it has collapsed — every image maps to the same point, the trivial minimiser. The "
                             + "negatives in InfoNCE's denominator (uniformity) are what prevents this."
                             : "it has <em>not</em> fully collapsed in this run.", 100 * c.knnAccuracy()));
@@ -169,8 +173,8 @@ final class Report {
             boolean increasing = true;
             for (int i = 0; i < sweep.size(); i++) {
                 RunSummary s = sweep.get(i);
-                list.append(String.format(Locale.ROOT, "%sτ = %.3g: %.1f", i == 0 ? "" : ", ", s.temperature(),
-                        s.evaluation().effectiveNegatives()));
+                list.append(String.format(Locale.ROOT, "%sτ = %s: %.1f", i == 0 ? "" : ", ",
+                        Charts.compact(s.temperature(), 3), s.evaluation().effectiveNegatives()));
                 if (i > 0 && s.evaluation().effectiveNegatives() <= sweep.get(i - 1).evaluation()
                         .effectiveNegatives()) {
                     increasing = false;
@@ -181,9 +185,9 @@ final class Report {
             p.append(String.format(Locale.ROOT, "<p><b>Temperature.</b> Effective negatives out of %d (%s) %s "
                             + "a small τ puts nearly all of each anchor's gradient on a few hard negatives, a large "
                             + "one spreads it evenly, so hard and easy negatives are pushed alike (Wang &amp; Liu "
-                            + "2021). Here the best kNN accuracy comes at τ = %.3g (%.1f%%).</p>\n",
+                            + "2021). Here the best kNN accuracy comes at τ = %s (%.1f%%).</p>\n",
                     testImages - 1, list, increasing ? "grow with τ:" : "do not grow monotonically with τ in this run, although",
-                    best.temperature(), 100 * best.evaluation().knnAccuracy()));
+                    Charts.compact(best.temperature(), 3), 100 * best.evaluation().knnAccuracy()));
         }
         return p.toString();
     }
@@ -193,8 +197,10 @@ final class Report {
     }
 
     private static XYChart chart(String title, String x, String y) {
-        XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setChartBackgroundColor(Color.WHITE)
+        XYChart c = new XYChartBuilder().width(W).height(H + 110).title(title).xAxisTitle(x).yAxisTitle(y)
+                .build();
+        Charts.legendBelow(c);
+        c.getStyler().setChartBackgroundColor(Color.WHITE)
                 .setMarkerSize(6).setChartTitleFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD,
                         13));
         return c;
@@ -226,7 +232,6 @@ final class Report {
                     .setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
                             new float[] {6, 4}, 0));
         }
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         return c;
     }
 
@@ -261,8 +266,7 @@ final class Report {
         withTau.sort(Comparator.comparingDouble(RunSummary::temperature));
         XYChart c = chart("Effective negatives vs temperature", "τ (log scale)",
                 "effective negatives");
-        c.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true)
-                .setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setXAxisLogarithmic(true);
         double[] xs = withTau.stream().mapToDouble(RunSummary::temperature).toArray();
         double[] ys = withTau.stream().mapToDouble(r -> r.evaluation().effectiveNegatives()).toArray();
         if (xs.length >= 2) {
@@ -277,10 +281,20 @@ final class Report {
             }
             c.addSeries(main.name() + " outputs at each τ", grid, eff).setMarker(SeriesMarkers.CIRCLE);
         }
+        // a log axis only across more than a decade: within one it would carry no tick label at all
+        double lo = c.getSeriesMap().values().stream().flatMapToDouble(x -> java.util.Arrays.stream(x.getYData()))
+                .filter(v -> v > 0).min().orElse(1);
+        double hi = c.getSeriesMap().values().stream().flatMapToDouble(x -> java.util.Arrays.stream(x.getYData()))
+                .max().orElse(1);
+        if (hi > 10 * lo) {
+            c.getStyler().setYAxisLogarithmic(true);
+            c.setYAxisTitle("effective negatives (log scale)");
+        }
         return c;
     }
 
     private static String img(XYChart chart) {
+        Charts.ticks(chart);
         try {
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
             return "<img alt=\"" + esc(chart.getTitle()) + "\" src=\"data:image/png;base64,"

@@ -32,7 +32,16 @@ final class SkipGramWordTrainer implements WordTrainer {
                 SkipGramTraining run = config.start(c);
                 List<Epoch> epochs = new ArrayList<>();
                 while (run.epochsDone() < config.epochs()) {
-                    SkipGramTraining.Epoch e = run.runEpoch(progress);
+                    SkipGramTraining.Epoch e;
+                    try {
+                        e = run.runEpoch(progress);
+                    } catch (IllegalStateException x) {
+                        if (x.getMessage() != null && x.getMessage().startsWith("training diverged")) {
+                            throw new InputException(objective + ": " + x.getMessage(), x);
+                        }
+                        throw x;
+                    }
+                    WordOptions.checkTrained(objective, e.pairs(), e.epoch());
                     progress.epochDone(e);
                     epochs.add(new Epoch(e.seconds(), e.words(), e.wordsPerSecond(), e.loss()));
                 }

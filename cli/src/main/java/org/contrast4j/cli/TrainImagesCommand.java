@@ -84,7 +84,7 @@ final class TrainImagesCommand implements Callable<Integer> {
             description = "Images encoded at once by the GradCache bridge (default: 0 = the whole batch).")
     int chunkSize;
 
-    @Option(names = "--lr", paramLabel = "R", description = "Adam learning rate (default: 0.001).")
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate (default: 0.001).")
     double learningRate = 1e-3;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
@@ -124,47 +124,77 @@ final class TrainImagesCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch threads (default: 1).")
     int threads = 1;
 
-    @Option(names = "--no-progress", description = "No progress bars.")
+    @Option(names = "--no-progress", description = "No progress bar (the epoch lines stay; bars are drawn only when"
+            + " stderr is a terminal).")
     boolean noProgress;
 
     @Override
     public Integer call() throws IOException {
         ImageRuns.threads(threads);
         TrainingConfig config = config();
-        Path checkpoint = out.resolve("checkpoint.bin");
+        positive("--train-limit", trainLimit);
+        positive("--test-limit", testLimit);
+        Path checkpoint = out.resolve(OutputDir.CHECKPOINT);
         if (resume && !Files.isRegularFile(checkpoint)) {
             throw new InputException("--resume: no checkpoint at " + checkpoint);
         }
-        LabeledImages train = limit(FashionMnist.load(data, FashionMnist.Split.TRAIN), trainLimit, "--train-limit");
-        LabeledImages test = limit(FashionMnist.load(data, FashionMnist.Split.TEST), testLimit, "--test-limit");
-        new ImageTrainer(config, train, test); // validates data against the settings before anything is written
-        ImageRuns.outputDirectory("--out", out);
+        LabeledImages train = limit(load(FashionMnist.Split.TRAIN), trainLimit);
+        LabeledImages test = limit(load(FashionMnist.Split.TEST), testLimit);
+        // the data against the settings, and the checkpoint against both, before anything is written
+        ImageTrainer trainer = Options.check("--data " + data, () -> new ImageTrainer(config, train, test));
+        if (resume) {
+            int done;
+            try {
+                done = trainer.checkResume(checkpoint);
+            } catch (IllegalArgumentException e) {
+                // "hiddenDim is 8 now, the checkpoint has 4" → "--hidden-dim is 8 now, …"
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<=: |; )([a-z][A-Za-z]*) is ")
+                        .matcher(e.getMessage());
+                StringBuilder sb = new StringBuilder();
+                while (m.find()) {
+                    m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(Options.option(m.group(1))
+                            + " is "));
+                }
+                m.appendTail(sb);
+                throw new InputException("--resume: " + sb, e);
+            }
+            if (done > config.epochs()) {
+                throw new InputException("--resume: " + checkpoint + " has " + done + " epochs done, more than --epochs "
+                        + config.epochs() + " (ask for " + done + " or more)");
+            }
+            OutputDir.prepare("--out", out, ImageRuns.OUTPUTS);
+        } else {
+            OutputDir.prepare("--out", out, ImageRuns.outputsAnd(OutputDir.CHECKPOINT));
+        }
         PrintWriter err = spec.commandLine().getErr();
         String name = config.objective().key() + (config.objective().usesTemperature()
                 ? "-t" + stripZeros(config.temperature()) : "");
         long start = System.nanoTime();
         TrainingResult result;
-        ImageRuns.Bar bar = noProgress ? null : new ImageRuns.Bar(name, (long) config.epochs()
-                * (train.size() / config.batchSize()));
-        try {
-            ImageTrainer trainer = new ImageTrainer(config, train, test);
-            result = resume ? trainer.resume(checkpoint, bar) : trainer.train(checkpoint, bar);
-        } finally {
-            if (bar != null) {
-                bar.close();
+        try (ImageRuns.Progress progress = ImageRuns.progress(name, (long) config.epochs()
+                * (train.size() / config.batchSize()), noProgress, err)) {
+            result = resume ? trainer.resume(checkpoint, progress) : trainer.train(checkpoint, progress);
+        } catch (IllegalStateException e) {
+            // a diverged run is the settings' fault (the message says which to change); anything else is a defect
+            if (e.getMessage() != null && e.getMessage().contains(" objective became ")) {
+                throw new InputException(e.getMessage(), e);
             }
+            throw e;
         }
         List<RunSummary> runs = new ArrayList<>();
         runs.add(ImageRuns.summary(name, result));
         runs.add(ImageRuns.untrained(result));
         if (!noBaselines) {
-            runs.add(ImageRuns.rawPixels(train, test, config, noProgress, err));
+            runs.add(ImageRuns.rawPixels(train, test, config, false, err));
         }
         PrintWriter o = spec.commandLine().getOut();
         ImageRuns.table(o, runs);
-        String settings = String.format(Locale.ROOT, "%s: %d training and %d test images. %s. Wall time of this "
+        String settings = String.format(Locale.ROOT, "%s: %d training and %d test images. %s Wall time of this "
                         + "command %.0f s.", Report.esc(data.toString()), train.size(), test.size(),
-                Report.esc(config.toString()), (System.nanoTime() - start) / 1e9);
+                Report.esc(ImageRuns.describe(config, String.format(Locale.ROOT, "random resized crop (area ≥ %s),"
+                        + " flip p = %s, shift ≤ %d px, noise σ = %s, erasing p = %s", Output.number(cropScaleMin),
+                        Output.number(flipProbability), maxShift, Output.number(noiseStd),
+                        Output.number(eraseProbability)))), (System.nanoTime() - start) / 1e9);
         ImageRuns.write(out, runs, new Report("contrast4j train images: " + name, settings, name, test.size()));
         o.println();
         o.println("wrote " + out.resolve("summary.json") + ", " + out.resolve("history.json") + ", "
@@ -173,32 +203,52 @@ final class TrainImagesCommand implements Callable<Integer> {
         return 0;
     }
 
+    private LabeledImages load(FashionMnist.Split split) {
+        LabeledImages set = Options.check("--data", () -> FashionMnist.load(data, split));
+        ImageRuns.checkLabels("--data " + data + " (" + split.name().toLowerCase(Locale.ROOT) + ")", set);
+        return set;
+    }
+
+    private static void positive(String option, Integer v) {
+        if (v != null && v < 1) {
+            throw new InputException(option + " must be >= 1, was " + v);
+        }
+    }
+
     private static String stripZeros(double v) {
         return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
     private TrainingConfig config() {
-        try {
-            SimClrAugment augment = SimClrAugment.builder(FashionMnist.SIDE, FashionMnist.SIDE)
-                    .cropScaleMin(cropScaleMin).flipProbability(flipProbability).maxShift(maxShift).noiseStd(noiseStd)
-                    .eraseProbability(eraseProbability).build();
-            return TrainingConfig.builder().objective(Objective.of(objective)).temperature(temperature)
-                    .learnableTemperature(learnableTemperature).encoder(EncoderKind.of(encoder)).hiddenDim(hiddenDim)
-                    .embeddingDim(embeddingDim).headHiddenDim(headHiddenDim).projectionDim(projectionDim)
-                    .epochs(epochs).batchSize(batchSize).chunkSize(chunkSize).learningRate(learningRate).seed(seed)
-                    .knnK(knnK).probeSteps(probeSteps).augment(augment).build();
-        } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage(), e);
+        SimClrAugment.Builder a = SimClrAugment.builder(FashionMnist.SIDE, FashionMnist.SIDE);
+        Options.set("--crop-scale-min", cropScaleMin, a::cropScaleMin);
+        Options.set("--flip-probability", flipProbability, a::flipProbability);
+        Options.set("--max-shift", maxShift, a::maxShift);
+        Options.set("--noise-std", noiseStd, a::noiseStd);
+        Options.set("--erase-probability", eraseProbability, a::eraseProbability);
+        TrainingConfig.Builder b = TrainingConfig.builder();
+        Options.set("--objective", objective, v -> b.objective(Objective.of(v)));
+        Options.set("--temperature", temperature, b::temperature);
+        Options.set("--encoder", encoder, v -> b.encoder(EncoderKind.of(v)));
+        Options.set("--hidden-dim", hiddenDim, b::hiddenDim);
+        Options.set("--embedding-dim", embeddingDim, b::embeddingDim);
+        Options.set("--head-hidden-dim", headHiddenDim, b::headHiddenDim);
+        Options.set("--projection-dim", projectionDim, b::projectionDim);
+        Options.set("--epochs", epochs, b::epochs);
+        Options.set("--batch-size", batchSize, b::batchSize);
+        Options.set("--chunk-size", chunkSize, b::chunkSize);
+        Options.set("--learning-rate", learningRate, b::learningRate);
+        Options.set("--seed", seed, b::seed);
+        Options.set("--knn-k", knnK, b::knnK);
+        Options.set("--probe-steps", probeSteps, b::probeSteps);
+        b.augment(a.build());
+        if (learnableTemperature) {
+            Options.set("--learnable-temperature", true, b::learnableTemperature);
         }
+        return Options.check("--learnable-temperature", b::build);
     }
 
-    private static LabeledImages limit(LabeledImages set, Integer limit, String option) {
-        if (limit == null) {
-            return set;
-        }
-        if (limit < 1) {
-            throw new InputException(option + " must be >= 1, was " + limit);
-        }
-        return limit >= set.size() ? set : set.slice(0, limit);
+    private static LabeledImages limit(LabeledImages set, Integer limit) {
+        return limit == null || limit >= set.size() ? set : set.slice(0, limit);
     }
 }

@@ -62,7 +62,8 @@ final class TrainWordsCommand implements Callable<Integer> {
     @Option(names = "--binary", description = "Also write DIR/vectors.bin (word2vec binary format).")
     boolean binary;
 
-    @Option(names = "--resume", description = "Continue from DIR/" + CHECKPOINT + " (same corpus and settings).")
+    @Option(names = "--resume", description = "Continue from DIR/" + CHECKPOINT + " (same corpus and settings;"
+            + " more --epochs allowed).")
     boolean resume;
 
     @Override
@@ -82,15 +83,15 @@ final class TrainWordsCommand implements Callable<Integer> {
         }
         List<String[]> pairs = options.synonymPairs();
         TextCorpus text = options.corpus();
-        Output.directory("--out", out);
         String source = options.corpusSource();
 
         SkipGramCorpus encoded;
         try {
             encoded = SkipGramCorpus.ofSentences(text::forEachSentence, options.minCount);
         } catch (IllegalArgumentException e) {
-            throw new InputException(source + ": " + e.getMessage(), e);
+            throw new InputException(source + ": " + Options.optionNames(e.getMessage()), e);
         }
+        options.checkCorpus(text, encoded.vocabulary().size(), encoded.tokens());
         SkipGramTraining run;
         int resumedAt = 0;
         try {
@@ -101,7 +102,14 @@ final class TrainWordsCommand implements Callable<Integer> {
                 run = config.start(encoded);
             }
         } catch (IllegalArgumentException e) {
-            throw new InputException((resume ? "--resume " : source + ": ") + e.getMessage(), e);
+            throw new InputException((resume ? "--resume " + WordOptions.resumeMessage(e.getMessage())
+                    : source + ": " + Options.optionNames(e.getMessage())), e);
+        }
+        // every input is checked: now the output directory, before the first epoch
+        if (resume) {
+            OutputDir.prepare("--out", out, "vectors.txt", "vectors.bin", "summary.json");
+        } else {
+            OutputDir.prepare("--out", out, "vectors.txt", "vectors.bin", "summary.json", CHECKPOINT);
         }
 
         PrintWriter err = spec.commandLine().getErr();
@@ -110,9 +118,14 @@ final class TrainWordsCommand implements Callable<Integer> {
             SkipGramTraining.Epoch e;
             try {
                 e = run.runEpoch(progress);
-            } catch (IllegalStateException diverged) {
-                throw new InputException(diverged.getMessage(), diverged);
+            } catch (IllegalStateException x) {
+                // a diverged run is the settings' fault (the message says which to change); anything else is a defect
+                if (x.getMessage() != null && x.getMessage().startsWith("training diverged")) {
+                    throw new InputException(x.getMessage(), x);
+                }
+                throw x;
             }
+            WordOptions.checkTrained(source, e.pairs(), e.epoch());
             run.checkpoint(checkpoint);
             progress.epochDone(e);
         }

@@ -24,7 +24,7 @@ final class WordOptions {
                     + " Exodus.")
     Path corpus;
 
-    @Option(names = "--negatives", paramLabel = "K", defaultValue = "5",
+    @Option(names = "--num-negatives", paramLabel = "K", defaultValue = "5",
             description = "Noise samples k per pair for neg, nce, sampled-softmax (default 5).")
     int negatives;
 
@@ -61,7 +61,8 @@ final class WordOptions {
             description = "Pairs per InfoNCE batch (default 256), centers per softmax batch (default 16).")
     Integer batchSize;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2", description = "Hogwild threads (default 2).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Hogwild threads (default 1: deterministic for a seed; more run faster).")
     int threads;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Random seed (default 1).")
@@ -101,19 +102,76 @@ final class WordOptions {
         }
     }
 
-    /** Checks what the trainer's configuration does not: the vocabulary and evaluation options. */
-    void checkEvaluation() {
+    /**
+     * A resume error with the settings named as options: "(dimension 20 requested, checkpoint has 16)" becomes
+     * "(--dim 20 requested, checkpoint has 16)".
+     */
+    static String resumeMessage(String message) {
+        String[][] names = {{"negatives", "--num-negatives"}, {"noisePower", "--noise-power"}, {"dimension", "--dim"},
+            {"window", "--window"}, {"sample", "--sample"}, {"learningRate", "--learning-rate"},
+            {"temperature", "--temperature"}, {"batchSize", "--batch-size"}, {"threads", "--threads"},
+            {"seed", "--seed"}, {"objective", "--objective"}};
+        String m = message;
+        for (String[] n : names) {
+            m = m.replaceAll("(?<=[(,] )" + n[0] + " (?=\\S+ requested)", java.util.regex.Matcher.quoteReplacement(
+                    n[1]) + " ");
+            m = m.replaceAll("(?<=\\()" + n[0] + " (?=\\S+ requested)", java.util.regex.Matcher.quoteReplacement(
+                    n[1]) + " ");
+        }
+        return m;
+    }
+
+    /**
+     * Checks what the trainer's configuration does not, before any training: the vocabulary and evaluation options,
+     * and the questions file (read and parsed now, not after training).
+     */
+    void checkEvaluation() throws IOException {
         atLeast("--min-count", minCount, 1);
         atLeast("--top-words", topWords, 1);
-        if (questions != null && !Files.isRegularFile(questions)) {
-            throw new InputException("--questions " + questions + ": " + (Files.exists(questions)
-                    ? "is not a regular file" : "no such file"));
+        if (questions != null) {
+            try {
+                Evaluation.checkQuestions(questions);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--" + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Bytes of a corpus that may be invalid UTF-8 before it is refused as not UTF-8 text. */
+    static final double MAX_INVALID_FRACTION = 0.1;
+
+    /**
+     * Refuses a corpus that is not UTF-8 text (more than {@value #MAX_INVALID_FRACTION} of its bytes invalid: random
+     * or binary data, or another encoding), or that has too few words to train on; call after the vocabulary pass.
+     */
+    void checkCorpus(TextCorpus text, int vocabulary, long tokens) {
+        long bytes = text.bytes();
+        if (bytes > 0 && text.invalidBytes() > MAX_INVALID_FRACTION * bytes) {
+            throw new InputException(corpusSource() + ": not UTF-8 text: " + text.invalidBytes() + " of its " + bytes
+                    + " bytes (" + Math.round(100.0 * text.invalidBytes() / bytes) + "%) are not valid UTF-8"
+                    + " (convert it first, e.g. iconv -f latin1 -t utf-8)");
+        }
+        if (vocabulary < 2 || tokens < 2) {
+            throw new InputException(corpusSource() + ": nothing to train on: " + tokens + " token"
+                    + (tokens == 1 ? "" : "s") + " and " + vocabulary + " word" + (vocabulary == 1 ? "" : "s")
+                    + " with --min-count " + minCount + " (" + text.tokens() + " token" + (text.tokens() == 1 ? ""
+                    : "s") + " in the file); a skip-gram pair needs two words" + (text.tokens() >= 2
+                    ? ": lower --min-count" : ""));
+        }
+    }
+
+    /** Refuses a run whose first epoch trained no pair (every word subsampled away, or sentences of one word). */
+    static void checkTrained(String what, long pairs, int epoch) {
+        if (pairs == 0) {
+            throw new InputException(what + ": epoch " + epoch + " trained no pair (every sentence has fewer than two"
+                    + " words left after --min-count and --sample): lower --min-count or --sample, or give a larger"
+                    + " corpus");
         }
     }
 
     /** The builder's message with its setting named as the option ("dimension must be …" → "--dim must be …"). */
     private static String optionMessage(String message) {
-        String[][] names = {{"negatives k", "--negatives"}, {"noisePower", "--noise-power"},
+        String[][] names = {{"negatives k", "--num-negatives"}, {"noisePower", "--noise-power"},
             {"dimension", "--dim"}, {"window", "--window"}, {"epochs", "--epochs"}, {"sample", "--sample"},
             {"learningRate", "--learning-rate"}, {"temperature", "--temperature"}, {"batchSize", "--batch-size"},
             {"threads", "--threads"}, {"InfoNCE needs batchSize", "--objective infonce needs --batch-size"}};
@@ -147,11 +205,23 @@ final class WordOptions {
         if (synonyms == null) {
             return WordNetSynonyms.embedded();
         }
+        List<String[]> pairs;
         try {
-            return Files.isDirectory(synonyms) ? WordNetSynonyms.load(synonyms) : WordNetSynonyms.readPairs(synonyms);
+            pairs = Files.isDirectory(synonyms) ? WordNetSynonyms.load(synonyms) : WordNetSynonyms.readPairs(synonyms);
         } catch (IllegalArgumentException e) {
             throw new InputException("--synonyms " + e.getMessage(), e);
         }
+        // what the evaluation after training would refuse, refused now
+        if (pairs.isEmpty()) {
+            throw new InputException("--synonyms " + synonyms + ": holds no pair (lines 'word word')");
+        }
+        for (int p = 0; p < pairs.size(); p++) {
+            if (pairs.get(p)[0].equals(pairs.get(p)[1])) {
+                throw new InputException("--synonyms " + synonyms + ": pair " + (p + 1) + " holds the same word twice: '"
+                        + pairs.get(p)[0] + "'");
+            }
+        }
+        return pairs;
     }
 
     /** The analogy evaluation of {@code vectors} on the questions given (or the embedded set). */

@@ -1,6 +1,5 @@
 package org.contrast4j.cli;
 
-import java.io.Console;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -27,8 +26,7 @@ final class WordsProgress implements Consumer<SkipGramTraining.Progress> {
      */
     WordsProgress(String name, boolean noBars, PrintWriter err) {
         this.prefix = name == null ? "" : name + " ";
-        Console console = System.console();
-        this.bars = !noBars && console != null && console.isTerminal();
+        this.bars = !noBars && Terminal.stderr();
         this.err = err;
     }
 

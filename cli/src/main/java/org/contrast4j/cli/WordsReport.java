@@ -136,8 +136,14 @@ final class WordsReport {
                 continue;
             }
             double ratio = r.run().secondsPerEpoch() / ref.run().secondsPerEpoch();
-            lines.add(String.format(Locale.ROOT, "%s (%s): %.1f× the time per epoch of %s; analogy accuracy %s vs %s,"
-                            + " synonym recall@10 %s vs %s.", r.objective(), r.family(), ratio, ref.objective(),
+            // the wording follows the direction: "3.5× faster" or "1.7× slower", never "0.3× the time"
+            String speed = Math.abs(ratio - 1) < 0.05 ? "about as fast per epoch as " + ref.objective()
+                    : ratio < 1 ? String.format(Locale.ROOT, "%s× faster per epoch than %s", Charts.compact(1 / ratio,
+                    2), ref.objective()) : String.format(Locale.ROOT, "%s× slower per epoch than %s",
+                    Charts.compact(ratio, 2), ref.objective());
+            lines.add(String.format(Locale.ROOT, "%s (%s): %s (%s s vs %s s); analogy accuracy %s vs %s, synonym"
+                            + " recall@10 %s vs %s.", r.objective(), r.family(), speed,
+                    fixed(r.run().secondsPerEpoch(), 2), fixed(ref.run().secondsPerEpoch(), 2),
                     percent(r.analogies().accuracy()), percent(ref.analogies().accuracy()),
                     percent(r.synonyms().recallAt10()), percent(ref.synonyms().recallAt10())));
         }
@@ -239,9 +245,16 @@ final class WordsReport {
         return Double.isFinite(v) ? v : 0;
     }
 
+    /**
+     * A bar per objective. {@code log} asks for a log axis, used only when the values span more than a decade (within
+     * one decade a log axis would show a single tick label); the title says which.
+     */
     private CategoryChart bars(String title, String yTitle, List<Double> values, boolean log, String pattern) {
-        CategoryChart c = new CategoryChartBuilder().width(640).height(380).title(title).xAxisTitle("objective")
-                .yAxisTitle(yTitle).build();
+        double lo = values.stream().mapToDouble(Double::doubleValue).filter(x -> x > 0).min().orElse(1);
+        double hi = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        log = log && hi > 10 * lo;
+        CategoryChart c = new CategoryChartBuilder().width(640).height(380).title(title + (log ? ", log scale)"
+                : ")")).xAxisTitle("objective").yAxisTitle(yTitle).build();
         style(c);
         c.getStyler().setLegendVisible(false);
         c.getStyler().setDecimalPattern(pattern);
@@ -265,12 +278,12 @@ final class WordsReport {
     }
 
     CategoryChart timeChart() {
-        return bars("Time per epoch (s, median over epochs, log scale)", "seconds per epoch",
+        return bars("Time per epoch (s, median over epochs", "seconds per epoch",
                 rows.stream().map(r -> r.run().secondsPerEpoch()).toList(), true, "#,##0.###");
     }
 
     CategoryChart speedChart() {
-        return bars("Training speed (words/s in the median epoch, log scale)", "words per second",
+        return bars("Training speed (words/s in the median epoch", "words per second",
                 rows.stream().map(r -> r.run().wordsPerSecond()).toList(), true, "#,##0");
     }
 
@@ -279,7 +292,8 @@ final class WordsReport {
                 .title("Analogy accuracy (3CosAdd, top " + context.topWords() + " words)").xAxisTitle("objective")
                 .yAxisTitle("accuracy (%)").build();
         style(c);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS)
+                .setLegendLayout(Styler.LegendLayout.Horizontal);
         c.addSeries("all", names(), rows.stream().map(r -> 100 * orZero(r.analogies().accuracy())).toList());
         c.addSeries("semantic", names(),
                 rows.stream().map(r -> 100 * orZero(r.analogies().semanticAccuracy())).toList());
@@ -310,7 +324,7 @@ final class WordsReport {
     }
 
     CategoryChart recallChart() {
-        return bars("Synonym recall@10 (%)", "recall@10 (%)",
+        return bars("Synonym recall@10 (%", "recall@10 (%)",
                 rows.stream().map(r -> 100 * orZero(r.synonyms().recallAt10())).toList(), false, "#,##0.#");
     }
 

@@ -178,6 +178,6 @@ class ClassLossErrorsTest {
         bad(args("softmax", "--class-bias", f("binf.npy")),
                 "--class-bias " + f("binf.npy") + ": element [1] is Infinity");
         bad(args("nce", "--samples", f("s.npy"), "--noise", f("q.npy"), "--log-normaliser", "NaN"),
-                "--log-normaliser NaN: logNormaliser must be finite");
+                "--log-normaliser must be finite");
     }
 }

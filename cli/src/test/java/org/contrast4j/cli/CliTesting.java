@@ -20,10 +20,54 @@ final class CliTesting {
     private CliTesting() {
     }
 
+    /**
+     * Bad inputs tried, by class: the category a test names with {@link #category}, else the test class that tried it.
+     * Written to {@code target/bad-inputs.txt} when the test JVM exits (the count the issue asks for).
+     */
+    static final java.util.Map<String, Integer> BAD_INPUTS = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private static final ThreadLocal<String> CATEGORY = new ThreadLocal<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            StringBuilder sb = new StringBuilder();
+            int total = 0;
+            for (var e : BAD_INPUTS.entrySet()) {
+                sb.append(String.format(java.util.Locale.ROOT, "%5d  %s%n", e.getValue(), e.getKey()));
+                total += e.getValue();
+            }
+            sb.append(String.format(java.util.Locale.ROOT, "%5d  total%n", total));
+            try {
+                java.nio.file.Files.writeString(Path.of("target", "bad-inputs.txt"), sb.toString());
+            } catch (IOException e) {
+                System.err.println("cannot write target/bad-inputs.txt: " + e);
+            }
+        }));
+    }
+
+    /** Names the class of the bad inputs the calling thread tries next (null: the test class). */
+    static void category(String name) {
+        if (name == null) {
+            CATEGORY.remove();
+        } else {
+            CATEGORY.set(name);
+        }
+    }
+
+    private static void countBadInput() {
+        String c = CATEGORY.get();
+        if (c == null) {
+            c = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+                    .map(f -> f.getDeclaringClass()).filter(k -> k != CliTesting.class && k != Run.class)
+                    .findFirst().map(Class::getSimpleName).orElse("?"));
+        }
+        BAD_INPUTS.merge(c, 1, Integer::sum);
+    }
+
     /** What one run printed and returned. */
     record Run(int code, String out, String err) {
         /** Asserts exit 2 with exactly one line on stderr containing every fragment, and nothing on stdout. */
         String assertBadInput(String... fragments) {
+            countBadInput();
             assertEquals(2, code, () -> "exit code; stderr: " + err + " stdout: " + out);
             assertEquals("", out, "nothing on stdout");
             String line = err.strip();

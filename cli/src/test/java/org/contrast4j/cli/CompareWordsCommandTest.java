@@ -180,7 +180,7 @@ class CompareWordsCommandTest {
             assertEquals(0.5, o.get("epochs").get(1).get("loss").asDouble());
         }
         // the trade-off, derived from the stand-in's epoch times: softmax 2.0 s vs neg 0.5 s
-        assertTrue(r.out().contains("softmax (cross-entropy, exact): 4.0× the time per epoch of neg"), r.out());
+        assertTrue(r.out().contains("softmax (cross-entropy, exact): 4× slower per epoch than neg"), r.out());
         assertEquals(1, j.get("trade_off").size());
         List<String> lines = r.out().lines().toList();
         assertTrue(lines.get(1).startsWith("objective") && lines.get(1).contains("syn recall@10"), lines.get(1));

@@ -39,7 +39,7 @@ class ExperimentCommandTest {
     @Test
     void miWritesRowsWithTheDocumentedKeys() throws IOException {
         Path out = dir.resolve("mi");
-        CliTesting.Run r = run("experiment", "mi", "--dim", "2", "--rho", "0.5", "--batch", "4,8", "--steps", "5",
+        CliTesting.Run r = run("experiment", "mi", "--dim", "2", "--rho", "0.5", "--batch-sizes", "4,8", "--steps", "5",
                 "--eval-samples", "32", "--seed", "3", "--out", out.toString());
         assertRan(r, 2);
         JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("result.json")));
@@ -71,7 +71,7 @@ class ExperimentCommandTest {
 
     @Test
     void miWithoutOutPrintsTheTableOnly() {
-        CliTesting.Run r = run("experiment", "mi", "--dim", "1", "--batch", "2", "--steps", "2", "--eval-samples", "8");
+        CliTesting.Run r = run("experiment", "mi", "--dim", "1", "--batch-sizes", "2", "--steps", "2", "--eval-samples", "8");
         assertRan(r, 1);
         assertTrue(r.out().contains("optimal critic"), r.out());
         assertFalse(r.out().contains("wrote"), r.out());
@@ -83,8 +83,8 @@ class ExperimentCommandTest {
         run("experiment", "mi", "--rho", "-1.5").assertBadInput("rho must be in (-1, 1)", "was -1.5");
         run("experiment", "mi", "--rho", "NaN").assertBadInput("rho must be in (-1, 1)");
         run("experiment", "mi", "--dim", "0").assertBadInput("dimension d must be >= 1, was 0");
-        run("experiment", "mi", "--batch", "16,1").assertBadInput("batch size N must be >= 2", "was 1 at position 1");
-        run("experiment", "mi", "--batch", "16,x").assertBadInput("--batch");
+        run("experiment", "mi", "--batch-sizes", "16,1").assertBadInput("--batch-sizes 16,1: batch size N must be >= 2", "was 1 at position 1");
+        run("experiment", "mi", "--batch-sizes", "16,x").assertBadInput("--batch-sizes");
         run("experiment", "mi", "--steps", "0").assertBadInput("steps must be >= 1, was 0");
         run("experiment", "mi", "--learning-rate", "-1").assertBadInput("learning rate must be > 0");
         run("experiment", "mi", "--frobnicate").assertBadInput("frobnicate");
@@ -94,14 +94,14 @@ class ExperimentCommandTest {
     @Test
     void outThatIsAFileIsBadInputBeforeAnyWork() throws IOException {
         Path file = Files.writeString(dir.resolve("taken"), "x");
-        run("experiment", "mi", "--dim", "1", "--batch", "2", "--steps", "1", "--out", file.toString())
+        run("experiment", "mi", "--dim", "1", "--batch-sizes", "2", "--steps", "1", "--out", file.toString())
                 .assertBadInput("--out", "exists and is not a directory");
     }
 
     @Test
     void nceWritesRowsWithTheDocumentedKeys() throws IOException {
         Path out = dir.resolve("nce");
-        CliTesting.Run r = run("experiment", "nce", "--classes", "8", "--k", "1,4", "--samples", "300", "--epochs",
+        CliTesting.Run r = run("experiment", "nce", "--num-classes", "8", "--k", "1,4", "--num-samples", "300", "--epochs",
                 "1", "--batch-size", "100", "--seed", "2", "--threads", "1", "--out", out.toString());
         int runs = 1 + 3 * 3 * 2; // full softmax, then 3 objectives × 3 noises × 2 k
         assertRan(r, runs);
@@ -147,8 +147,8 @@ class ExperimentCommandTest {
                 "k (noise samples per data sample) must be >= 1, was 0 at position 1");
         run("experiment", "nce", "--k", "-3").assertBadInput("must be >= 1, was -3");
         run("experiment", "nce", "--k", "5,5").assertBadInput("k = 5 is given twice");
-        run("experiment", "nce", "--classes", "1").assertBadInput("classes V must be >= 2, was 1");
-        run("experiment", "nce", "--samples", "0").assertBadInput("samples M must be >= 1, was 0");
+        run("experiment", "nce", "--num-classes", "1").assertBadInput("--num-classes 1: classes V must be >= 2, was 1");
+        run("experiment", "nce", "--num-samples", "0").assertBadInput("--num-samples 0: samples M must be >= 1, was 0");
         run("experiment", "nce", "--zipf", "-1").assertBadInput("zipf exponent must be >= 0");
         run("experiment", "nce", "--threads", "0").assertBadInput("threads must be >= 1, was 0");
         run("experiment", "nce", "--epochs", "x").assertBadInput("--epochs");

@@ -363,7 +363,8 @@ class LossCommandTest {
         CliTesting.Run r = run("loss", "--loss", "siglip", "--anchors", f("a.npy"), "--positives", f("p.npy"),
                 "--learnable-bias", "--out", f("t"));
         r.assertOk();
-        for (String s : List.of("loss", "siglip", "config", "value", "rows", "skipped rows", "∂L/∂bias", "wrote")) {
+        for (String s : List.of("loss", "siglip", "settings", "temperature 0.1", "value", "rows", "skipped rows", "∂L/∂bias",
+            "wrote")) {
             assertTrue(r.out().contains(s), () -> s + " in\n" + r.out());
         }
         assertFalse(r.out().contains("log_temperature"), "τ is not learnable here");

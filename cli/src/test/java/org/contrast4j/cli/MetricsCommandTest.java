@@ -128,7 +128,7 @@ class MetricsCommandTest {
     @Test
     void onlyXGivesUniformityAndCollapseRawToFile() throws IOException {
         Path out = dir.resolve("m/metrics.json");
-        CliTesting.Run r = run("metrics", "--x", f("x.npy"), "--raw", "--out", out.toString());
+        CliTesting.Run r = run("metrics", "--x", f("x.npy"), "--raw", "--out", dir.resolve("m").toString());
         r.assertOk();
         assertFalse(r.out().contains("{"), "JSON went to the file, not stdout");
         assertTrue(r.out().contains("no (--raw)"));
@@ -165,7 +165,7 @@ class MetricsCommandTest {
         write(dir, "one.npy", new Random(1), 1, D);
         run("metrics", "--x", f("one.npy")).assertBadInput("at least 2 rows");
         run("metrics", "--x", f("missing.npy")).assertBadInput(f("missing.npy") + ": no such file");
-        run("metrics", "--x", f("x.npy"), "--out", dir.toString()).assertBadInput("is a directory");
+        run("metrics", "--x", f("x.npy"), "--out", f("x.npy")).assertBadInput("--out", "exists and is not a directory");
         Files.writeString(dir.resolve("text.npy"), "1,2,3\n");
         run("metrics", "--x", f("text.npy")).assertBadInput("not a .npy file");
         run("metrics").assertBadInput("Missing required option", "--x");

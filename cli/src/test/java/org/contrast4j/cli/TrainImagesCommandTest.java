@@ -69,7 +69,13 @@ class TrainImagesCommandTest {
         assertEquals(3, history.get(0).get("epochs").size(), "epochs 0, 1 and the resumed 2");
 
         CliTesting.run(args("--epochs", "3", "--embedding-dim", "8", "--batch-size", "64", "--resume"))
-                .assertBadInput("other settings", "embeddingDim=4", "embeddingDim=8");
+                .assertBadInput("other settings", "--embedding-dim is 8 now, the checkpoint has 4");
+        CliTesting.run(args("--epochs", "3", "--embedding-dim", "4", "--batch-size", "64", "--seed", "5", "--resume"))
+                .assertBadInput("--resume", "--seed is 5 now, the checkpoint has 1");
+        CliTesting.run(args("--epochs", "1", "--embedding-dim", "4", "--batch-size", "64", "--resume"))
+                .assertBadInput("--resume", "has 2 epochs done, more than --epochs 1");
+        assertEquals(3, new ObjectMapper().readTree(out.resolve("history.json").toFile()).get(0).get("epochs").size(),
+                "a refused resume leaves the outputs as they were");
     }
 
     @Test

@@ -150,7 +150,7 @@ class TrainWordsCommandTest {
                 "vectors.txt")));
 
         CliTesting.run(args(cut, "--resume", "--seed", "2"))
-                .assertBadInput("--resume", "other settings (seed 2 requested, checkpoint has 1)");
+                .assertBadInput("--resume", "other settings (--seed 2 requested, checkpoint has 1)");
     }
 
     @Test
@@ -161,8 +161,8 @@ class TrainWordsCommandTest {
         CliTesting.run("train", "words", "--corpus", empty.toString(), "--out", out.toString())
                 .assertBadInput("--corpus " + empty, "the corpus is empty");
         CliTesting.run(args(out, "--min-count", "5000"))
-                .assertBadInput("no word occurs at least minCount = 5000 times");
-        CliTesting.run(args(out, "--negatives", "30"))
+                .assertBadInput("no word occurs at least --min-count = 5000 times");
+        CliTesting.run(args(out, "--num-negatives", "30"))
                 .assertBadInput("the vocabulary has 13 words but neg with k = 30 negatives needs at least k + 1 = 31");
         CliTesting.run(args(out, "--dim", "0")).assertBadInput("--dim must be >= 1, was 0");
         CliTesting.run(args(out, "--sample", "-1")).assertBadInput("--sample must be finite and >= 0, was -1.0");

@@ -92,6 +92,30 @@ public final class Evaluation {
     }
 
     /**
+     * Reads and checks a questions file as {@link #analogies(WordVectors, Path, int)} would, without vectors: lets a
+     * caller refuse a bad file before training rather than after.
+     *
+     * @return the number of questions
+     * @throws IllegalArgumentException when the file does not exist, a line is neither a section nor four words
+     *     (naming the line), a line is not UTF-8, or it holds no question
+     * @throws IOException when the file cannot be read
+     */
+    public static int checkQuestions(Path questions) throws IOException {
+        Objects.requireNonNull(questions, "questions");
+        if (!Files.isRegularFile(questions)) {
+            throw new IllegalArgumentException("questions " + questions + ": " + (Files.exists(questions)
+                    ? "is not a regular file" : "no such file"));
+        }
+        try (InputStream in = Files.newInputStream(questions)) {
+            int n = parse("questions " + questions, in.readAllBytes()).size();
+            if (n == 0) {
+                throw new IllegalArgumentException("questions " + questions + ": holds no question (lines 'a b c d')");
+            }
+            return n;
+        }
+    }
+
+    /**
      * Word analogies on the embedded Google question set (Mikolov et al. 2013; 14 sections, 19,544 questions: 8,869
      * semantic, 10,675 syntactic), as {@link #analogies(WordVectors, Path, int)}.
      */

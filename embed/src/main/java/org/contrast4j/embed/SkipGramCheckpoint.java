@@ -254,7 +254,8 @@ final class SkipGramCheckpoint {
             throw new IllegalArgumentException(file + ": invalid settings in the checkpoint: " + e.getMessage(), e);
         }
         if (expected != null) {
-            List<String> diff = expected.differences(config);
+            // more (or the same number of) epochs may be asked for; every other setting must be the checkpoint's
+            List<String> diff = expected.differences(config).stream().filter(d -> !d.startsWith("epochs ")).toList();
             if (!diff.isEmpty()) {
                 throw new IllegalArgumentException(file + ": the checkpoint was trained with other settings ("
                         + String.join(", ", diff).replace(" vs ", " requested, checkpoint has ") + ")");
@@ -300,6 +301,13 @@ final class SkipGramCheckpoint {
                     + config.epochs() + ")");
         }
         budget.need(file, ne, 44, "epoch records");
+        if (expected != null && ne > expected.epochs()) {
+            throw new IllegalArgumentException(file + ": the checkpoint has " + ne + " epochs done, more than the "
+                    + expected.epochs() + " requested (ask for " + ne + " or more)");
+        }
+        if (expected != null) {
+            config = expected; // equal but for the epochs: the run goes on to the epochs requested
+        }
         List<SkipGramTraining.Epoch> epochs = new ArrayList<>();
         for (int e = 0; e < ne; e++) {
             epochs.add(new SkipGramTraining.Epoch(i.readInt(), i.readDouble(), i.readLong(), i.readDouble(),

@@ -263,12 +263,16 @@ public final class SkipGramTraining {
     /**
      * Continues the run saved in {@code file} on {@code corpus}, which must be the corpus it was trained on (same
      * vocabulary and same encoded tokens). The settings are the checkpoint's; {@code expected}, when not null, must
-     * equal them.
+     * equal them except for the epochs, which may be more than the checkpoint was written for (not fewer than it has
+     * done): the run then goes on to {@code expected.epochs()}, its learning rate following the linear decay over the
+     * new total, lr₀·(1 − words done / (epochs · words per epoch)) — a step up from where the shorter schedule stood,
+     * so a run resumed with more epochs is not identical to one started with them (with the same epochs it is
+     * bit-identical to an uninterrupted run, with one thread).
      *
      * @throws IOException              if the file cannot be read
      * @throws IllegalArgumentException if the file is not a skip-gram checkpoint, is truncated or corrupt (CRC), was
      *                                  written for another corpus, or its settings differ from {@code expected}
-     *                                  (naming each difference)
+     *                                  (naming each difference), or it has more epochs done than expected
      */
     public static SkipGramTraining resume(Path file, SkipGramCorpus corpus, SkipGram expected) throws IOException {
         return SkipGramCheckpoint.read(file, corpus, expected);

@@ -428,4 +428,16 @@ class EvaluationTest {
         assertTrue(e.getMessage().contains("pair 0 holds the same word twice: 'man'"), e.getMessage());
         assertFalse(WordNetSynonyms.embedded().isEmpty());
     }
+
+    @Test
+    void questionsAreCheckedWithoutVectors(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path good = Files.writeString(dir.resolve("q.txt"), ": capital\nathens greece oslo norway\n\nparis france rome"
+                + " italy\n");
+        assertEquals(2, Evaluation.checkQuestions(good));
+        Path bad = Files.writeString(dir.resolve("bad.txt"), ": capital\nathens greece oslo\n");
+        VocabularyTest.assertMessage(() -> Evaluation.checkQuestions(bad), "line 2: expected four words");
+        Path none = Files.writeString(dir.resolve("none.txt"), ": only a section\n");
+        VocabularyTest.assertMessage(() -> Evaluation.checkQuestions(none), "holds no question");
+        VocabularyTest.assertMessage(() -> Evaluation.checkQuestions(dir.resolve("missing.txt")), "no such file");
+    }
 }

@@ -203,6 +203,18 @@ class SkipGramTrainingTest {
 
         assertMessage(() -> SkipGramTraining.resume(file, corpus, small(Objective.NEGATIVE_SAMPLING).epochs(2)
                 .dimension(20).build()), "other settings (dimension 20 requested, checkpoint has 16)");
+        // more epochs than the checkpoint was written for: the run goes on to them; fewer than it has done: refused
+        SkipGramTraining longer = SkipGramTraining.resume(file, corpus, small(Objective.NEGATIVE_SAMPLING).epochs(4)
+                .build());
+        assertEquals(4, longer.config().epochs());
+        assertEquals(1, longer.epochsDone());
+        longer.runEpoch(null);
+        assertEquals(2, longer.epochsDone());
+        run.runEpoch(null);
+        Path two = dir.resolve("two.ckpt");
+        run.checkpoint(two);
+        assertMessage(() -> SkipGramTraining.resume(two, corpus, small(Objective.NEGATIVE_SAMPLING).epochs(1).build()),
+                "the checkpoint has 2 epochs done, more than the 1 requested");
         List<String[]> other = twoTopics(43);
         assertMessage(() -> SkipGramTraining.resume(file, SkipGramCorpus.ofSentences(sink -> other.forEach(sink), 1),
                 config), "written for another corpus");

@@ -109,6 +109,7 @@ class TextCorpusTest {
         TextCorpus c = TextCorpus.open(write("bad.txt", data));
         assertEquals(List.of(List.of("ok", "x", "café", "y", "z", "w", "v", "end")), read(c));
         assertEquals(10, c.invalidBytes());
+        assertEquals(data.length, c.bytes(), "the denominator: every byte of the file");
         assertEquals(8, c.tokens());
         assertEquals(1, c.sentences());
     }

@@ -116,13 +116,75 @@ public final class ImageTrainer {
     public TrainingResult resume(Path checkpoint, TrainingListener listener) {
         Objects.requireNonNull(checkpoint, "checkpoint");
         Checkpoint saved = Checkpoint.read(checkpoint);
-        if (!saved.fingerprint.equals(fingerprint())) {
-            throw new IllegalArgumentException(checkpoint + ": written with other settings or data; resume with the "
-                    + "same options and data (only the epochs may change). Checkpoint: " + saved.fingerprint
-                    + "; now: " + fingerprint());
-        }
+        checkSameSettings(checkpoint, saved);
         checkWritable(checkpoint.toAbsolutePath().getParent());
         return run(saved, checkpoint, listener == null ? new TrainingListener() { } : listener);
+    }
+
+    /**
+     * Checks that {@link #resume} can continue from {@code checkpoint} with this trainer's settings and data, without
+     * training: reads the file and compares.
+     *
+     * @return the epochs the checkpoint holds
+     * @throws IllegalArgumentException when the file is missing or corrupt, or was written with other settings or
+     *     data (naming each setting that differs with both values)
+     */
+    public int checkResume(Path checkpoint) {
+        Objects.requireNonNull(checkpoint, "checkpoint");
+        Checkpoint saved = Checkpoint.read(checkpoint);
+        checkSameSettings(checkpoint, saved);
+        return saved.epoch;
+    }
+
+    private void checkSameSettings(Path checkpoint, Checkpoint saved) {
+        String now = fingerprint();
+        if (!saved.fingerprint.equals(now)) {
+            throw new IllegalArgumentException(checkpoint + ": written with other settings or data (only the epochs "
+                    + "may change): " + String.join("; ", differences(saved.fingerprint, now)));
+        }
+    }
+
+    private static final java.util.regex.Pattern SETTING =
+            java.util.regex.Pattern.compile("(\\w+)=([^,{}]*)");
+
+    /**
+     * The settings that differ between two fingerprints ({@code name=value} pairs, as {@link TrainingConfig#toString}
+     * and {@link #fingerprint} write them), each as "NAME is NOW (the checkpoint has SAVED)".
+     */
+    static List<String> differences(String saved, String now) {
+        java.util.Map<String, String> a = settings(saved);
+        java.util.Map<String, String> b = settings(now);
+        List<String> diff = new ArrayList<>();
+        for (var e : b.entrySet()) {
+            String before = a.get(e.getKey());
+            if (!e.getValue().equals(before)) {
+                String name = switch (e.getKey()) {
+                    case "train" -> "the training data";
+                    case "test" -> "the test data";
+                    default -> e.getKey();
+                };
+                diff.add(name + " is " + e.getValue() + " now, the checkpoint has " + (before == null ? "none"
+                        : before));
+            }
+        }
+        for (var e : a.entrySet()) {
+            if (!b.containsKey(e.getKey())) {
+                diff.add(e.getKey() + " is not set now, the checkpoint has " + e.getValue());
+            }
+        }
+        if (diff.isEmpty()) {
+            diff.add("checkpoint: " + saved + "; now: " + now);
+        }
+        return diff;
+    }
+
+    private static java.util.Map<String, String> settings(String fingerprint) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher x = SETTING.matcher(fingerprint);
+        while (x.find()) {
+            m.put(x.group(1), x.group(2).strip());
+        }
+        return m;
     }
 
     private TrainingResult run(Checkpoint saved, Path checkpointFile, TrainingListener listener) {
