@@ -67,8 +67,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--corpus-ids", paramLabel = "F", description = "Corpus ids, one per line (row order).")
     Path corpusIds;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: one per processor).")
-    Integer threads;
+    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default 1).")
+    int threads = 1;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write DIR/result.json (directory created if needed).")
     Path out;
@@ -80,11 +80,11 @@ final class EvaluateCommand implements Callable<Integer> {
                 throw new InputException("--k must list cutoffs >= 1, was " + k);
             }
         }
-        if (threads != null && threads < 1) {
+        if (threads < 1) {
             throw new InputException("--threads must be >= 1, was " + threads);
         }
         if (out != null) {
-            RetrievalIo.checkOut(out);
+            OutputDir.prepare("--out", out, "result.json");
         }
         RetrievalIo.Embeddings in = RetrievalIo.embeddings(queries, corpus);
         Map<String, Integer> qIndex = queryIds == null ? null : ids("--query-ids", queryIds, in.b(),
@@ -104,9 +104,7 @@ final class EvaluateCommand implements Callable<Integer> {
         TreeSet<Integer> cutoffs = new TreeSet<>(ks);
         int depth = Math.min(in.m(), Math.max(100, cutoffs.last()));
         ExactSearch search = ExactSearch.of(similarity);
-        if (threads != null) {
-            search = search.withThreads(threads);
-        }
+        search = search.withThreads(threads);
         RetrievalEvaluation e = RetrievalEvaluation.search(search, in.queries().matrix(), in.corpus().matrix(),
                 judged, depth);
 
@@ -132,7 +130,6 @@ final class EvaluateCommand implements Callable<Integer> {
                 + " without a relevant row skipped)");
         var o = spec.commandLine().getOut();
         if (out != null) {
-            Output.directory("--out", out);
             Output.writeJson(out.resolve("result.json"), json);
             table.row("wrote", out.resolve("result.json"));
             table.print(o);

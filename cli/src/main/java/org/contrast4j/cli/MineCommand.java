@@ -64,8 +64,8 @@ final class MineCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES} (default cosine).")
     Similarity similarity = Similarity.COSINE;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: one per processor).")
-    Integer threads;
+    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default 1).")
+    int threads = 1;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: the current directory).")
     Path out = Path.of(".");
@@ -99,10 +99,10 @@ final class MineCommand implements Callable<Integer> {
         if (seed != null && how != HardNegativeMiner.Sampling.RANDOM) {
             throw new InputException("--seed only affects --sampling random");
         }
-        if (threads != null && threads < 1) {
+        if (threads < 1) {
             throw new InputException("--threads must be >= 1, was " + threads);
         }
-        RetrievalIo.checkOut(out);
+        OutputDir.prepare("--out", out, "negatives.npy", "result.json");
         RetrievalIo.Embeddings in = RetrievalIo.embeddings(queries, corpus);
         int[] pos = positives(in);
 
@@ -114,9 +114,7 @@ final class MineCommand implements Callable<Integer> {
         if (relativeMargin != null) {
             b.relativeMargin(relativeMargin);
         }
-        if (threads != null) {
-            b.threads(threads);
-        }
+        b.threads(threads);
         HardNegativeMiner miner = b.build();
         long t0 = System.nanoTime();
         MinedNegatives mined = miner.mine(in.queries().matrix(), in.corpus().matrix(), pos);
@@ -145,8 +143,6 @@ final class MineCommand implements Callable<Integer> {
             found += mined.found(i);
         }
         json.put("negatives_found", found);
-
-        Output.directory("--out", out);
         RetrievalIo.writeLongs(out.resolve("negatives.npy"), in.b(), numNegatives, mined.negativeMatrix());
         Output.writeJson(out.resolve("result.json"), json);
         new Output.Table()

@@ -1,7 +1,6 @@
 package org.contrast4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.contrast4j.io.Npy;
 
@@ -42,28 +41,6 @@ final class RetrievalIo {
             throw new InputException(q.label() + " is " + q.shapeString() + ": there are no queries");
         }
         return new Embeddings(q, c);
-    }
-
-    /**
-     * Checks before any work that {@code --out DIR} can be written: not a file, and the directory (or the nearest
-     * existing ancestor it would be created in) writable. Creates nothing.
-     */
-    static void checkOut(Path out) {
-        Path abs = out.toAbsolutePath().normalize();
-        if (Files.exists(abs) && !Files.isDirectory(abs)) {
-            throw new InputException("--out " + out + ": exists and is not a directory");
-        }
-        Path existing = abs;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null || !Files.isDirectory(existing)) {
-            throw new InputException("--out " + out + ": cannot be created (" + existing + " is not a directory)");
-        }
-        if (!Files.isWritable(existing)) {
-            throw new InputException("--out " + out + ": " + (existing.equals(abs) ? "the directory" : existing)
-                    + " is not writable");
-        }
     }
 
     /** Writes rows×cols ids as a C-order int64 {@code .npy} file, atomically. */

@@ -37,8 +37,8 @@ final class SearchCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES} (default cosine).")
     Similarity similarity = Similarity.COSINE;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: one per processor).")
-    Integer threads;
+    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default 1).")
+    int threads = 1;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: the current directory).")
     Path out = Path.of(".");
@@ -48,22 +48,19 @@ final class SearchCommand implements Callable<Integer> {
         if (k < 1) {
             throw new InputException("--k must be >= 1, was " + k);
         }
-        if (threads != null && threads < 1) {
+        if (threads < 1) {
             throw new InputException("--threads must be >= 1, was " + threads);
         }
-        RetrievalIo.checkOut(out);
+        OutputDir.prepare("--out", out, "ids.npy", "scores.npy");
         RetrievalIo.Embeddings in = RetrievalIo.embeddings(queries, corpus);
         if (k > in.m()) {
             throw new InputException("--k " + k + " is more than the " + in.m() + " rows of " + in.corpus().label());
         }
         ExactSearch search = ExactSearch.of(similarity);
-        if (threads != null) {
-            search = search.withThreads(threads);
-        }
+        search = search.withThreads(threads);
         long t0 = System.nanoTime();
         TopK top = search.search(in.queries().matrix(), in.corpus().matrix(), k);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        Output.directory("--out", out);
         RetrievalIo.writeLongs(out.resolve("ids.npy"), in.b(), k, top.idMatrix());
         Npy.write(out.resolve("scores.npy"), new int[] {in.b(), k}, top.scoreMatrix());
         double flops = 2.0 * in.b() * in.m() * in.d();

@@ -125,8 +125,13 @@ class CliBehaviourTest {
             for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
                 String name = o.longestName();
                 Class<?> type = o.type();
+                if (type.isArray()) {
+                    type = type.getComponentType();
+                } else if (java.util.Collection.class.isAssignableFrom(type)) {
+                    type = o.auxiliaryTypes()[0];                   // a list of values: the kind of its elements
+                }
                 String k = type == Path.class ? "path" : type == boolean.class || type == Boolean.class ? "flag"
-                        : Number.class.isAssignableFrom(box(type)) || type.isArray() ? "number" : "text";
+                        : Number.class.isAssignableFrom(box(type)) ? "number" : "text";
                 String before = kind.putIfAbsent(name, k);
                 String at = c.getCommandSpec().qualifiedName();
                 assertTrue(before == null || before.equals(k), () -> name + " is a " + k + " in '" + at + "' but a "
