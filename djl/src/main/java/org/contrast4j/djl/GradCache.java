@@ -1,5 +1,6 @@
 package org.contrast4j.djl;
 
+import org.contrast4j.internal.Checks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -63,12 +64,8 @@ public final class GradCache {
      * @param chunkSize rows encoded at once, ≥ 1 (a chunk larger than N is one chunk; N need not be a multiple)
      */
     public GradCache(ContrastiveLoss loss, int chunkSize) {
-        if (loss == null) {
-            throw new IllegalArgumentException("loss must not be null");
-        }
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunk size must be >= 1, was " + chunkSize);
-        }
+        Checks.notNull(loss, "loss");
+        Checks.atLeast(chunkSize, 1, "chunk size");
         this.loss = loss;
         this.chunkSize = chunkSize;
     }
@@ -148,12 +145,8 @@ public final class GradCache {
      *     or whose D changes between chunks
      */
     public static Matrix embed(Encoder encoder, NDArray inputs, int chunkSize) {
-        if (encoder == null) {
-            throw new IllegalArgumentException("encoder must not be null");
-        }
-        if (chunkSize < 1) {
-            throw new IllegalArgumentException("chunk size must be >= 1, was " + chunkSize);
-        }
+        Checks.notNull(encoder, "encoder");
+        Checks.atLeast(chunkSize, 1, "chunk size");
         int n = rows(inputs, "inputs");
         float[] data = null;
         int d = -1;
@@ -236,9 +229,7 @@ public final class GradCache {
 
         /** The model of a DJL {@link Trainer} (its block maps one input to one embedding matrix), training mode. */
         static Encoder of(Trainer trainer) {
-            if (trainer == null) {
-                throw new IllegalArgumentException("trainer must not be null");
-            }
+            Checks.notNull(trainer, "trainer");
             return chunk -> trainer.forward(new NDList(chunk)).singletonOrThrow();
         }
 

@@ -1,5 +1,6 @@
 package org.contrast4j.djl;
 
+import org.contrast4j.internal.Checks;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -33,9 +34,7 @@ public final class TwoViewBlock extends AbstractBlock {
 
     private TwoViewBlock(Block encoder, double initialTau, double initialBias) {
         super(VERSION);
-        if (encoder == null) {
-            throw new IllegalArgumentException("encoder must not be null");
-        }
+        Checks.notNull(encoder, "encoder");
         this.encoder = addChildBlock("encoder", encoder);
         this.logTemperature = Double.isNaN(initialTau) ? null : addParameter(scalar("log_temperature",
                 Math.log(initialTau)));
@@ -52,9 +51,7 @@ public final class TwoViewBlock extends AbstractBlock {
      * finite) and, unless {@code initialBias} is NaN, a learnable bias b starting there.
      */
     public static TwoViewBlock withScalars(Block encoder, double initialTau, double initialBias) {
-        if (!(initialTau > 0) || !Double.isFinite(initialTau)) {
-            throw new IllegalArgumentException("initial temperature must be > 0 and finite, was " + initialTau);
-        }
+        Checks.positive(initialTau, "initial temperature");
         if (Double.isInfinite(initialBias)) {
             throw new IllegalArgumentException("initial bias must be finite (or NaN for none), was " + initialBias);
         }

@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -14,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.zip.GZIPInputStream;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.metric.Alignment;
@@ -81,7 +81,7 @@ public final class Evaluation {
      * @throws IOException when the file cannot be read
      */
     public static AnalogyResult analogies(WordVectors vectors, Path questions, int topWords) throws IOException {
-        Objects.requireNonNull(questions, "questions");
+        Checks.notNull(questions, "questions");
         if (!Files.isRegularFile(questions)) {
             throw new IllegalArgumentException("questions " + questions + ": " + (Files.exists(questions)
                     ? "is not a regular file" : "no such file"));
@@ -101,7 +101,7 @@ public final class Evaluation {
      * @throws IOException when the file cannot be read
      */
     public static int checkQuestions(Path questions) throws IOException {
-        Objects.requireNonNull(questions, "questions");
+        Checks.notNull(questions, "questions");
         if (!Files.isRegularFile(questions)) {
             throw new IllegalArgumentException("questions " + questions + ": " + (Files.exists(questions)
                     ? "is not a regular file" : "no such file"));
@@ -174,10 +174,8 @@ public final class Evaluation {
     }
 
     private static AnalogyResult analogies(WordVectors vectors, List<Question> questions, int topWords) {
-        Objects.requireNonNull(vectors, "vectors");
-        if (topWords < 1) {
-            throw new IllegalArgumentException("topWords must be >= 1, was " + topWords);
-        }
+        Checks.notNull(vectors, "vectors");
+        Checks.atLeast(topWords, 1, "topWords");
         int w = Math.min(topWords, vectors.size());
         Map<String, Integer> first = new HashMap<>(2 * w);
         int[] rep = new int[w];
@@ -267,8 +265,8 @@ public final class Evaluation {
      *     twice (naming the pair's index)
      */
     public static SynonymResult synonyms(WordVectors vectors, List<String[]> pairs) {
-        Objects.requireNonNull(vectors, "vectors");
-        Objects.requireNonNull(pairs, "pairs");
+        Checks.notNull(vectors, "vectors");
+        Checks.notNull(pairs, "pairs");
         List<int[]> used = new ArrayList<>();
         int unknown = 0;
         for (int p = 0; p < pairs.size(); p++) {

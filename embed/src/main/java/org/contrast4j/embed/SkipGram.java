@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -131,7 +132,7 @@ public final class SkipGram {
      *                                  fewer than 2, or V·D exceeds a Java array
      */
     public SkipGramTraining start(SkipGramCorpus corpus) {
-        Objects.requireNonNull(corpus, "corpus");
+        Checks.notNull(corpus, "corpus");
         return SkipGramTraining.start(this, corpus);
     }
 
@@ -263,18 +264,14 @@ public final class SkipGram {
 
         /** The objective (default negative sampling). */
         public Builder objective(Objective objective) {
-            if (objective == null) {
-                throw new IllegalArgumentException("objective must not be null");
-            }
+            Checks.notNull(objective, "objective");
             this.objective = objective;
             return this;
         }
 
         /** k ≥ 1 noise samples per pair (default 5). */
         public Builder negatives(int k) {
-            if (k < 1) {
-                throw new IllegalArgumentException("negatives k must be >= 1, was " + k);
-            }
+            Checks.atLeast(k, 1, "negatives k");
             this.negatives = k;
             return this;
         }
@@ -290,27 +287,21 @@ public final class SkipGram {
 
         /** D ≥ 1 (default 100). */
         public Builder dimension(int d) {
-            if (d < 1) {
-                throw new IllegalArgumentException("dimension must be >= 1, was " + d);
-            }
+            Checks.atLeast(d, 1, "dimension");
             this.dimension = d;
             return this;
         }
 
         /** The maximum window ≥ 1 (default 5). */
         public Builder window(int window) {
-            if (window < 1) {
-                throw new IllegalArgumentException("window must be >= 1, was " + window);
-            }
+            Checks.atLeast(window, 1, "window");
             this.window = window;
             return this;
         }
 
         /** Epochs ≥ 1 (default 5). */
         public Builder epochs(int epochs) {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, was " + epochs);
-            }
+            Checks.atLeast(epochs, 1, "epochs");
             this.epochs = epochs;
             return this;
         }
@@ -346,18 +337,14 @@ public final class SkipGram {
 
         /** Pairs per InfoNCE batch (≥ 2, default 256), centers per softmax batch (≥ 1, default 16). */
         public Builder batchSize(int size) {
-            if (size < 1) {
-                throw new IllegalArgumentException("batchSize must be >= 1, was " + size);
-            }
+            Checks.atLeast(size, 1, "batchSize");
             this.batchSize = size;
             return this;
         }
 
         /** Hogwild threads ≥ 1 (default 1: deterministic). */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, was " + threads);
-            }
+            Checks.atLeast(threads, 1, "threads");
             this.threads = threads;
             return this;
         }

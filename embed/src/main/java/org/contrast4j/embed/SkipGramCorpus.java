@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,9 +51,7 @@ public final class SkipGramCorpus {
      *                                  empty, or no word occurs minCount times (see {@link Vocabulary#of})
      */
     public static SkipGramCorpus ofSentences(Consumer<Consumer<String[]>> sentences, int minCount) {
-        if (sentences == null) {
-            throw new IllegalArgumentException("sentences must not be null");
-        }
+        Checks.notNull(sentences, "sentences");
         checkMinCount(minCount);
         Map<String, Integer> ids = new HashMap<>();
         List<String> words = new ArrayList<>();
@@ -86,9 +85,7 @@ public final class SkipGramCorpus {
      *                                  minCount
      */
     public static SkipGramCorpus ofSessions(Iterable<int[]> sessions, int minCount) {
-        if (sessions == null) {
-            throw new IllegalArgumentException("sessions must not be null");
-        }
+        Checks.notNull(sessions, "sessions");
         checkMinCount(minCount);
         Map<Integer, Integer> ids = new HashMap<>();
         List<String> words = new ArrayList<>();
@@ -115,9 +112,7 @@ public final class SkipGramCorpus {
     }
 
     private static void checkMinCount(int minCount) {
-        if (minCount < 1) {
-            throw new IllegalArgumentException("minCount must be >= 1, was " + minCount);
-        }
+        Checks.atLeast(minCount, 1, "minCount");
     }
 
     /** Collects provisional ids (order of first appearance) and sentence ends, then remaps to vocabulary ids. */

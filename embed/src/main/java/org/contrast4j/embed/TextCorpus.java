@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
@@ -70,7 +70,7 @@ public final class TextCorpus {
      * @throws IllegalArgumentException when the file does not exist, is a directory or cannot be read
      */
     public static TextCorpus open(Path file) {
-        Objects.requireNonNull(file, "file");
+        Checks.notNull(file, "file");
         if (!Files.exists(file)) {
             throw new IllegalArgumentException("corpus " + file + ": no such file");
         }
@@ -116,7 +116,7 @@ public final class TextCorpus {
      * @throws UncheckedIOException when the file cannot be read (it vanished, or a .gz file is corrupt)
      */
     public void forEachSentence(Consumer<String[]> sink) {
-        Objects.requireNonNull(sink, "sink");
+        Checks.notNull(sink, "sink");
         pass(sink);
     }
 

@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -59,9 +60,7 @@ public final class Vocabulary {
      *                                  count)
      */
     public static Vocabulary of(String[] words, long[] counts, int minCount) {
-        if (minCount < 1) {
-            throw new IllegalArgumentException("minCount must be >= 1, was " + minCount);
-        }
+        Checks.atLeast(minCount, 1, "minCount");
         if (words == null || counts == null) {
             throw new IllegalArgumentException("words and counts must not be null");
         }

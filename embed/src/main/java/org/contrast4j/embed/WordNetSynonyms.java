@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -68,10 +68,8 @@ public final class WordNetSynonyms {
      * @throws IOException when a file cannot be read
      */
     public static List<String[]> load(Path dictDir, int minTagCount) throws IOException {
-        Objects.requireNonNull(dictDir, "dictDir");
-        if (minTagCount < 0) {
-            throw new IllegalArgumentException("minTagCount must be >= 0, was " + minTagCount);
-        }
+        Checks.notNull(dictDir, "dictDir");
+        Checks.atLeast(minTagCount, 0, "minTagCount");
         if (!Files.isDirectory(dictDir)) {
             throw new IllegalArgumentException("WordNet " + dictDir + ": " + (Files.exists(dictDir)
                     ? "is not a directory" : "no such directory") + " (expected a WordNet dict directory such as "

@@ -1,5 +1,6 @@
 package org.contrast4j.embed;
 
+import org.contrast4j.internal.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -57,7 +58,7 @@ public final class WordVectors {
      *     two sizes when they differ, or the row, column and value of a non-finite entry
      */
     public WordVectors(String[] words, Matrix vectors) {
-        this(Objects.requireNonNull(words, "words").clone(), Objects.requireNonNull(vectors, "vectors").copy(), true);
+        this(Checks.notNull(words, "words").clone(), Checks.notNull(vectors, "vectors").copy(), true);
     }
 
     private WordVectors(String[] words, Matrix vectors, boolean check) {
@@ -231,8 +232,8 @@ public final class WordVectors {
      * @throws IllegalArgumentException when the length is not D, a value is not finite, or k &lt; 1
      */
     public List<Neighbour> nearest(float[] vector, int k, Set<String> exclude) {
-        Objects.requireNonNull(vector, "vector");
-        Objects.requireNonNull(exclude, "exclude");
+        Checks.notNull(vector, "vector");
+        Checks.notNull(exclude, "exclude");
         int d = dimension();
         if (vector.length != d) {
             throw new IllegalArgumentException("the query has " + vector.length + " values but the vectors have "
@@ -243,9 +244,7 @@ public final class WordVectors {
                 throw new IllegalArgumentException("query value " + c + " is " + vector[c] + ": must be finite");
             }
         }
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, was " + k);
-        }
+        Checks.atLeast(k, 1, "k");
         Matrix q = Similarity.COSINE.prepare(Matrix.of(1, d, vector.clone()));
         Matrix n = normalized();
         int[] skip = exclude.stream().mapToInt(this::indexOf).filter(i -> i >= 0).sorted().toArray();

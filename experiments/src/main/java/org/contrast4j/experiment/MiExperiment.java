@@ -1,5 +1,6 @@
 package org.contrast4j.experiment;
 
+import org.contrast4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -260,9 +261,7 @@ public final class MiExperiment {
     }
 
     private static void checkDimension(int d) {
-        if (d < 1) {
-            throw new IllegalArgumentException("dimension d must be >= 1, was " + d);
-        }
+        Checks.atLeast(d, 1, "dimension d");
     }
 
     private static void checkRho(double rho) {
@@ -367,27 +366,21 @@ public final class MiExperiment {
 
         /** Adam steps per batch size, ≥ 1 (default 200). */
         public Builder steps(int s) {
-            if (s < 1) {
-                throw new IllegalArgumentException("steps must be >= 1, was " + s);
-            }
+            Checks.atLeast(s, 1, "steps");
             steps = s;
             return this;
         }
 
         /** Adam's initial step size, &gt; 0 and finite (default 0.1; decays to 1% of it). */
         public Builder learningRate(double lr) {
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw new IllegalArgumentException("learning rate must be > 0 and finite, was " + lr);
-            }
+            Checks.positive(lr, "learning rate");
             learningRate = lr;
             return this;
         }
 
         /** Held-out pairs per batch size, ≥ 1 (default 16384). */
         public Builder evalSamples(int s) {
-            if (s < 1) {
-                throw new IllegalArgumentException("evalSamples must be >= 1, was " + s);
-            }
+            Checks.atLeast(s, 1, "evalSamples");
             evalSamples = s;
             return this;
         }

@@ -1,5 +1,6 @@
 package org.contrast4j.experiment;
 
+import org.contrast4j.internal.Checks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -528,9 +529,7 @@ public final class NceExperiment {
     }
 
     private static void checkK(int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k (noise samples per data sample) must be >= 1, was " + k);
-        }
+        Checks.atLeast(k, 1, "k (noise samples per data sample)");
     }
 
     /** V. */
@@ -604,9 +603,7 @@ public final class NceExperiment {
 
         /** V ≥ 2 classes (default 1000). */
         public Builder classes(int v) {
-            if (v < 2) {
-                throw new IllegalArgumentException("classes V must be >= 2, was " + v);
-            }
+            Checks.atLeast(v, 2, "classes V");
             classes = v;
             return this;
         }
@@ -643,9 +640,7 @@ public final class NceExperiment {
 
         /** M ≥ 1 data samples (default 100000). */
         public Builder samples(int m) {
-            if (m < 1) {
-                throw new IllegalArgumentException("samples M must be >= 1, was " + m);
-            }
+            Checks.atLeast(m, 1, "samples M");
             samples = m;
             return this;
         }
@@ -658,27 +653,21 @@ public final class NceExperiment {
 
         /** Passes over the data, ≥ 1 (default 5). */
         public Builder epochs(int e) {
-            if (e < 1) {
-                throw new IllegalArgumentException("epochs must be >= 1, was " + e);
-            }
+            Checks.atLeast(e, 1, "epochs");
             epochs = e;
             return this;
         }
 
         /** Data samples per mini-batch, ≥ 1 (default 1000). */
         public Builder batchSize(int b) {
-            if (b < 1) {
-                throw new IllegalArgumentException("batch size must be >= 1, was " + b);
-            }
+            Checks.atLeast(b, 1, "batch size");
             batchSize = b;
             return this;
         }
 
         /** Adam's initial step size, &gt; 0 and finite (default 0.2; decays to 1% of it). */
         public Builder learningRate(double lr) {
-            if (!(lr > 0) || !Double.isFinite(lr)) {
-                throw new IllegalArgumentException("learning rate must be > 0 and finite, was " + lr);
-            }
+            Checks.positive(lr, "learning rate");
             learningRate = lr;
             return this;
         }
@@ -688,9 +677,7 @@ public final class NceExperiment {
          * and seeded, so the numbers do not depend on it; only the wall times do.
          */
         public Builder threads(int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, was " + n);
-            }
+            Checks.atLeast(n, 1, "threads");
             threads = n;
             return this;
         }

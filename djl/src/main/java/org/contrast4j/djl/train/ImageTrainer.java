@@ -1,11 +1,11 @@
 package org.contrast4j.djl.train;
 
+import org.contrast4j.internal.Checks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import ai.djl.ndarray.NDArray;
@@ -55,9 +55,9 @@ public final class ImageTrainer {
      *     fewer than 2 test images
      */
     public ImageTrainer(TrainingConfig config, LabeledImages train, LabeledImages test) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.train = Objects.requireNonNull(train, "train");
-        this.test = Objects.requireNonNull(test, "test");
+        this.config = Checks.notNull(config, "config");
+        this.train = Checks.notNull(train, "train");
+        this.test = Checks.notNull(test, "test");
         checkData(config, train, test);
         if (config.batchSize() > train.size()) {
             throw new IllegalArgumentException("batch size " + config.batchSize() + " is larger than the "
@@ -114,7 +114,7 @@ public final class ImageTrainer {
      *     (naming both), or its directory is not writable
      */
     public TrainingResult resume(Path checkpoint, TrainingListener listener) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
+        Checks.notNull(checkpoint, "checkpoint");
         Checkpoint saved = Checkpoint.read(checkpoint);
         checkSameSettings(checkpoint, saved);
         checkWritable(checkpoint.toAbsolutePath().getParent());
@@ -130,7 +130,7 @@ public final class ImageTrainer {
      *     data (naming each setting that differs with both values)
      */
     public int checkResume(Path checkpoint) {
-        Objects.requireNonNull(checkpoint, "checkpoint");
+        Checks.notNull(checkpoint, "checkpoint");
         Checkpoint saved = Checkpoint.read(checkpoint);
         checkSameSettings(checkpoint, saved);
         return saved.epoch;

@@ -1,5 +1,6 @@
 package org.contrast4j.djl.train;
 
+import org.contrast4j.internal.Checks;
 import org.contrast4j.djl.data.SimClrAugment;
 
 /**
@@ -188,7 +189,7 @@ public final class TrainingConfig {
         }
 
         public Builder encoder(EncoderKind v) {
-            encoder = java.util.Objects.requireNonNull(v, "encoder");
+            encoder = Checks.notNull(v, "encoder");
             return this;
         }
 
@@ -217,7 +218,7 @@ public final class TrainingConfig {
         }
 
         public Builder objective(Objective v) {
-            objective = java.util.Objects.requireNonNull(v, "objective");
+            objective = Checks.notNull(v, "objective");
             return this;
         }
 
@@ -250,9 +251,7 @@ public final class TrainingConfig {
 
         /** &gt; 0 and finite (default 1e-3). */
         public Builder learningRate(double v) {
-            if (!(v > 0) || !Double.isFinite(v)) {
-                throw new IllegalArgumentException("learningRate must be > 0 and finite, was " + v);
-            }
+            Checks.positive(v, "learningRate");
             learningRate = v;
             return this;
         }
@@ -282,7 +281,7 @@ public final class TrainingConfig {
         }
 
         public Builder augment(SimClrAugment v) {
-            augment = java.util.Objects.requireNonNull(v, "augment");
+            augment = Checks.notNull(v, "augment");
             return this;
         }
 
