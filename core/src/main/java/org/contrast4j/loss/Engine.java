@@ -1,7 +1,9 @@
 package org.contrast4j.loss;
 
 /**
- * How {@link InfoNce} computes in-batch InfoNCE / CLIP.
+ * How {@link InfoNce} computes in-batch InfoNCE / CLIP, and {@link NtXent}, {@link SupCon} and {@link Dcl} their
+ * self-similarity softmax (there the tiled engine is {@link org.contrast4j.tiled.TiledSelfSimilarity}, the dense one
+ * forms the 2N×2N matrix, and the size compared with {@link #AUTO_TILED_FROM} is the number of pairs or anchors).
  * <ul>
  *   <li>{@link #DENSE}: forms the N×N similarity matrix (and a few more N×N arrays) and runs the softmax rows on it —
  *       memory O(N²), single-threaded softmax;</li>
