@@ -13,7 +13,7 @@ import org.contrast4j.linalg.Matrix;
  * norms and the float unit roundoff u = 2⁻²⁴, never tuned on one machine.
  *
  * <p>The bound, for row k with R_k = ‖z_k‖, R = max_l R_l, γ_n = n·u/(1 − n·u), A = 2σR² (the largest exponent
- * magnitude) and T_k = t_k·|P(k)| (the targets' total):
+ * magnitude) and T_k = |t_k|·|P(k)| (the targets' total):
  * <ul>
  *   <li>each float similarity is off by ≤ γ_D·R_k·R_l, a logit by ρ_k = σ·γ_D·R_k·R;</li>
  *   <li>an exponent argument formed in float is off by ≤ 2u·A, a float exponential by ≤ 2 ulp (4u), so each term of a
@@ -164,7 +164,7 @@ public final class SelfSimilarityReference {
             rho[k] = scale * gammaD * norm[k] * big;
             double eps = rho[k] + 2 * U * range + 4 * U;
             eta[k] = Math.expm1(2 * eps);
-            perRowBound[k] = eps + t[k] * positives * rho[k];
+            perRowBound[k] = eps + Math.abs(t[k]) * positives * rho[k];
             double rowDot = 0;
             double rowDotBound = 0;
             for (int l = 0; l < m; l++) {
