@@ -21,6 +21,11 @@ final class DenseSize {
      * @param what   the computation, e.g. "NT-Xent (dense engine) on 2N = 60000 rows"
      * @param advice how to proceed, e.g. "use Engine.TILED or AUTO, which needs O(N·D) memory"
      */
+    /** The advice for a loss that has only a dense form. */
+    static String noTiledEngine(String loss) {
+        return loss + " has no tiled engine: split the batch, or give the JVM more heap (-Xmx)";
+    }
+
     static void require(String what, long rows, long cols, int bytesPerEntry, String advice) {
         long entries = rows * cols;  // rows, cols < 2^31: no long overflow
         double bytes = (double) entries * bytesPerEntry;

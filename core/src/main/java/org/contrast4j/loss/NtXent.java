@@ -54,7 +54,8 @@ public final class NtXent implements ContrastiveLoss {
 
     /** This loss with another temperature. */
     public NtXent withTemperature(double tau) {
-        return new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads).build();
+        return new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads)
+                .build();
     }
 
     @Override

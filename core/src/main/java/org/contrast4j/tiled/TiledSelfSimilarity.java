@@ -31,7 +31,7 @@ import org.contrast4j.linalg.Matrix;
  * <h2>Algorithm</h2>
  * {@link TiledInfoNce}'s symmetric two passes, on the upper triangle only: S is symmetric, so tile (R, C) of
  * {@code block} × {@code block} similarities Z_R·Z_Cᵀ with R above C serves row k ∈ R in its row direction and row
- * l ∈ C in its column direction; a diagonal tile (R = C) holds both S_kl and S_lk and is used in its row direction only.
+ * l ∈ C in its column direction; a diagonal tile (R = C) holds both S_kl and S_lk and serves its row direction only.
  * Pass 1 accumulates each row's softmax normaliser (running maxima, or one shift; see below); pass 2 recomputes each
  * tile and overwrites it with W_kl = G_kl + G_lk (diagonal tiles: G_kl), then ∂L/∂Z_R += W·Z_C and ∂L/∂Z_C += Wᵀ·Z_R.
  * Four products over half the tiles: 4·M²·D flops, each tile (1 MiB at 512 × 512) in a core's cache. Each row's own

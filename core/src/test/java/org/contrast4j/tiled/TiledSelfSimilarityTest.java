@@ -80,7 +80,8 @@ class TiledSelfSimilarityTest {
                     SelfSimilarityReference.pairs(z, scale, null, false, w));
             case DCLW -> {
                 double[] t = pairWeights(rnd, m / 2);
-                yield new Setup(engine.pairs(z, scale, t, false, w), SelfSimilarityReference.pairs(z, scale, t, false, w));
+                yield new Setup(engine.pairs(z, scale, t, false, w),
+                        SelfSimilarityReference.pairs(z, scale, t, false, w));
             }
             case SUPCON -> {
                 long[] y = labels(rnd, m, 4);

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.zip.GZIPInputStream;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.metric.Alignment;
 import org.contrast4j.metric.Uniformity;
@@ -183,7 +184,7 @@ public final class Evaluation {
             Matrix norm = vectors.normalized();
             int dim = vectors.dimension();
             float[] x = norm.data();
-            float[] qd = new float[n * dim];
+            float[] qd = new float[Checks.product(n, dim, "analogy query vectors", 4)];
             for (int r = 0; r < n; r++) {
                 int[] t = asked.get(r);
                 for (int k = 0; k < dim; k++) {
@@ -271,7 +272,7 @@ public final class Evaluation {
         }
         Matrix raw = vectors.raw();
         int d = vectors.dimension();
-        float[] xs = new float[n * d];
+        float[] xs = new float[Checks.product(n, d, "synonym pair vectors", 4)];
         float[] ys = new float[n * d];
         Map<Integer, Integer> distinct = new LinkedHashMap<>();
         for (int p = 0; p < n; p++) {
@@ -286,7 +287,7 @@ public final class Evaluation {
         int[] wordOf = new int[u];
         distinct.forEach((word, row) -> wordOf[row] = word);
         Matrix norm = vectors.normalized();
-        float[] words = new float[u * d];
+        float[] words = new float[Checks.product(u, d, "synonym word vectors", 4)];
         float[] rawWords = new float[u * d];
         for (int r = 0; r < u; r++) {
             System.arraycopy(norm.data(), wordOf[r] * d, words, r * d, d);
