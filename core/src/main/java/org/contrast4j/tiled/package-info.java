@@ -1,7 +1,9 @@
 /**
  * The tiled engine: exact in-batch InfoNCE and CLIP, forward and backward, without the N×N similarity matrix
  * ({@link org.contrast4j.tiled.TiledInfoNce}; {@link org.contrast4j.loss.InfoNce} uses it through
- * {@link org.contrast4j.loss.Engine}).
+ * {@link org.contrast4j.loss.Engine}); and the same for the softmax over a self-similarity Z·Zᵀ with its diagonal
+ * masked — NT-Xent, DCL / DCLW, SupCon ({@link org.contrast4j.tiled.TiledSelfSimilarity}, which runs the symmetric
+ * two passes below on the upper triangle of tiles only, since Z·Zᵀ is symmetric: 4·M²·D flops for M stacked rows).
  *
  * <h2>Algorithm</h2>
  * A and B are the prepared anchors and positives (N×D), S = A·Bᵀ, σ the logit scale, w the row weight. The symmetric
