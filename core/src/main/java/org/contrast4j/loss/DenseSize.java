@@ -23,7 +23,8 @@ final class DenseSize {
      */
     /** The advice for a loss that has only a dense form. */
     static String noTiledEngine(String loss) {
-        return loss + " has no tiled engine: split the batch, or give the JVM more heap (-Xmx)";
+        return loss + " has no tiled engine: split the batch, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
+                + "for the command line)";
     }
 
     static void require(String what, long rows, long cols, int bytesPerEntry, String advice) {

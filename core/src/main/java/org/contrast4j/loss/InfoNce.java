@@ -108,8 +108,9 @@ public final class InfoNce implements ContrastiveLoss {
         DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
                 13 + (symmetric ? 17 : 0), neg != null
                         ? "the tiled engine takes no explicit negatives: use fewer rows or negatives, or give the JVM "
-                                + "more heap (-Xmx)"
-                        : "use Engine.TILED (or AUTO, the default), which never forms the N×N matrix");
+                                + "more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
+                        : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
+                                + "command line), which never forms the N×N matrix");
 
         Matrix ah = similarity.prepare(a);
         Matrix ph = similarity.prepare(p);

@@ -38,8 +38,9 @@ final class SelfSimilarity {
      */
     static void requireDense(String loss, String rowsName, int rows) {
         DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows, 13,
-                "use Engine.TILED (or AUTO, the default), which never forms the " + rows + "×" + rows
-                        + " matrix and needs O(" + rowsName + "·D) memory");
+                "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the command "
+                        + "line), which never forms the " + rows + "×" + rows + " matrix and needs O(" + rowsName
+                        + "·D) memory");
     }
 
     static SelfSimilarity compute(Matrix z, double scale, boolean[] candidate, float[] target, boolean[] skip,

@@ -27,16 +27,18 @@ class LargeBatchRefusalTest {
         var e = assertThrows(IllegalArgumentException.class, () -> SigLip.builder().build().compute(pairs));
         assertEquals("SigLIP on N = 50000 rows needs 50000×50000 arrays of 8 bytes per entry in all, 18.6 GiB: more "
                 + "than a Java array holds (2^31 − 1 entries); SigLIP has no tiled engine: split the batch, or give the "
-                + "JVM more heap (-Xmx)", e.getMessage());
+                + "JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> MarginContrastive.builder().build().compute(pairs));
         assertEquals("MarginContrastive on N = 50000 rows needs 50000×50000 arrays of 24 bytes per entry in all, "
                 + "55.9 GiB: more than a Java array holds (2^31 − 1 entries); MarginContrastive has no tiled engine: "
-                + "split the batch, or give the JVM more heap (-Xmx)", e.getMessage());
+                + "split the batch, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)",
+                e.getMessage());
         Batch triplets = Batch.builder(rows(N)).positives(rows(N)).sharedNegatives(rows(N)).build();
         e = assertThrows(IllegalArgumentException.class, () -> Triplet.builder().build().compute(triplets));
         assertEquals("Triplet on N = 50000 anchors and M = 50000 shared negatives needs 50000×50000 arrays of 24 bytes "
                 + "per entry in all, 55.9 GiB: more than a Java array holds (2^31 − 1 entries); Triplet has no tiled "
-                + "engine: split the batch, or give the JVM more heap (-Xmx)", e.getMessage());
+                + "engine: split the batch, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)",
+                e.getMessage());
     }
 
     @Test
@@ -45,16 +47,17 @@ class LargeBatchRefusalTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> InfoNce.builder().engine(Engine.DENSE).build().compute(pairs));
         assertEquals("InfoNCE (dense engine) on N = 50000 rows and 50000 candidates needs 50000×50000 arrays of 13 "
-                + "bytes per entry in all, 30.3 GiB: more than a Java array holds (2^31 − 1 entries); use Engine.TILED "
-                + "(or AUTO, the default), which never forms the N×N matrix", e.getMessage());
+                + "bytes per entry in all, 30.3 GiB: more than a Java array holds (2^31 − 1 entries); use the tiled "
+                + "engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the command line), which never "
+                + "forms the N×N matrix", e.getMessage());
         // explicit negatives always run dense
         Batch shared = Batch.builder(rows(N)).positives(rows(N)).sharedNegatives(rows(10)).build();
         e = assertThrows(IllegalArgumentException.class,
                 () -> InfoNce.builder().symmetric(true).build().compute(shared));
         assertEquals("InfoNCE (dense engine) on N = 50000 rows and 50010 candidates needs 50000×50010 arrays of 30 "
                 + "bytes per entry in all, 69.9 GiB: more than a Java array holds (2^31 − 1 entries); the tiled engine "
-                + "takes no explicit negatives: use fewer rows or negatives, or give the JVM more heap (-Xmx)",
-                e.getMessage());
+                + "takes no explicit negatives: use fewer rows or negatives, or give the JVM more heap (-Xmx; "
+                + "CONTRAST4J_JAVA_OPTS for the command line)", e.getMessage());
     }
 
     @Test

@@ -244,8 +244,9 @@ class SelfSimilarityEnginesTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> NtXent.builder().engine(Engine.DENSE).build().compute(batch));
         assertEquals("NT-Xent (dense engine) on 2N = 60000 rows needs 60000×60000 arrays of 13 bytes per entry in all, "
-                + "43.6 GiB: more than a Java array holds (2^31 − 1 entries); use Engine.TILED (or AUTO, the default), "
-                + "which never forms the 60000×60000 matrix and needs O(2N·D) memory", e.getMessage());
+                + "43.6 GiB: more than a Java array holds (2^31 − 1 entries); use the tiled engine (Engine.TILED or "
+                + "AUTO, the default; --engine tiled or auto on the command line), which never forms the 60000×60000 "
+                + "matrix and needs O(2N·D) memory", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> Dcl.builder().weighted(true).engine(Engine.DENSE).build().compute(batch));
         assertTrue(e.getMessage().startsWith("DCLW (dense engine) on 2N = 60000 rows needs 60000×60000 arrays"),
