@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
  * losses within ε + T·ρ ≈ 1e-5; gradients within w·σ·R·(η·(1 + c_k) + (4u + γ_{M+4})·(1 + c_k + 2)), c_k = Σ_l P_lk,
  * the worst case of a sum of M float products (loose — about 0.6% — but any indexing error moves a row's gradient by
  * its whole size).
+ *
+ * <p>Cost: about 45 s of CPU in all (NT-Xent and DCL about 20 s each, SupCon 6 s), so about 23 s on two idle cores;
+ * measured 146 s of wall time on the 2-core machine under a load of ~15 (2026-12-05). Tagged {@code large}; it runs
+ * once per build (the tiled package is not in the kernel-variant test executions of the core POM).
  */
 @Tag("large")
 class LargeBatchTest {
