@@ -14,6 +14,12 @@ final class DenseSize {
     /** Entries a Java array can hold (a few below Integer.MAX_VALUE, as the JDK's own limit). */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
+    /** The advice for a loss that has only a dense form. */
+    static String noTiledEngine(String loss) {
+        return loss + " has no tiled engine: split the batch, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
+                + "for the command line)";
+    }
+
     /**
      * Throws {@link IllegalArgumentException} if {@code rows}×{@code cols} arrays of {@code bytesPerEntry} bytes per
      * entry in all cannot be allocated.
@@ -21,12 +27,6 @@ final class DenseSize {
      * @param what   the computation, e.g. "NT-Xent (dense engine) on 2N = 60000 rows"
      * @param advice how to proceed, e.g. "use Engine.TILED or AUTO, which needs O(N·D) memory"
      */
-    /** The advice for a loss that has only a dense form. */
-    static String noTiledEngine(String loss) {
-        return loss + " has no tiled engine: split the batch, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
-                + "for the command line)";
-    }
-
     static void require(String what, long rows, long cols, int bytesPerEntry, String advice) {
         long entries = rows * cols;  // rows, cols < 2^31: no long overflow
         double bytes = (double) entries * bytesPerEntry;
