@@ -1,6 +1,5 @@
 package org.contrast4j.djl.train;
 
-import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
 
@@ -59,7 +58,7 @@ final class AlignUniform {
         if (n < 2) {
             throw new IllegalArgumentException("uniformity needs N >= 2 rows, was " + n);
         }
-        double[] dist = new double[Checks.product(n, n, "uniformity's pairwise distances", 8)];
+        double[] dist = new double[n * n];
         double max = Double.NEGATIVE_INFINITY; // of −t·d_ij over i < j
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
