@@ -169,8 +169,8 @@ public final class TiledSelfSimilarity {
 
     @Override
     public String toString() {
-        return "TiledSelfSimilarity{threads=" + threads + ", tile=" + block + "×" + block + ", kernel="
-                + Kernels.name() + ", epilogue=" + epilogue.name() + "}";
+        return "TiledSelfSimilarity{threads=" + threads + ", tile=" + block + "×" + block + ", epilogue="
+                + epilogue.name() + "}";
     }
 
     /** What the engine returns; the arrays and the gradient belong to the caller. */
