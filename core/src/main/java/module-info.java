@@ -1,8 +1,7 @@
 /**
  * contrast4j core: float32 matrices and the kernel provider, similarities, every contrastive and NCE-family loss
- * with exact gradients, representation metrics, samplers, and the tiled engines (internal, reached through
- * {@link org.contrast4j.loss.InfoNce}, {@link org.contrast4j.loss.NtXent}, {@link org.contrast4j.loss.SupCon} and
- * {@link org.contrast4j.loss.Dcl}). No runtime dependency beyond EJML (eigenvalues for the effective rank).
+ * with exact gradients, representation metrics, samplers, and the tiled InfoNCE engine (internal, reached through
+ * {@link org.contrast4j.loss.InfoNce}). No runtime dependency beyond EJML (eigenvalues for the effective rank).
  */
 module org.contrast4j.core {
     requires static jdk.incubator.vector;
