@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
@@ -49,7 +50,7 @@ final class BenchCommand implements Runnable {
      * (the SplitMix64 finaliser of Steele, Lea &amp; Flood 2014).
      */
     static float[] inputs(int rows, int cols, long seed, int matrix) {
-        float[] x = new float[rows * cols];
+        float[] x = new float[Checks.product(rows, cols, "a benchmark input", 4)];
         long base = (long) matrix << 40;
         for (int k = 0; k < x.length; k++) {
             long z = seed + (base + k + 1) * 0x9E3779B97F4A7C15L;

@@ -130,8 +130,8 @@ final class LossCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "E", converter = BenchCommand.EngineConverter.class,
             completionCandidates = BenchCommand.EngineNames.class,
-            description = "infonce, clip: ${COMPLETION-CANDIDATES} (default auto: tiled from "
-                    + Engine.AUTO_TILED_FROM + " rows without --negatives).")
+            description = "infonce, clip, ntxent, supcon, dcl, dclw: ${COMPLETION-CANDIDATES} (default auto: tiled "
+                    + "from " + Engine.AUTO_TILED_FROM + " rows without --negatives).")
     Engine engine;
 
     @Option(names = "--base-temperature", paramLabel = "T", description = "supcon: scale each row by τ/T (default off).")
@@ -299,6 +299,7 @@ final class LossCommand implements Callable<Integer> {
                 NtXent.Builder b = NtXent.builder();
                 set("--temperature", temperature, b::temperature);
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
+                set("--engine", engine, b::engine);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);
@@ -308,6 +309,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--temperature", temperature, b::temperature);
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--base-temperature", baseTemperature, b::baseTemperature);
+                set("--engine", engine, b::engine);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);
@@ -327,6 +329,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--temperature", temperature, b::temperature);
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--sigma", sigma, b::sigma);
+                set("--engine", engine, b::engine);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);

@@ -107,9 +107,9 @@ class BenchCommandTest {
             results[e] = j.get("value").asText();
         }
         assertEquals(Double.parseDouble(results[0]), Double.parseDouble(results[1]), 1e-6);
-        CliTesting.run("loss", "--loss", "ntxent", "--anchors", dir.resolve("a.npy").toString(),
+        CliTesting.run("loss", "--loss", "siglip", "--anchors", dir.resolve("a.npy").toString(),
                 "--positives", dir.resolve("p.npy").toString(), "--engine", "tiled", "--out",
-                dir.resolve("x").toString()).assertBadInput("--engine does not apply to --loss ntxent",
-                "infonce, clip");
+                dir.resolve("x").toString()).assertBadInput("--engine does not apply to --loss siglip",
+                "infonce, clip, ntxent, supcon, dcl, dclw");
     }
 }

@@ -28,6 +28,7 @@ import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.ContrastiveLoss;
 import org.contrast4j.loss.Dcl;
+import org.contrast4j.loss.Engine;
 import org.contrast4j.loss.InfoNce;
 import org.contrast4j.loss.Input;
 import org.contrast4j.loss.LossResult;
@@ -219,6 +220,18 @@ class LossCommandTest {
         check("dclw", Dcl.builder().weighted(true).sigma(0.7).reduction(Reduction.NONE).build(), Batch.of(a, p),
                 shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
                 "--anchors", f("a.npy"), "--positives", f("p.npy"), "--sigma", "0.7", "--reduction", "none");
+    }
+
+    @Test
+    void selfSimilarityLossesTakeTheEngine() throws IOException {
+        check("ntxent", NtXent.builder().engine(Engine.TILED).build(), Batch.of(a, p),
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--engine", "tiled");
+        check("dclw", Dcl.builder().weighted(true).engine(Engine.TILED).build(), Batch.of(a, p),
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--engine", "tiled");
+        check("supcon", SupCon.builder().engine(Engine.DENSE).build(), Batch.builder(a).labels(LABELS).build(),
+                shapes(Input.ANCHORS, ND), "--anchors", f("a.npy"), "--labels", f("labels.npy"), "--engine", "dense");
     }
 
     @Test

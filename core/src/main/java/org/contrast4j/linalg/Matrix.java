@@ -1,6 +1,7 @@
 package org.contrast4j.linalg;
 
 import java.util.Arrays;
+import org.contrast4j.internal.Checks;
 
 /**
  * A dense float32 matrix stored row-major in one {@code float[]}: element (r, c) is {@code data()[r * cols() + c]}.
@@ -44,11 +45,7 @@ public final class Matrix {
     /** A rows×cols matrix of zeros. */
     public static Matrix zeros(int rows, int cols) {
         checkShape(rows, cols);
-        long size = (long) rows * cols;
-        if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a " + rows + "×" + cols + " matrix has more than 2^31 values");
-        }
-        return new Matrix(rows, cols, new float[(int) size]);
+        return new Matrix(rows, cols, new float[Checks.product(rows, cols, "a matrix", 4)]);
     }
 
     /**
@@ -59,7 +56,7 @@ public final class Matrix {
     public static Matrix fromRows(float[][] values) {
         int rows = values.length;
         int cols = rows == 0 ? 0 : values[0].length;
-        float[] data = new float[rows * cols];
+        float[] data = new float[Checks.product(rows, cols, "a matrix", 4)];
         for (int r = 0; r < rows; r++) {
             if (values[r].length != cols) {
                 throw new IllegalArgumentException(

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
+import org.contrast4j.tiled.TiledSelfSimilarity;
 
 /**
  * Decoupled contrastive learning, DCL and its weighted form DCLW (Yeh et al. 2022, "Decoupled Contrastive Learning",
@@ -21,6 +22,11 @@ import org.contrast4j.similarity.Similarity;
  *
  * <p>Defaults: τ = 0.1 fixed, unweighted, σ = 0.5, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Needs N ≥ 2;
  * labels and explicit negatives are not used.
+ *
+ * <p>Engine ({@link Engine}, default AUTO): from {@value Engine#AUTO_TILED_FROM} pairs the tiled engine
+ * ({@link org.contrast4j.tiled.TiledSelfSimilarity}) computes the same result without the 2N×2N similarity matrix
+ * (memory O(N·D), {@link Builder#threads} workers); below, or with {@link Engine#DENSE}, the matrix is formed (a dense
+ * batch too large for it is refused before anything is allocated, naming the size).
  */
 public final class Dcl implements ContrastiveLoss {
     private static final String NAME = "DCL";
@@ -29,8 +35,12 @@ public final class Dcl implements ContrastiveLoss {
     private final double sigma;
     private final Similarity similarity;
     private final Reduction reduction;
+    private final Engine engine;
+    private final int threads;
 
     private Dcl(Builder b) {
+        this.engine = b.engine;
+        this.threads = b.threads;
         this.temperature = b.temperature;
         this.weighted = b.weighted;
         this.sigma = b.sigma;
@@ -73,7 +83,7 @@ public final class Dcl implements ContrastiveLoss {
 
     /** This loss with another temperature. */
     public Dcl withTemperature(double tau) {
-        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction);
+        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads);
         b.weighted = weighted;
         b.sigma = sigma;
         return b.build();
@@ -95,16 +105,24 @@ public final class Dcl implements ContrastiveLoss {
         Matrix ah = similarity.prepare(a);
         Matrix ph = similarity.prepare(p);
         Matrix z = Blocks.stack(ah, ph);
-        int[] partner = SelfSimilarity.partners(n);
         double[] pairWeight = weighted ? misesFisherWeights(ah, ph) : null;
-        float[] target = new float[rows * rows];
-        for (int k = 0; k < rows; k++) {
-            target[k * rows + partner[k]] = weighted ? (float) pairWeight[k % n] : 1f;
+        double weight = Reductions.rowWeight(reduction, rows);
+        SelfSimilarity s;
+        if (engine.resolve(n, false) == Engine.TILED) {
+            s = SelfSimilarity.tiled(new TiledSelfSimilarity(TiledLossBuilder.workers(threads))
+                    .pairs(z, temperature.scale(), pairWeight, false, weight));
+        } else {
+            SelfSimilarity.requireDense(name, "2N", rows);
+            int[] partner = SelfSimilarity.partners(n);
+            float[] target = new float[rows * rows];
+            for (int k = 0; k < rows; k++) {
+                target[k * rows + partner[k]] = weighted ? (float) pairWeight[k % n] : 1f;
+            }
+            double[] weights = new double[rows];
+            java.util.Arrays.fill(weights, weight);
+            s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, partner), target,
+                    null, weights);
         }
-        double[] weights = new double[rows];
-        java.util.Arrays.fill(weights, Reductions.rowWeight(reduction, rows));
-        SelfSimilarity s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, partner),
-                target, null, weights);
 
         Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
         gradients.put(Input.ANCHORS, similarity.backward(a, s.gradient.copyRows(0, n)));
@@ -139,11 +157,12 @@ public final class Dcl implements ContrastiveLoss {
     @Override
     public String toString() {
         return (weighted ? "Dcl{weighted=true, sigma=" + sigma + ", " : "Dcl{weighted=false, ") + temperature
-                + ", similarity=" + similarity + ", reduction=" + reduction + "}";
+                + ", similarity=" + similarity + ", reduction=" + reduction
+                + TiledLossBuilder.describe(engine, threads) + "}";
     }
 
     /** Builds a {@link Dcl}; every setter validates its argument at once. */
-    public static final class Builder extends TemperatureLossBuilder<Builder> {
+    public static final class Builder extends TiledLossBuilder<Builder> {
         private boolean weighted;
         private double sigma = 0.5;
 

@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 
@@ -62,7 +63,7 @@ final class Distances {
         double[] xx = squaredNorms(x);
         double[] yy = squaredNorms(y);
         float[] gram = Kernels.multiplyTransposed(x, y).data();
-        double[] dist = new double[n * m];
+        double[] dist = new double[Checks.product(n, m, "pairwise distances", 8)];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
                 double norms = xx[i] + yy[j];
@@ -118,7 +119,7 @@ final class Distances {
                     addPair(cij, x, i, y, j, gx, gy);
                 } else {
                     if (far == null) {
-                        far = new float[n * m];
+                        far = new float[n * m];  // n·m ≤ dist.length, checked by pairwise
                     }
                     far[i * m + j] = (float) cij;
                     rowSum[i] += cij;

@@ -2,6 +2,7 @@ package org.contrast4j.loss;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 
@@ -111,7 +112,7 @@ public final class FullSoftmax implements ClassScoringLoss {
             int nb = c1 - c0;
             Matrix wb = c0 == 0 && c1 == v ? w : w.copyRows(c0, c1);
             float[] s = kept != null ? kept : Kernels.multiplyTransposed(h, wb).data();
-            float[] g = new float[rows * nb];
+            float[] g = new float[Checks.product(rows, nb, "a block of class scores", 4)];
             for (int i = 0; i < rows; i++) {
                 int t = batch.target(i);
                 for (int c = 0; c < nb; c++) {

@@ -129,6 +129,13 @@ public final class InfoNce implements ContrastiveLoss {
         int shared = neg != null && paired == 0 ? neg.rows() : 0;
         int main = n + shared;          // columns computed by one product: in-batch positives, then shared negatives
         int cols = main + paired;       // then each row's own paired negatives
+        // per entry of N×cols: similarities, targets, gradients (floats), candidates; symmetric: the N×N reverse copies
+        DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
+                13 + (symmetric ? 17 : 0), neg != null
+                        ? "the tiled engine takes no explicit negatives: use fewer rows or negatives, or give the JVM "
+                                + "more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
+                        : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
+                                + "command line), which never forms the N×N matrix");
 
         Matrix ah = similarity.prepare(a);
         Matrix ph = similarity.prepare(p);

@@ -3,6 +3,7 @@ package org.contrast4j.loss;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
 
@@ -87,6 +88,10 @@ public final class MarginContrastive implements ContrastiveLoss {
             }
         }
 
+        // pairwise distances and their weights (doubles), the Gram matrix and the far weights (floats), per entry of
+        // the N×N in-batch block and of the N×M shared-negative block
+        int sharedM = rawN == null || batch.pairedNegatives() ? 0 : rawN.rows();
+        DenseSize.require(NAME + " on N = " + n + " rows", n, Math.max(n, sharedM), 24, DenseSize.noTiledEngine(NAME));
         Matrix a = similarity.prepare(rawA);
         Matrix p = similarity.prepare(rawP);
         Matrix neg = rawN == null ? null : similarity.prepare(rawN);
@@ -111,7 +116,7 @@ public final class MarginContrastive implements ContrastiveLoss {
         // in-batch negatives: the other positives
         if (n > 1) {
             double[] dist = Distances.pairwise(a, p);
-            double[] c = new double[n * n];
+            double[] c = new double[Checks.product(n, n, NAME + "'s in-batch distance weights", 8)];
             for (int i = 0; i < n; i++) {
                 double sum = 0;
                 for (int j = 0; j < n; j++) {
@@ -134,7 +139,7 @@ public final class MarginContrastive implements ContrastiveLoss {
         if (neg != null && !paired) {
             int m = neg.rows();
             double[] dist = Distances.pairwise(a, neg);
-            double[] c = new double[n * m];
+            double[] c = new double[Checks.product(n, m, NAME + "'s distance weights", 8)];
             for (int i = 0; i < n; i++) {
                 double sum = 0;
                 for (int k = 0; k < m; k++) {

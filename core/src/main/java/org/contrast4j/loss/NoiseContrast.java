@@ -3,6 +3,7 @@ package org.contrast4j.loss;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 
 /**
  * The binary data-versus-noise objective shared by {@link Nce} and {@link NegativeSampling}: with
@@ -27,7 +28,7 @@ final class NoiseContrast {
         double[] perRow = new double[rows];
         double[] dataRow = new double[rows];
         double[] noiseRow = new double[rows];
-        double[] g = new double[rows * cols];
+        double[] g = new double[Checks.product(rows, cols, "noise-contrastive gradients", 8)];
         double logZGrad = 0;
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
+import org.contrast4j.tiled.TiledSelfSimilarity;
 
 /**
  * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR (Chen, Kornblith, Norouzi &amp; Hinton 2020,
@@ -19,17 +20,28 @@ import org.contrast4j.similarity.Similarity;
  *
  * <p>Defaults: τ = 0.1 fixed, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Learnable temperature reports
  * ∂L/∂(log τ). Gradients for anchors and positives, with respect to the raw inputs.
+ *
+ * <p>Engine ({@link Engine}, default AUTO): from {@value Engine#AUTO_TILED_FROM} pairs the tiled engine
+ * ({@link org.contrast4j.tiled.TiledSelfSimilarity}) computes the same result without the 2N×2N similarity matrix
+ * (memory O(N·D), {@link Builder#threads} workers); below, or with {@link Engine#DENSE}, the matrix is formed (about
+ * 13 bytes per entry of the 2N×2N matrix; a dense batch too large for that is refused before anything is allocated,
+ * naming the size). With the tiled engine an interrupt of the calling thread stops {@link #compute} with a
+ * {@link java.util.concurrent.CancellationException}.
  */
 public final class NtXent implements ContrastiveLoss {
     private static final String NAME = "NT-Xent";
     private final Temperature temperature;
     private final Similarity similarity;
     private final Reduction reduction;
+    private final Engine engine;
+    private final int threads;
 
     private NtXent(Builder b) {
         this.temperature = b.temperature;
         this.similarity = b.similarity;
         this.reduction = b.reduction;
+        this.engine = b.engine;
+        this.threads = b.threads;
     }
 
     public static Builder builder() {
@@ -57,7 +69,8 @@ public final class NtXent implements ContrastiveLoss {
 
     /** This loss with another temperature. */
     public NtXent withTemperature(double tau) {
-        return new Builder().copy(temperature.withTau(tau), similarity, reduction).build();
+        return new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads)
+                .build();
     }
 
     @Override
@@ -73,15 +86,23 @@ public final class NtXent implements ContrastiveLoss {
         }
         int rows = 2 * n;
         Matrix z = Blocks.stack(similarity.prepare(a), similarity.prepare(p));
-        int[] partner = SelfSimilarity.partners(n);
-        float[] target = new float[rows * rows];
-        for (int k = 0; k < rows; k++) {
-            target[k * rows + partner[k]] = 1f;
+        double weight = Reductions.rowWeight(reduction, rows);
+        SelfSimilarity s;
+        if (engine.resolve(n, false) == Engine.TILED) {
+            s = SelfSimilarity.tiled(new TiledSelfSimilarity(TiledLossBuilder.workers(threads))
+                    .pairs(z, temperature.scale(), null, true, weight));
+        } else {
+            SelfSimilarity.requireDense(NAME, "2N", rows);
+            int[] partner = SelfSimilarity.partners(n);
+            float[] target = new float[rows * rows];
+            for (int k = 0; k < rows; k++) {
+                target[k * rows + partner[k]] = 1f;
+            }
+            double[] weights = new double[rows];
+            java.util.Arrays.fill(weights, weight);
+            s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null), target, null,
+                    weights);
         }
-        double[] weights = new double[rows];
-        java.util.Arrays.fill(weights, Reductions.rowWeight(reduction, rows));
-        SelfSimilarity s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null),
-                target, null, weights);
 
         Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
         gradients.put(Input.ANCHORS, similarity.backward(a, s.gradient.copyRows(0, n)));
@@ -95,11 +116,12 @@ public final class NtXent implements ContrastiveLoss {
 
     @Override
     public String toString() {
-        return "NtXent{" + temperature + ", similarity=" + similarity + ", reduction=" + reduction + "}";
+        return "NtXent{" + temperature + ", similarity=" + similarity + ", reduction=" + reduction
+                + TiledLossBuilder.describe(engine, threads) + "}";
     }
 
     /** Builds an {@link NtXent}; every setter validates its argument at once. */
-    public static final class Builder extends TemperatureLossBuilder<Builder> {
+    public static final class Builder extends TiledLossBuilder<Builder> {
 
         private Builder() {
         }

@@ -2,6 +2,7 @@ package org.contrast4j.loss;
 
 import java.util.Arrays;
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 
@@ -54,7 +55,7 @@ final class SampledScores {
         Matrix h = batch.queries();
         Matrix w = batch.classes();
         float[] bias = batch.biasOrNull();
-        int[] ids = new int[b * cols];
+        int[] ids = new int[Checks.product(b, cols, "sampled scores", 12)];
         double[] s = new double[b * cols];
         for (int i = 0; i < b; i++) {
             ids[i * cols] = batch.target(i);
@@ -97,7 +98,7 @@ final class SampledScores {
     /** The rows {@code ids} of {@code w}, in order (repeats allowed). */
     static Matrix gather(Matrix w, int[] ids) {
         int d = w.cols();
-        float[] out = new float[ids.length * d];
+        float[] out = new float[Checks.product(ids.length, d, "gathered class rows", 4)];
         for (int r = 0; r < ids.length; r++) {
             System.arraycopy(w.data(), ids[r] * d, out, r * d, d);
         }

@@ -1,6 +1,7 @@
 package org.contrast4j.loss;
 
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 
 /**
  * Sampled softmax (Jean, Cho, Memisevic &amp; Bengio 2015, "On Using Very Large Target Vocabulary for Neural Machine
@@ -50,7 +51,7 @@ public final class SampledSoftmax implements ClassScoringLoss {
         int cols = sc.cols;
         double w = Reductions.rowWeight(reduction, rows);
         double[] perRow = new double[rows];
-        double[] g = new double[rows * cols];
+        double[] g = new double[Checks.product(rows, cols, "sampled-softmax gradients", 8)];
         double[] z = new double[cols];
         for (int i = 0; i < rows; i++) {
             double max = Double.NEGATIVE_INFINITY;

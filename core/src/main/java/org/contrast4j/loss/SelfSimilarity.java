@@ -2,11 +2,14 @@ package org.contrast4j.loss;
 
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
+import org.contrast4j.tiled.TiledSelfSimilarity;
 
 /**
  * Softmax cross-entropy over the rows of the self-similarity S = z·zᵀ of one stacked set of prepared embeddings z
  * (NT-Xent, SupCon, DCL). With per-row weights w_k (the reduction, and any constant factor of the loss), the value is
- * Σ_k w_k ℓ_k and, since S is symmetric, ∂/∂z = (G + Gᵀ)·z with G_kl = w_k·scale·∂ℓ_k/∂l_kl.
+ * Σ_k w_k ℓ_k and, since S is symmetric, ∂/∂z = (G + Gᵀ)·z with G_kl = w_k·scale·∂ℓ_k/∂l_kl. {@link #compute} is the
+ * dense form (S in memory); {@link #tiled} wraps the same quantities from
+ * {@link org.contrast4j.tiled.TiledSelfSimilarity}.
  */
 final class SelfSimilarity {
     final double[] loss;
@@ -19,6 +22,25 @@ final class SelfSimilarity {
         this.loss = loss;
         this.gradient = gradient;
         this.weightedGradDotLogit = weightedGradDotLogit;
+    }
+
+    /** The tiled engine's result: the same three quantities, without the rows×rows matrix. */
+    static SelfSimilarity tiled(TiledSelfSimilarity.Result r) {
+        return new SelfSimilarity(r.perRow(), r.gradient(), r.gradDotLogit());
+    }
+
+    /**
+     * Refuses a dense computation on {@code rows} stacked rows whose arrays cannot be allocated — S, G and the targets
+     * (floats) and the candidate mask (booleans), 13 bytes per entry of the rows×rows matrix — before any is.
+     *
+     * @param loss     the loss's name
+     * @param rowsName how the loss names its stacked rows ("2N", "N")
+     */
+    static void requireDense(String loss, String rowsName, int rows) {
+        DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows, 13,
+                "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the command "
+                        + "line), which never forms the " + rows + "×" + rows + " matrix and needs O(" + rowsName
+                        + "·D) memory");
     }
 
     static SelfSimilarity compute(Matrix z, double scale, boolean[] candidate, float[] target, boolean[] skip,

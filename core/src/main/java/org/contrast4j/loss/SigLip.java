@@ -99,6 +99,8 @@ public final class SigLip implements ContrastiveLoss {
         Inputs.rejectNegatives(batch, NAME);
         Inputs.rejectLabels(batch, NAME);
         int n = rawA.rows();
+        // the N×N similarities and their gradient, floats
+        DenseSize.require(NAME + " on N = " + n + " rows", n, n, 8, DenseSize.noTiledEngine(NAME));
         Matrix a = similarity.prepare(rawA);
         Matrix p = similarity.prepare(rawP);
         float[] sim = Kernels.multiplyTransposed(a, p).data();

@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
+import org.contrast4j.tiled.TiledSelfSimilarity;
 
 /**
  * Supervised contrastive loss, the L_out form of Khosla et al. 2020 ("Supervised Contrastive Learning").
@@ -21,6 +22,11 @@ import org.contrast4j.similarity.Similarity;
  *
  * <p>Defaults: τ = 0.1 fixed, no base temperature, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Needs labels
  * and at least 2 embeddings; explicit negatives are not used. Gradients for anchors (and positives when given).
+ *
+ * <p>Engine ({@link Engine}, default AUTO): from {@value Engine#AUTO_TILED_FROM} anchors the tiled engine
+ * ({@link org.contrast4j.tiled.TiledSelfSimilarity}) computes the same result without the rows×rows similarity matrix
+ * (memory O(N·D), {@link Builder#threads} workers); below, or with {@link Engine#DENSE}, the matrix is formed (a dense
+ * batch too large for it is refused before anything is allocated, naming the size).
  */
 public final class SupCon implements ContrastiveLoss {
     private static final String NAME = "SupCon";
@@ -28,8 +34,12 @@ public final class SupCon implements ContrastiveLoss {
     private final double baseTemperature;
     private final Similarity similarity;
     private final Reduction reduction;
+    private final Engine engine;
+    private final int threads;
 
     private SupCon(Builder b) {
+        this.engine = b.engine;
+        this.threads = b.threads;
         this.temperature = b.temperature;
         this.baseTemperature = b.baseTemperature;
         this.similarity = b.similarity;
@@ -67,7 +77,7 @@ public final class SupCon implements ContrastiveLoss {
 
     /** This loss with another temperature. */
     public SupCon withTemperature(double tau) {
-        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction);
+        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads);
         b.baseTemperature = baseTemperature;
         return b.build();
     }
@@ -88,34 +98,43 @@ public final class SupCon implements ContrastiveLoss {
         for (int k = 0; k < rows; k++) {
             labels[k] = given[k % n];
         }
-        float[] target = new float[rows * rows];
+        // skipped rows (a label seen once) from the label counts, in O(rows)
+        java.util.Map<Long, Integer> counts = new java.util.HashMap<>();
+        for (long y : labels) {
+            counts.merge(y, 1, Integer::sum);
+        }
         boolean[] skip = new boolean[rows];
         int skipped = 0;
         for (int i = 0; i < rows; i++) {
-            int count = 0;
-            for (int j = 0; j < rows; j++) {
-                if (j != i && labels[j] == labels[i]) {
-                    count++;
-                }
-            }
-            if (count == 0) {
-                skip[i] = true;
-                skipped++;
-                continue;
-            }
-            float w = 1f / count;
-            for (int j = 0; j < rows; j++) {
-                if (j != i && labels[j] == labels[i]) {
-                    target[i * rows + j] = w;
-                }
-            }
+            skip[i] = counts.get(labels[i]) == 1;
+            skipped += skip[i] ? 1 : 0;
         }
         double factor = Double.isNaN(baseTemperature) ? 1.0 : temperature.tau() / baseTemperature;
-        double[] weights = new double[rows];
         int valid = rows - skipped;
-        java.util.Arrays.fill(weights, valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid) * factor);
-        SelfSimilarity s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null),
-                target, skip, weights);
+        double weight = valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid) * factor;
+        SelfSimilarity s;
+        if (engine.resolve(n, false) == Engine.TILED) {
+            s = SelfSimilarity.tiled(new TiledSelfSimilarity(TiledLossBuilder.workers(threads))
+                    .labels(z, temperature.scale(), labels, weight));
+        } else {
+            SelfSimilarity.requireDense(NAME, p == null ? "N" : "2N", rows);
+            float[] target = new float[rows * rows];
+            for (int i = 0; i < rows; i++) {
+                if (skip[i]) {
+                    continue;
+                }
+                float w = 1f / (counts.get(labels[i]) - 1);
+                for (int j = 0; j < rows; j++) {
+                    if (j != i && labels[j] == labels[i]) {
+                        target[i * rows + j] = w;
+                    }
+                }
+            }
+            double[] weights = new double[rows];
+            java.util.Arrays.fill(weights, weight);
+            s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null), target, skip,
+                    weights);
+        }
         double[] perRow = s.loss;
         for (int i = 0; i < rows; i++) {
             perRow[i] *= factor;
@@ -142,11 +161,12 @@ public final class SupCon implements ContrastiveLoss {
     @Override
     public String toString() {
         return "SupCon{" + temperature + (Double.isNaN(baseTemperature) ? "" : ", baseTemperature=" + baseTemperature)
-                + ", similarity=" + similarity + ", reduction=" + reduction + "}";
+                + ", similarity=" + similarity + ", reduction=" + reduction
+                + TiledLossBuilder.describe(engine, threads) + "}";
     }
 
     /** Builds a {@link SupCon}; every setter validates its argument at once. */
-    public static final class Builder extends TemperatureLossBuilder<Builder> {
+    public static final class Builder extends TiledLossBuilder<Builder> {
         private double baseTemperature = Double.NaN;
 
         private Builder() {

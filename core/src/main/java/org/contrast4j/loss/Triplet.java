@@ -2,6 +2,7 @@ package org.contrast4j.loss;
 
 import java.util.EnumMap;
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
 
@@ -64,6 +65,11 @@ public final class Triplet implements ContrastiveLoss {
         boolean paired = batch.pairedNegatives();
         int m = paired ? batch.negativesPerAnchor() : rawN.rows();
 
+        if (!paired) {
+            // distances and their weights (doubles), the Gram matrix and the far weights (floats), per anchor–negative
+            DenseSize.require(NAME + " on N = " + n + " anchors and M = " + m + " shared negatives", n, m, 24,
+                    DenseSize.noTiledEngine(NAME));
+        }
         Matrix a = similarity.prepare(rawA);
         Matrix p = similarity.prepare(rawP);
         Matrix neg = similarity.prepare(rawN);
@@ -74,7 +80,7 @@ public final class Triplet implements ContrastiveLoss {
         double[] perRow = new double[n];
 
         double[] sharedDist = paired ? null : Distances.pairwise(a, neg);
-        double[] c = paired ? null : new double[n * m];
+        double[] c = paired ? null : new double[Checks.product(n, m, NAME + "'s distance weights", 8)];
         for (int i = 0; i < n; i++) {
             double dPos = Distances.distance(a, i, p, i);
             double sum = 0;

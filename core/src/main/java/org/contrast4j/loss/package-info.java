@@ -51,6 +51,9 @@
  * <p>Numerics: max-subtracted log-sum-exps in double, masked candidates never exponentiated, finite values and
  * gradients for τ from 1e-3 to 10 and logits up to 1e4. The softmax-type losses share one row kernel
  * ({@code SoftmaxRows}); their N×N similarity matrices are formed densely by the {@link org.contrast4j.linalg.Kernels}
- * facade.
+ * facade — except on the tiled engine ({@link org.contrast4j.loss.Engine}), which InfoNCE / CLIP, NT-Xent, SupCon and
+ * DCL / DCLW use from 128 pairs on and which never forms them (memory O(N·D)). The losses that have only a dense form
+ * (SigLIP, margin, triplet with shared negatives, InfoNCE with explicit negatives) refuse a batch whose matrices would
+ * not fit a Java array or the heap before allocating anything, naming the size.
  */
 package org.contrast4j.loss;

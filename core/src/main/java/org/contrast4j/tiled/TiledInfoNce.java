@@ -1,6 +1,7 @@
 package org.contrast4j.tiled;
 
 import java.util.Arrays;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 
@@ -392,7 +393,7 @@ public final class TiledInfoNce {
 
         /** Pass 1 for worker w: the row statistics of its blocks, and its share of the column statistics. */
         private void statistics(int w) {
-            float[] tile = new float[Math.min(rowBlock, n) * Math.min(columnBlock, n)];
+            float[] tile = new float[Checks.product(Math.min(rowBlock, n), Math.min(columnBlock, n), "a tile", 4)];
             float[] scratch = new float[Math.min(columnBlock, n)];
             float[] cMax = null;
             double[] cSum = null;
@@ -527,7 +528,7 @@ public final class TiledInfoNce {
          */
         private void gradients(int w, float[] rowNorm, float[] colShift, float[] colNorm, float[] gradA,
                                float[][] partialB, double[] rowDot, double[][] colDot) {
-            float[] tile = new float[Math.min(rowBlock, n) * Math.min(columnBlock, n)];
+            float[] tile = new float[Checks.product(Math.min(rowBlock, n), Math.min(columnBlock, n), "a tile", 4)];
             float[] scratch = new float[Math.min(columnBlock, n)];
             float[] gradB = w == 0 ? partialB[0] : new float[n * d];
             partialB[w] = gradB;

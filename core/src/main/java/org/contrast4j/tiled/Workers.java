@@ -31,7 +31,7 @@ final class Workers {
     void checkpoint() {
         if (cancelled || caller.isInterrupted() || Thread.currentThread().isInterrupted()) {
             cancelled = true;
-            throw new CancellationException("the tiled InfoNCE computation was interrupted");
+            throw new CancellationException("the tiled computation was interrupted");
         }
     }
 
@@ -83,7 +83,7 @@ final class Workers {
             caller.interrupt();  // join() cleared it: restore it for the caller
         }
         if (caller.isInterrupted()) {
-            throw new CancellationException("the tiled InfoNCE computation was interrupted");
+            throw new CancellationException("the tiled computation was interrupted");
         }
         for (Throwable t : failures) {
             if (t != null && !(t instanceof CancellationException)) {

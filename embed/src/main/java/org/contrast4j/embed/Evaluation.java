@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.metric.Alignment;
 import org.contrast4j.metric.Uniformity;
@@ -205,7 +206,7 @@ public final class Evaluation {
             Matrix norm = vectors.normalized();
             int dim = vectors.dimension();
             float[] x = norm.data();
-            float[] qd = new float[n * dim];
+            float[] qd = new float[Checks.product(n, dim, "analogy query vectors", 4)];
             for (int r = 0; r < n; r++) {
                 int[] t = asked.get(r);
                 for (int k = 0; k < dim; k++) {
@@ -293,7 +294,7 @@ public final class Evaluation {
         }
         Matrix raw = vectors.raw();
         int d = vectors.dimension();
-        float[] xs = new float[n * d];
+        float[] xs = new float[Checks.product(n, d, "synonym pair vectors", 4)];
         float[] ys = new float[n * d];
         Map<Integer, Integer> distinct = new LinkedHashMap<>();
         for (int p = 0; p < n; p++) {
@@ -308,7 +309,7 @@ public final class Evaluation {
         int[] wordOf = new int[u];
         distinct.forEach((word, row) -> wordOf[row] = word);
         Matrix norm = vectors.normalized();
-        float[] words = new float[u * d];
+        float[] words = new float[Checks.product(u, d, "synonym word vectors", 4)];
         float[] rawWords = new float[u * d];
         for (int r = 0; r < u; r++) {
             System.arraycopy(norm.data(), wordOf[r] * d, words, r * d, d);

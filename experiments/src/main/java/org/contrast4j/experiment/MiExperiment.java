@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.InfoNce;
@@ -172,7 +173,7 @@ public final class MiExperiment {
     /** N pairs (x_i, y_i), N×d each, float32. */
     record Pairs(Matrix x, Matrix y) {
         static Pairs draw(SplittableRandom rnd, int n, int d, double rho) {
-            float[] x = new float[n * d];
+            float[] x = new float[Checks.product(n, d, "a batch of pairs", 4)];
             float[] y = new float[n * d];
             double s = Math.sqrt(1 - rho * rho);
             for (int i = 0; i < n * d; i++) {
@@ -209,7 +210,7 @@ public final class MiExperiment {
             int n = p.x().rows();
             float[] x = p.x().data();
             float[] y = p.y().data();
-            float[] a = new float[n * (d + 1)];
+            float[] a = new float[Checks.product(n, d + 1, "a batch of critic features", 4)];
             float[] b = new float[n * (d + 1)];
             for (int i = 0; i < n; i++) {
                 for (int c = 0; c < d; c++) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.ClassBatch;
 import org.contrast4j.loss.ClassLossResult;
@@ -383,7 +384,7 @@ public final class NceExperiment {
 
     private NoiseSample drawNoise(NoiseDistribution q, Noise noise, int k) {
         Sampler s = q.sampler(streamSeed(1 + noise.ordinal(), k));
-        int[] ids = new int[samples * k];
+        int[] ids = new int[Checks.product(samples, k, "noise ids", 4)];
         int[] row = new int[k];
         long[] m = new long[classes];
         for (int i = 0; i < samples; i++) {
@@ -431,7 +432,7 @@ public final class NceExperiment {
             for (int b0 = 0; b0 < samples; b0 += batchSize) {
                 int nb = Math.min(batchSize, samples - b0);
                 int[] targets = new int[nb];
-                int[] ids = k > 0 ? new int[nb * k] : null;
+                int[] ids = k > 0 ? new int[nb * k] : null;  // nb·k ≤ samples·k, checked by drawNoise
                 for (int r = 0; r < nb; r++) {
                     int i = order[b0 + r];
                     targets[r] = data[i];

@@ -1,6 +1,7 @@
 package org.contrast4j.djl.data;
 
 import java.util.Arrays;
+import org.contrast4j.internal.Checks;
 
 /**
  * An immutable set of equally sized 8-bit grayscale images with one label each, as stored in IDX files
@@ -115,7 +116,7 @@ public final class LabeledImages {
     /** Every image as a count × (rows·cols) float array, value/255. */
     public float[] allPixels() {
         int n = rows * cols;
-        float[] out = new float[labels.length * n];
+        float[] out = new float[Checks.product(labels.length, n, "the images' pixels", 4)];
         for (int i = 0; i < labels.length; i++) {
             pixels(i, out, i * n);
         }

@@ -4,6 +4,7 @@ import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.contrast4j.djl.data.LabeledImages;
 import org.contrast4j.djl.data.SimClrAugment;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.metric.Alignment;
 import org.contrast4j.metric.Collapse;
@@ -72,7 +73,7 @@ final class Evaluator {
     static double uncentredEffectiveRank(Matrix z) {
         int n = z.rows();
         int d = z.cols();
-        float[] both = new float[2 * n * d];
+        float[] both = new float[Checks.product(2L * n, d, "two copies of the embeddings", 4)];
         float[] src = z.data();
         System.arraycopy(src, 0, both, 0, n * d);
         for (int k = 0; k < n * d; k++) {

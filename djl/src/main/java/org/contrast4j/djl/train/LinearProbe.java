@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.optim.Adam;
 
@@ -109,7 +110,7 @@ final class LinearProbe {
     }
 
     private static float[] oneHot(int[] labels, int classes) {
-        float[] y = new float[labels.length * classes];
+        float[] y = new float[Checks.product(labels.length, classes, "one-hot labels", 4)];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException("label " + labels[i] + " of training feature " + i

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.contrast4j.internal.Checks;
 
 /**
  * The encoder and projection head as DJL blocks, their parameters in a fixed order with stable names, and batched
@@ -136,7 +137,7 @@ final class Model implements AutoCloseable {
 
     private float[] infer(float[] images, int n, boolean withHead, int dim) {
         int pix = rows * cols;
-        float[] out = new float[n * dim];
+        float[] out = new float[Checks.product(n, dim, "the embeddings", 4)];
         for (int from = 0; from < n; from += EVAL_BATCH) {
             int m = Math.min(EVAL_BATCH, n - from);
             try (NDScope scope = new NDScope()) {
