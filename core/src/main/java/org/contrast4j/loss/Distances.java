@@ -66,8 +66,11 @@ final class Distances {
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
                 double norms = xx[i] + yy[j];
-                double sq = norms - 2.0 * gram[i * m + j];
-                dist[i * m + j] = sq < EXACT_BELOW * norms ? distance(x, i, y, j) : Math.sqrt(sq);
+                double dot = gram[i * m + j];
+                double sq = norms - 2.0 * dot;
+                // a float32 product that overflowed (raw rows beyond about 1e19) is redone in double too
+                dist[i * m + j] = !Double.isFinite(dot) || sq < EXACT_BELOW * norms
+                        ? distance(x, i, y, j) : Math.sqrt(sq);
             }
         }
         return dist;

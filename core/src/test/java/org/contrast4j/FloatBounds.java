@@ -1,0 +1,119 @@
+package org.contrast4j;
+
+/**
+ * Error bounds for float32 computations, the one source of every float tolerance in the core tests. A tolerance
+ * derived here holds on any machine: it bounds the error of any summation order, blocking, FMA use or kernel
+ * (scalar, Vector API, OpenBLAS on Intel or AMD), so a test never depends on one CPU's rounding.
+ *
+ * <p>Notation (Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., §2–3): u = 2⁻²⁴ is the unit
+ * roundoff of float32, γ_n = n·u / (1 − n·u). A sum or dot product of n terms computed in float32 in <em>any</em>
+ * order (recursive, pairwise, blocked, SIMD lanes, with or without FMA) satisfies
+ * |fl(Σ x_i y_i) − Σ x_i y_i| ≤ γ_n · Σ |x_i y_i| (Higham (3.5)). A log-sum-exp is 1-Lipschitz in the max norm of
+ * its arguments, so logits each within δ give a log-sum-exp within δ, and a softmax cross-entropy row
+ * ℓ = lse(l) − l_pos within 2δ.
+ */
+public final class FloatBounds {
+    /** u = 2⁻²⁴, the unit roundoff of float32 (half the machine epsilon 2⁻²³). */
+    public static final double U = 0x1p-24;
+    /** The unit roundoff of double, 2⁻⁵³. */
+    public static final double U64 = 0x1p-53;
+
+    private FloatBounds() {
+    }
+
+    /** γ_n = n·u / (1 − n·u) for float32. */
+    public static double gamma(long n) {
+        double nu = n * U;
+        if (nu >= 0.5) {
+            throw new IllegalArgumentException("γ_" + n + " is not a useful bound for float32 (n·u = " + nu + ")");
+        }
+        return nu / (1 - nu);
+    }
+
+    /** γ_n for double: the bound of an n-term sum accumulated in double. */
+    public static double gamma64(long n) {
+        double nu = n * U64;
+        return nu / (1 - nu);
+    }
+
+    /**
+     * |fl(⟨x, y⟩) − ⟨x, y⟩| for a float32 dot product of length n with Σ|x_i y_i| = {@code sumAbs}: γ_n·sumAbs.
+     */
+    public static double dot(int n, double sumAbs) {
+        return gamma(n) * sumAbs;
+    }
+
+    /**
+     * The bound of a float32 dot product of length n between two vectors whose Euclidean norms are at most
+     * {@code normX} and {@code normY}: γ_n·‖x‖·‖y‖ (Σ|x_i y_i| ≤ ‖x‖‖y‖, Cauchy–Schwarz).
+     */
+    public static double dotByNorms(int n, double normX, double normY) {
+        return gamma(n) * normX * normY;
+    }
+
+    /**
+     * The bound on a cosine similarity of D-dimensional rows computed in float32: the normalised rows carry one
+     * rounding per entry (relative u, from the division or the multiplication by 1/‖x‖) and the product γ_D, so
+     * |Δs| ≤ γ_{D+2} (both normalised rows have norm ≤ 1 + u).
+     */
+    public static double cosine(int d) {
+        return gamma(d + 2L);
+    }
+
+    /**
+     * The error of a log-sum-exp or softmax cross-entropy row evaluated with float32 arithmetic on the logits
+     * themselves (the shift l − max, the multiplication by 1/τ, a float32 exponential of at most {@code expUlps}
+     * ulps, the sum accumulated in double): with L = the largest |logit| in the row, at most
+     * (4·L + 2·expUlps + 4)·u. Add 2δ for logits that are only known to within δ.
+     */
+    public static double logSumExpArithmetic(double maxAbsLogit, int expUlps) {
+        return (4 * maxAbsLogit + 2.0 * expUlps + 4) * U;
+    }
+
+    /**
+     * A softmax cross-entropy row ℓ = lse(l) − l_pos whose logits are within {@code logitError} of the exact ones
+     * and are evaluated in float32 arithmetic as {@link #logSumExpArithmetic}: 2·logitError + that.
+     */
+    public static double softmaxRow(double logitError, double maxAbsLogit, int expUlps) {
+        return 2 * logitError + logSumExpArithmetic(maxAbsLogit, expUlps);
+    }
+
+    /**
+     * The bound on a softmax probability p = e^{l_j − lse} whose logits are each within δ: |Δp| ≤ p·(e^{2δ} − 1),
+     * returned as the relative factor e^{2δ} − 1.
+     */
+    public static double softmaxRelative(double delta) {
+        return Math.expm1(2 * delta);
+    }
+
+    /** The largest Euclidean norm of a row of a row-major rows×cols array, in double. */
+    public static double maxRowNorm(float[] a, int cols) {
+        double max = 0;
+        for (int off = 0; off < a.length; off += cols) {
+            double s = 0;
+            for (int c = 0; c < cols; c++) {
+                s += (double) a[off + c] * a[off + c];
+            }
+            max = Math.max(max, Math.sqrt(s));
+        }
+        return max;
+    }
+
+    /** max |a_k|. */
+    public static double maxAbs(float[] a) {
+        double max = 0;
+        for (float v : a) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    /** max |a_k|. */
+    public static double maxAbs(double[] a) {
+        double max = 0;
+        for (double v : a) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+}
