@@ -37,7 +37,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * a relative error of about 2·δ·L, the products γ_{2N+D}, the back-propagation through the normalisation a factor
  * 1 + √D), plus the finite differences' own error (estimated from two step sizes) and one float32 subnormal spacing.
  * Where the logits are so large that float32 cannot resolve their differences (2δ/τ ≥ 1), no float32 computation can
- * bound the softmax weights: there the value is compared and the gradient is only required to be finite.
+ * bound the softmax weights: there the value is compared and the gradient is only required to be finite. Where the
+ * finite differences cannot resolve the gradient (dot similarity below scale 1, rows under the cosine norm floor)
+ * it is only required to be finite too.
  */
 class AnyScaleTest {
     static final int N = 6;
@@ -208,6 +210,17 @@ class AnyScaleTest {
         for (Map.Entry<Input, double[]> e : gradients.entrySet()) {
             double[] expected = e.getValue();
             float[] got = r.gradient(e.getKey()).data();
+            // finite differences resolve the gradient only where the value moves by more than its double rounding
+            // under a step: not for dot similarity below scale 1 (logits ~ s², the value ~ log N + O(s²)), nor under
+            // the cosine norm floor; there the gradient is only required to be finite (checked above), and
+            // SimilarityTest covers the floor
+            boolean resolvable = fdErrors.get(e.getKey()) <= 1e-2 * FloatBounds.maxAbs(expected);
+            boolean mustResolve = cosine ? aboveFloor : scale >= 1;
+            if (!resolvable) {
+                assertTrue(!mustResolve, spec + " " + similarity + " scale " + scale + ": finite differences should "
+                        + "resolve the gradient here, error estimate " + fdErrors.get(e.getKey()));
+                continue;
+            }
             double tol = relative * FloatBounds.maxAbs(expected) + fdErrors.get(e.getKey()) + Float.MIN_VALUE;
             for (int k = 0; k < got.length; k++) {
                 within(spec + " " + similarity + " scale " + scale + " gradient " + e.getKey().key() + "[" + k + "]",
