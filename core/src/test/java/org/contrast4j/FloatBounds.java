@@ -86,6 +86,22 @@ public final class FloatBounds {
         return Math.expm1(2 * delta);
     }
 
+    /**
+     * How far the effective rank exp(H(p)), p_k = λ_k / Σλ, of a k×k covariance C can move when C moves by ΔC with
+     * ‖ΔC‖₂ ≤ {@code relativeDeltaC}·tr(C): by Weyl each |Δλ_k| ≤ ‖ΔC‖₂, so T = ½‖Δp‖₁ ≤ k·‖ΔC‖₂/tr(C); by the
+     * Fannes–Audenaert inequality |ΔH| ≤ T·log(k − 1) + h₂(T) (h₂ the binary entropy); the effective rank then moves
+     * by at most erank·(e^{|ΔH|} − 1). The symmetric eigen-decomposition (backward stable in double) adds γ64(k).
+     */
+    public static double effectiveRank(double erank, int k, double relativeDeltaC) {
+        double t = k * (relativeDeltaC + gamma64((long) k * k));
+        if (t >= 1 - 1.0 / k) {
+            throw new IllegalArgumentException("perturbation too large for a useful bound: T = " + t);
+        }
+        double h2 = t <= 0 ? 0 : -t * Math.log(t) - (1 - t) * Math.log1p(-t);
+        double dh = t * Math.log(Math.max(1, k - 1)) + h2;
+        return erank * Math.expm1(dh);
+    }
+
     /** The largest Euclidean norm of a row of a row-major rows×cols array, in double. */
     public static double maxRowNorm(float[] a, int cols) {
         double max = 0;
