@@ -72,8 +72,8 @@ final class LossReferences2 {
      * reference, learnable scalars), then records how far the loss was from the reference under {@code name}.
      */
     static LossResult check(String name, ContrastiveLoss loss, Batch batch, double tau, double bias,
-                            Function<LossTesting.Vars, LossTesting.Ref> reference, double rel, Scalar... learnable) {
-        LossResult result = LossTesting.checkAgainstReference(loss, batch, tau, bias, reference, rel, learnable);
+                            Function<LossTesting.Vars, LossTesting.Ref> reference, Scalar... learnable) {
+        LossResult result = LossTesting.checkAgainstReference(loss, batch, tau, bias, reference, learnable);
         record(name, result, batch, tau, bias, reference, learnable);
         return result;
     }
