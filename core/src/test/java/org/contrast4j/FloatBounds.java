@@ -102,6 +102,29 @@ public final class FloatBounds {
         return erank * Math.expm1(dh);
     }
 
+    /**
+     * Uniformity log mean exp(−t·d²) over n rows of dimension d: it is t-Lipschitz in the max norm of the d². On
+     * rows of norm ≤ R (normalised: R = 1) the Gram form ‖x‖² + ‖y‖² − 2⟨x, y⟩ has |Δd²| ≤ 2·γ_{d+2}·R² (the
+     * product) + 2·u·R² (the float32 rounding of normalised rows, counted in γ_{d+2}) + γ64 of the double norms; the
+     * log-mean-exp itself adds γ64(n²) of its magnitude.
+     */
+    public static double uniformity(int d, double t, int n, double maxSquaredNorm, double value) {
+        return t * (4 * gamma(d + 2L) * maxSquaredNorm + gamma64(2L * d + 4) * 4 * maxSquaredNorm)
+                + gamma64((long) n * n + 4) * (Math.abs(value) + 1);
+    }
+
+    /**
+     * Alignment mean ‖x_i − y_i‖^α of pairs at distance ≤ {@code maxDistance}, each distance within Δ
+     * ({@code distanceError}: 2u for normalised float32 rows, whose entries carry one rounding each, by the triangle
+     * inequality; 0 for raw rows, whose differences are taken in double): |Δ(d^α)| ≤ α·(d + Δ)^{α−1}·Δ for α ≥ 1 and
+     * Δ^α for α &lt; 1 (Hölder), plus γ64 of the double arithmetic on the value.
+     */
+    public static double alignment(double alpha, double maxDistance, double distanceError, int terms, double value) {
+        double power = alpha >= 1 ? alpha * Math.pow(maxDistance + distanceError, alpha - 1) * distanceError
+                : Math.pow(distanceError, alpha);
+        return power + gamma64(4L * terms + 8) * alpha * (Math.abs(value) + 1);
+    }
+
     /** The largest Euclidean norm of a row of a row-major rows×cols array, in double. */
     public static double maxRowNorm(float[] a, int cols) {
         double max = 0;

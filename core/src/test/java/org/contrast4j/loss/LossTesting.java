@@ -299,6 +299,28 @@ final class LossTesting {
         }
     }
 
+    /**
+     * The bound on a per-row softmax loss (InfoNCE, NT-Xent, SupCon, DCL) on cosine similarities of D-dimensional
+     * rows at temperature τ, as {@link Bounds}: logits within γ_{D+2}/τ, float32 arithmetic on logits of size 1/τ.
+     * Two float32 computations of the same quantity (another row order, another product shape) differ by at most
+     * twice this.
+     */
+    static double softmaxRowBound(int d, double tau) {
+        return FloatBounds.softmaxRow(FloatBounds.cosine(d) / tau, 1 / tau, 3);
+    }
+
+    /** τ from a loss's configuration ("temperature=…"), 1 for the losses without one (distances). */
+    static double tauOf(ContrastiveLoss loss) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("temperature=([0-9.Ee+-]+)")
+                .matcher(loss.toString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 1.0;
+    }
+
+    /** The bound on a double computation of n terms of magnitude up to {@code magnitude}: γ64(n)·magnitude. */
+    static double doubleBound(int n, double magnitude) {
+        return FloatBounds.gamma64(n) * magnitude;
+    }
+
     static void assertClose(String what, double expected, double actual, double rel) {
         double tol = rel * Math.max(1, Math.abs(expected));
         if (!(Math.abs(expected - actual) <= tol)) {

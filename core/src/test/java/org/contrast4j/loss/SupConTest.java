@@ -111,7 +111,8 @@ class SupConTest {
         double sup = SupCon.builder().temperature(0.3).build()
                 .compute(Batch.builder(a).positives(p).labels(new long[] {0, 1, 2, 3, 4}).build()).value();
         double nt = NtXent.builder().temperature(0.3).build().compute(Batch.of(a, p)).value();
-        assertClose("SupCon = NT-Xent", nt, sup, 1e-6);
+        // two code paths over float32 similarities: twice the per-row bound
+        assertClose("SupCon = NT-Xent", nt, sup, 2 * LossTesting.softmaxRowBound(3, 0.3));
     }
 
     @Test
