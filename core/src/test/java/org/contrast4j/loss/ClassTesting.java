@@ -300,6 +300,30 @@ final class ClassTesting {
         return LossReferences2.scaled(m, f);
     }
 
+    /**
+     * The bounds of {@link #check} for two float32 computations of the same class loss on {@code batch} (another
+     * code path, another sample order): twice the per-row bound (K = {@code lipschitz}) and twice the relative
+     * gradient bound, as {perRow, gradientRelative}.
+     */
+    static double[] twoComputations(ClassBatch batch, double lipschitz) {
+        int d = batch.queries().cols();
+        double maxH = FloatBounds.maxRowNorm(batch.queries().data(), d);
+        double maxW = FloatBounds.maxRowNorm(batch.classes().data(), d);
+        double maxBias = 0;
+        if (batch.bias().isPresent()) {
+            for (float b : batch.bias().get()) {
+                maxBias = Math.max(maxBias, Math.abs(b));
+            }
+        }
+        double maxLogit = maxH * maxW + maxBias;
+        double delta = FloatBounds.dot(d, maxH * maxW);
+        double perRow = lipschitz * delta + lipschitz * FloatBounds.logSumExpArithmetic(maxLogit, 0);
+        int terms = batch.samplesPerRow() + 1;
+        double gradient = (d + 2.0 * Math.max(terms, batch.classes().rows()) + 8) * FloatBounds.U * (1 + maxLogit)
+                * 4;
+        return new double[] {2 * perRow, 2 * gradient};
+    }
+
     private static double norm(double[] a, int row, int d) {
         double s = 0;
         for (int k = 0; k < d; k++) {
