@@ -3,6 +3,7 @@ package org.contrast4j.djl.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import org.contrast4j.djl.FloatBounds;
 import org.contrast4j.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 
@@ -76,8 +77,17 @@ class AlignUniformTest {
             }
         }
         LossStep s = AlignUniform.compute(toMatrix(x), toMatrix(y), uniformity);
-        assertEquals(reference(x, y, uniformity), s.value(), 1e-5);
+        // normalised float32 rows: distances within 2u + γ_{D+2}·2 (FloatBounds.alignment), uniformity (t = 2) within
+        // FloatBounds.uniformity of each view
+        double expected = reference(x, y, uniformity);
+        double tol = FloatBounds.alignment(2, 2, 2 * FloatBounds.U + FloatBounds.gamma(d + 2L) * 2, n, expected)
+                + (uniformity ? FloatBounds.uniformity(d, 2, n, 1, expected) : 0);
+        assertEquals(expected, s.value(), tol);
         double h = 1e-6;
+        // gradients: (D + 2N + 8)·u·(1 + L)·4·(1 + √D) with L = t·4 + 4 the largest term, relative to max(1, |fd|),
+        // plus the central differences' rounding 64·u64·(|L| + 1)/h
+        double gradRel = (d + 2.0 * n + 8) * FloatBounds.U * (1 + 2 * 4 + 4) * 4 * (1 + Math.sqrt(d));
+        double fdError = 64 * FloatBounds.U64 * (Math.abs(expected) + 1) / h;
         for (int side = 0; side < 2; side++) {
             double[][] m = side == 0 ? x : y;
             Matrix g = side == 0 ? s.gradView1() : s.gradView2();
@@ -90,7 +100,7 @@ class AlignUniformTest {
                     double minus = reference(x, y, uniformity);
                     m[i][c] = keep;
                     double fd = (plus - minus) / (2 * h);
-                    assertEquals(fd, g.get(i, c), 1e-4 * Math.max(1, Math.abs(fd)),
+                    assertEquals(fd, g.get(i, c), gradRel * Math.max(1, Math.abs(fd)) + fdError,
                             "side " + side + " row " + i + " col " + c);
                 }
             }
@@ -124,9 +134,12 @@ class AlignUniformTest {
             same[i] = 1f + (i % 3);
         }
         LossStep s = AlignUniform.compute(Matrix.of(6, 3, same), Matrix.of(6, 3, same.clone()), true);
-        assertEquals(0.0, s.value(), 1e-6, "alignment 0 and uniformity 0 at total collapse");
+        // equal rows normalise to equal bits: every difference is 0 up to the uniformity's Gram form (D = 3, N = 6)
+        assertEquals(0.0, s.value(), FloatBounds.uniformity(3, 2, 6, 1, 0),
+                "alignment 0 and uniformity 0 at total collapse");
         for (float v : s.gradView1().data()) {
-            assertEquals(0.0, v, 1e-6);
+            // each pair's gradient 2t·(x̂_i − x̂_j)·e^{…} is built from differences within γ_5 of 0
+            assertEquals(0.0, v, 2 * 2 * 6 * FloatBounds.cosine(3));
         }
     }
 }
