@@ -186,7 +186,8 @@ class ClassLossCommandTest {
             }
             double row = max + Math.log(sum) - s[TARGETS[i]];
             // float32 scores within γ_D·Σ|h·w| (+ the bias, exact in double): a softmax row within twice that
-            assertEquals(row, j.get("per_row").get(i).asDouble(), rowBound(i) + FloatBounds.gamma64(4L * V) * (max + 1));
+            assertEquals(row, j.get("per_row").get(i).asDouble(),
+                    rowBound(i) + FloatBounds.gamma64(4L * V) * (max + 1));
             total += row;
         }
         double maxBound = 0;

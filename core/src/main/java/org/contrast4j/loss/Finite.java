@@ -29,9 +29,9 @@ final class Finite {
             if (!Float.isFinite(sim[k])) {
                 int i = k / cols;
                 int j = k % cols;
-                throw new IllegalArgumentException("logit s[" + i + ", " + j + "]/τ overflows float32: the similarity s["
-                        + i + ", " + j + "] computed in float32 is " + sim[k] + " (|s| > " + Float.MAX_VALUE
-                        + "); scale the inputs down or use cosine similarity");
+                throw new IllegalArgumentException("logit s[" + i + ", " + j + "]/τ overflows float32: the "
+                        + "similarity s[" + i + ", " + j + "] computed in float32 is " + sim[k] + " (|s| > "
+                        + Float.MAX_VALUE + "); scale the inputs down or use cosine similarity");
             }
         }
     }

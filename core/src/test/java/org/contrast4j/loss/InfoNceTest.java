@@ -110,7 +110,8 @@ class InfoNceTest {
         InfoNce loss = InfoNce.builder().temperature(tau).learnableTemperature(true).symmetric(symmetric)
                 .similarity(s).reduction(r).build();
         checkAgainstReference(loss, b.build(), tau, 0,
-                v -> reference(v, s == Similarity.COSINE, symmetric, labels, negKind, m, Double.POSITIVE_INFINITY, r), Scalar.LOG_TEMPERATURE);
+                v -> reference(v, s == Similarity.COSINE, symmetric, labels, negKind, m, Double.POSITIVE_INFINITY, r),
+                Scalar.LOG_TEMPERATURE);
     }
 
     @Test

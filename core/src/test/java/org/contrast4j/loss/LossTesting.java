@@ -209,7 +209,8 @@ final class LossTesting {
         Ref ref = reference.apply(vars);
         Bounds bounds = Bounds.of(loss, batch, tau);
         double[] perRow = result.perRow();
-        double valueTol = loss.toString().contains("reduction=MEAN") ? bounds.perRow() : perRow.length * bounds.perRow();
+        double valueTol = loss.toString().contains("reduction=MEAN") ? bounds.perRow()
+                : perRow.length * bounds.perRow();
         assertWithin("value", ref.value(), result.value(), valueTol);
         assertEquals(ref.perRow().length, perRow.length, "per-row length");
         for (int i = 0; i < perRow.length; i++) {

@@ -71,7 +71,8 @@ class SigLipTest {
         Batch batch = Batch.of(gaussian(rnd, n, d), gaussian(rnd, n, d));
         SigLip loss = SigLip.builder().temperature(tau).bias(bias).learnableTemperature(true).learnableBias(true)
                 .similarity(s).reduction(r).build();
-        LossResult result = check("SigLip", loss, batch, tau, bias, v -> reference(v, s == Similarity.COSINE, r), Scalar.LOG_TEMPERATURE, Scalar.BIAS);
+        LossResult result = check("SigLip", loss, batch, tau, bias, v -> reference(v, s == Similarity.COSINE, r),
+                Scalar.LOG_TEMPERATURE, Scalar.BIAS);
         assertEquals(0, result.skippedRows());
         // the same per-row terms summed in another order in double
         assertClose("terms add up", result.value(), result.terms().get("positive") + result.terms().get("negative"),
@@ -183,8 +184,8 @@ class SigLipTest {
         LossTesting.Bounds bounds = LossTesting.Bounds.of(loss, Batch.of(a, p), 0.3);
         assertClose("swap", forward.value(), backward.value(), 2 * bounds.perRow());
         double[] fg = LossTesting.toDouble(forward.gradient(Input.ANCHORS));
-        LossTesting.assertGradient("swapped gradients", fg, fg, LossTesting.toDouble(backward.gradient(Input.POSITIVES)),
-                2 * bounds.gradientRelative(), 0);
+        LossTesting.assertGradient("swapped gradients", fg, fg,
+                LossTesting.toDouble(backward.gradient(Input.POSITIVES)), 2 * bounds.gradientRelative(), 0);
     }
 
     @Test

@@ -165,7 +165,8 @@ final class DjlTesting {
             double delta = FloatBounds.gamma(d + 2L) * r * r * scale;
             double k = config.startsWith("SigLip") ? n : 2;
             double core1 = k * delta + k * FloatBounds.logSumExpArithmetic(maxLogit, 0);
-            double torch = k * delta + k * (FloatBounds.logSumExpArithmetic(maxLogit, 2) + FloatBounds.gamma(2L * rows));
+            double torch = k * delta
+                    + k * (FloatBounds.logSumExpArithmetic(maxLogit, 2) + FloatBounds.gamma(2L * rows));
             double perRow = core1 + torch;
             boolean mean = config.contains("reduction=MEAN");
             double value = mean ? perRow : rows * perRow;

@@ -53,7 +53,8 @@ class AdamTest {
                 for (int i = 0; i < a.length; i++) {
                     // two float32 implementations of the same few operations per entry (moments, square root,
                     // division): within γ_16 of the parameter's size plus γ_16 of the step lr = 0.01
-                    assertEquals(b[i], a[i], FloatBounds.gamma(16) * (Math.abs(b[i]) + 0.01), "step " + t + " entry " + i);
+                    assertEquals(b[i], a[i], FloatBounds.gamma(16) * (Math.abs(b[i]) + 0.01),
+                            "step " + t + " entry " + i);
                 }
                 // the scalar update, against the formula in double
                 double gs = 0.1 * t - 0.2;
