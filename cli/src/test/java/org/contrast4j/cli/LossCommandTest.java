@@ -325,16 +325,22 @@ class LossCommandTest {
         double[][] y = rows(p);
         double logTau = Math.log(tau);
         double ref = referenceInfoNce(x, y, logTau);
-        assertEquals(ref, j.get("value").asDouble(), 1e-5 * Math.max(1, Math.abs(ref)));
+        // float32 cosines within γ_{D+2}, over τ: a row loss within 2δ plus the float32 arithmetic of the logits
+        double rowTol = FloatBounds.softmaxRow(FloatBounds.cosine(D) / tau, 1 / tau, 3);
+        assertEquals(ref, j.get("value").asDouble(), rowTol);
         // per-row: the mean of per_row is the value
         double mean = 0;
         for (JsonNode v : j.get("per_row")) {
             mean += v.asDouble() / N;
         }
-        assertEquals(ref, mean, 1e-5 * Math.max(1, Math.abs(ref)));
+        assertEquals(ref, mean, rowTol + FloatBounds.gamma64(2L * N) * (Math.abs(ref) + 1));
 
-        // gradients by central differences on the double reference (h = 1e-6: truncation ~h², rounding ~1e-10)
+        // gradients by central differences on the double reference (h = 1e-6: truncation ~h², rounding ~1e-10):
+        // within (D + 2N + 8)·u·(1 + 1/τ)·4·(1 + √D) of the gradient's size (the core tests' bound) plus the
+        // finite differences' rounding 64·u64·(|L| + 1)/h
         double h = 1e-6;
+        double rel = (D + 2.0 * N + 8) * FloatBounds.U * (1 + 1 / tau) * 4 * (1 + Math.sqrt(D));
+        double fdError = 64 * FloatBounds.U64 * (Math.abs(ref) + 1) / h;
         for (int which = 0; which < 2; which++) {
             double[][] z = which == 0 ? x : y;
             float[] got = which == 0 ? ga : gp;
@@ -347,14 +353,16 @@ class LossCommandTest {
                     double down = referenceInfoNce(x, y, logTau);
                     z[i][k] = keep;
                     double fd = (up - down) / (2 * h);
-                    assertEquals(fd, got[i * D + k], 1e-4 * Math.max(1, Math.abs(fd)),
+                    assertEquals(fd, got[i * D + k], rel * Math.max(1, Math.abs(fd)) + fdError,
                             (which == 0 ? "anchors" : "positives") + "[" + i + ", " + k + "]");
                 }
             }
         }
         double fdTau = (referenceInfoNce(x, y, logTau + h) - referenceInfoNce(x, y, logTau - h)) / (2 * h);
+        // ∂L/∂log τ = −(1/N)·Σ g·l: 2N·N terms of size 1/τ that cancel, each within (e^{2δ} − 1)·(1/τ) + δ
+        double delta = FloatBounds.cosine(D) / tau + FloatBounds.logSumExpArithmetic(1 / tau, 3);
         assertEquals(fdTau, j.get("scalar_gradients").get("log_temperature").asDouble(),
-                1e-4 * Math.max(1, Math.abs(fdTau)));
+                2 * (2 * FloatBounds.softmaxRelative(delta) / tau + 4 * delta) + fdError);
     }
 
     // ------------------------------------------------------------ output handling

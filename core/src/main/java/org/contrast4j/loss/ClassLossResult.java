@@ -37,6 +37,20 @@ public final class ClassLossResult {
 
     ClassLossResult(double value, double[] perRow, Matrix queryGradient, SparseRows classGradient,
                     SparseVector biasGradient, Map<Scalar, Double> scalarGradients, Map<String, Double> terms) {
+        // never NaN or ±∞ (float32 overflow)
+        Finite.matrix("the gradient with respect to the queries", queryGradient);
+        if (classGradient != null) {
+            Finite.matrix("the gradient with respect to the class rows", classGradient.rows());
+        }
+        Finite.values(value, perRow, scalarGradients, terms);
+        if (biasGradient != null) {
+            for (double v : biasGradient.values()) {
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("the gradient with respect to a class bias is " + v
+                            + ": the inputs are too large for this loss in float32; scale the inputs down");
+                }
+            }
+        }
         this.value = value;
         this.perRow = perRow;
         this.queryGradient = queryGradient;

@@ -60,18 +60,58 @@ final class Distances {
     static double[] pairwise(Matrix x, Matrix y) {
         int n = x.rows();
         int m = y.rows();
-        double[] xx = squaredNorms(x);
-        double[] yy = squaredNorms(y);
-        float[] gram = Kernels.multiplyTransposed(x, y).data();
+        // the Gram product runs on rows scaled by 2^−e (exact) so that its float32 products neither overflow (rows
+        // beyond 1e19) nor underflow (rows below 1e-19); d² is scaled back in double
+        int e = exponent(x, y);
+        Matrix xs = scalb(x, -e);
+        Matrix ys = scalb(y, -e);
+        double[] xx = squaredNorms(xs);
+        double[] yy = squaredNorms(ys);
+        float[] gram = Kernels.multiplyTransposed(xs, ys).data();
         double[] dist = new double[Checks.product(n, m, "pairwise distances", 8)];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < m; j++) {
                 double norms = xx[i] + yy[j];
-                double sq = norms - 2.0 * gram[i * m + j];
-                dist[i * m + j] = sq < EXACT_BELOW * norms ? distance(x, i, y, j) : Math.sqrt(sq);
+                double dot = gram[i * m + j];
+                double sq = norms - 2.0 * dot;
+                // a float32 product that still overflowed is redone in double too
+                dist[i * m + j] = !Double.isFinite(dot) || sq < EXACT_BELOW * norms
+                        ? distance(x, i, y, j) : Math.scalb(Math.sqrt(sq), e);
             }
         }
         return dist;
+    }
+
+    /**
+     * The power of two e that brings the largest |entry| of x and y near 1, or 0 when it is already within 2^±60
+     * (where float32 products of rows of any dimension can neither overflow nor underflow).
+     */
+    static int exponent(Matrix x, Matrix y) {
+        float max = 0f;
+        for (float v : x.data()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        for (float v : y.data()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        if (max == 0f) {
+            return 0;
+        }
+        int e = Math.getExponent(max);
+        return Math.abs(e) <= 60 ? 0 : e;
+    }
+
+    /** x·2^k, exact unless an entry falls below the float32 normal range; x itself when k = 0. */
+    static Matrix scalb(Matrix x, int k) {
+        if (k == 0) {
+            return x;
+        }
+        float[] a = x.data();
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = Math.scalb(a[i], k);
+        }
+        return Matrix.of(x.rows(), x.cols(), out);
     }
 
     /**
@@ -103,6 +143,15 @@ final class Distances {
         int n = x.rows();
         int m = y.rows();
         int d = x.cols();
+        // the far pairs' products run on rows scaled by 2^−e and weights scaled by 2^−ec (both exact), and the
+        // result is scaled back by 2^(e+ec) in double: for rows near the float32 range c ~ 1/d would be subnormal in
+        // float32, for tiny rows c·y would underflow, and a squared hinge's c ~ 1 times rows of 1e38 would overflow
+        int e = exponent(x, y);
+        double maxC = 0;
+        for (double v : c) {
+            maxC = Math.max(maxC, Math.abs(v));
+        }
+        int ec = maxC == 0 ? 0 : Math.getExponent(maxC);
         double[] xx = squaredNorms(x);
         double[] yy = squaredNorms(y);
         float[] far = null;
@@ -121,15 +170,18 @@ final class Distances {
                     if (far == null) {
                         far = new float[n * m];  // n·m ≤ dist.length, checked by pairwise
                     }
-                    far[i * m + j] = (float) cij;
-                    rowSum[i] += cij;
-                    colSum[j] += cij;
+                    double cs = Math.scalb(cij, -ec);
+                    far[i * m + j] = (float) cs;
+                    rowSum[i] += cs;
+                    colSum[j] += cs;
                 }
             }
         }
         if (far == null) {
             return;
         }
+        x = scalb(x, -e);
+        y = scalb(y, -e);
         Matrix cm = Matrix.of(n, m, far);
         Matrix cy = Matrix.zeros(n, d);
         Kernels.gemm(false, false, 1f, cm, y, 0f, cy);
@@ -141,12 +193,12 @@ final class Distances {
         float[] ctxa = ctx.data();
         for (int i = 0; i < n; i++) {
             for (int k = i * d, end = k + d; k < end; k++) {
-                gx[k] += rowSum[i] * xa[k] - cya[k];
+                gx[k] += Math.scalb(rowSum[i] * xa[k] - cya[k], e + ec);
             }
         }
         for (int j = 0; j < m; j++) {
             for (int k = j * d, end = k + d; k < end; k++) {
-                gy[k] += colSum[j] * ya[k] - ctxa[k];
+                gy[k] += Math.scalb(colSum[j] * ya[k] - ctxa[k], e + ec);
             }
         }
     }

@@ -40,6 +40,10 @@ final class InfoNceTiled {
         if (temperature.learnable()) {
             scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(r.gradDotLogit()));
         }
-        return new LossResult(Reductions.value(reduction, perRow, null), perRow, 0, gradients, scalars, terms);
+        try {
+            return new LossResult(Reductions.value(reduction, perRow, null), perRow, 0, gradients, scalars, terms);
+        } catch (IllegalArgumentException overflow) {
+            throw similarity == Similarity.DOT ? Finite.tiledOverflow(a, p, temperature.scale(), overflow) : overflow;
+        }
     }
 }

@@ -39,6 +39,7 @@ public final class LossResult {
 
     LossResult(double value, double[] perRow, int skippedRows, Map<Input, Matrix> gradients,
                Map<Scalar, Double> scalarGradients, Map<String, Double> terms) {
+        Finite.result(value, perRow, gradients, scalarGradients, terms); // never NaN or ±∞ (float32 overflow)
         this.value = value;
         this.perRow = perRow;
         this.skippedRows = skippedRows;

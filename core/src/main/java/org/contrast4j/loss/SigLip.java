@@ -104,6 +104,7 @@ public final class SigLip implements ContrastiveLoss {
         Matrix a = similarity.prepare(rawA);
         Matrix p = similarity.prepare(rawP);
         float[] sim = Kernels.multiplyTransposed(a, p).data();
+        Finite.similarities(sim, n, n);
 
         double scale = temperature.scale();
         double w = Reductions.rowWeight(reduction, n);

@@ -27,6 +27,7 @@ final class SoftmaxRows {
      */
     static void crossEntropy(float[] sim, int rows, int cols, double scale, boolean[] candidate, float[] target,
                              boolean[] skip, double[] loss, float[] grad, double[] gradDotLogit) {
+        Finite.similarities(sim, rows, cols);
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
             if (skip != null && skip[r]) {

@@ -65,6 +65,6 @@ public final class Alignment {
             }
             total += alpha == 2.0 ? sq : Math.pow(sq, alpha / 2.0);
         }
-        return total / n;
+        return Blocks.finite("alignment with alpha = " + alpha, total / n);
     }
 }

@@ -41,6 +41,41 @@ final class Blocks {
         return s;
     }
 
+    /**
+     * The power of two e that brings the largest |entry| of x near 1, or 0 when it is already within 2^±60 (where
+     * float32 products of rows of any dimension can neither overflow nor underflow).
+     */
+    static int exponent(Matrix x) {
+        float max = 0f;
+        for (float v : x.data()) {
+            max = Math.max(max, Math.abs(v));
+        }
+        int e = max == 0f ? 0 : Math.getExponent(max);
+        return Math.abs(e) <= 60 ? 0 : e;
+    }
+
+    /** x·2^k (exact unless an entry falls below the float32 normal range), a new matrix. */
+    static Matrix scalb(Matrix x, int k) {
+        float[] a = x.data();
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = Math.scalb(a[i], k);
+        }
+        return Matrix.of(x.rows(), x.cols(), out);
+    }
+
+    /**
+     * Returns {@code value} if it is finite; else throws naming the metric and the cause (a result beyond the double
+     * range, from rows near the float32 limit with a large exponent).
+     */
+    static double finite(String metric, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(metric + " is " + value + ": it overflows double for these inputs "
+                    + "(scale the inputs down)");
+        }
+        return value;
+    }
+
     /** ‖x_i‖² for every row, accumulated in double. */
     static double[] squaredNorms(Matrix x) {
         int d = x.cols();

@@ -109,6 +109,13 @@ public final class Uniformity {
             throw new IllegalArgumentException("block must be >= 1, was " + block);
         }
         Matrix p = Blocks.prepare(x, normalize);
+        // uniformity(p, t) = uniformity(p·2^−e, t·2^2e): the tiles' float32 products run on rows whose largest entry
+        // is near 1 (exact scaling), so they neither overflow nor underflow for rows of any magnitude
+        int e = Blocks.exponent(p);
+        if (e != 0) {
+            p = Blocks.scalb(p, -e);
+            t = Math.scalb(t, 2 * e);
+        }
         int n = p.rows();
         double[] sq = Blocks.squaredNorms(p);
         LogSumExp acc = new LogSumExp();

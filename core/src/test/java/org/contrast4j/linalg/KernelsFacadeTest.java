@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.contrast4j.FloatBounds;
 import org.junit.jupiter.api.Test;
 
 /** The public facade on whole matrices, with whatever kernel this JVM selected, against double loops. */
@@ -36,7 +37,7 @@ class KernelsFacadeTest {
                         sum += (double) a.get(i, p) * b.get(j, p);
                         abs += Math.abs((double) a.get(i, p) * b.get(j, p));
                     }
-                    assertTrue(Math.abs(c.get(i, j) - sum) <= 1e-4 * abs,
+                    assertTrue(Math.abs(c.get(i, j) - sum) <= FloatBounds.gamma(s[2]) * abs + Float.MIN_VALUE,
                             "C[" + i + "," + j + "] = " + c.get(i, j) + " vs " + sum);
                 }
             }
@@ -105,10 +106,12 @@ class KernelsFacadeTest {
                 dot += (double) a.get(i, p) * b.get(i, p);
                 abs += Math.abs((double) a.get(i, p) * b.get(i, p));
             }
-            assertEquals(Math.sqrt(sq), norms[i], 1e-4 * Math.sqrt(sq), "norm of row " + i);
-            assertEquals(dot, dots[i], 1e-4 * abs, "dot of row " + i);
+            // the norm is summed in double from exact squares (γ64 of 45 terms, then a square root)
+            assertEquals(Math.sqrt(sq), norms[i], FloatBounds.gamma64(45 + 2) * Math.sqrt(sq), "norm of row " + i);
+            // the dot product in float32, any order: γ_45·Σ|a·b|
+            assertEquals(dot, dots[i], FloatBounds.gamma(45) * abs, "dot of row " + i);
         }
-        // 3-4-5 triangle
+        // 3-4-5 triangle: exact (small integers, IEEE square root correctly rounded)
         assertArrayEquals(new double[] {5, 0}, Kernels.rowNorms(Matrix.fromRows(new float[][] {{3, 4}, {0, 0}})));
     }
 
@@ -141,5 +144,20 @@ class KernelsFacadeTest {
                 assertThrows(IllegalArgumentException.class, () -> Kernels.dot(x, 0, y, 0, -2)).getMessage());
         assertEquals("x must not be null",
                 assertThrows(IllegalArgumentException.class, () -> Kernels.axpy(1f, null, 0, y, 0, 1)).getMessage());
+    }
+
+    @Test
+    void rowNormsOfAnyFiniteMagnitude() {
+        // a float32 sum of squares overflows past 1.8e19 and underflows below 1e-19; the norms must not
+        float big = 3e38f;
+        float tiny = Float.MIN_VALUE; // 1.4e-45, subnormal
+        Matrix m = Matrix.fromRows(new float[][] {{big, big, -big}, {tiny, 0, tiny}, {1e-30f, 2e-30f, 2e-30f},
+                {1e25f, -1e25f, 0}});
+        double[] norms = Kernels.rowNorms(m);
+        double[] expected = {Math.sqrt(3) * big, Math.sqrt(2) * tiny,
+                Math.sqrt((double) 1e-30f * 1e-30f + 2 * ((double) 2e-30f * 2e-30f)), Math.sqrt(2) * 1e25f};
+        for (int i = 0; i < norms.length; i++) {
+            assertEquals(expected[i], norms[i], FloatBounds.gamma64(3 + 2) * expected[i], "row " + i);
+        }
     }
 }

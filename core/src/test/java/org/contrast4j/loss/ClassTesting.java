@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.contrast4j.FloatBounds;
 import org.contrast4j.linalg.Matrix;
 
 /**
@@ -172,16 +173,34 @@ final class ClassTesting {
     }
 
     /**
-     * Checks {@code loss} on {@code batch} against {@code reference}: value, per-row and terms within {@code rel}
-     * (relative to max(1, |ref|)); ∂/∂h, ∂/∂W (dense, from the sparse rows), ∂/∂b and, when {@code learnableLogZ},
-     * ∂/∂log Z against central differences of the reference; the sparse ids equal {@code expectedIds}.
+     * Checks {@code loss} on {@code batch} against {@code reference}: value, per-row and terms within the float32
+     * bound of the scores ({@link FloatBounds}: each score h·W_c is within δ = γ_D·max‖h‖·max‖W‖; a per-row loss is
+     * within K·δ plus its arithmetic, K = 2 for a softmax, k + 1 for the k + 1 binary terms of NCE / negative
+     * sampling); ∂/∂h, ∂/∂W (dense, from the sparse rows), ∂/∂b and, when {@code learnableLogZ}, ∂/∂log Z against
+     * central differences of the reference, within (D + 2·(k + 1) + 8)·u·(1 + L)·4 of the largest entry plus the
+     * absolute floor 1e-7 of {@link LossTesting#assertVectorClose} for the central differences' own error (step
+     * 1e-6 on values of order 1: rounding ~1e-10, truncation ~1e-12·|f‴|); the sparse ids equal
+     * {@code expectedIds}.
      */
     static ClassLossResult check(String name, ClassScoringLoss loss, ClassBatch batch, double logZ,
-                                 Function<Vars, Ref> reference, double rel, boolean learnableLogZ,
-                                 int[] expectedIds) {
+                                 Function<Vars, Ref> reference, boolean learnableLogZ, int[] expectedIds) {
         ClassLossResult result = loss.compute(batch);
         Vars x = new Vars(batch, logZ);
         Ref ref = reference.apply(x);
+        double maxH = 0;
+        double maxW = 0;
+        for (int i = 0; i < x.b; i++) {
+            maxH = Math.max(maxH, norm(x.h, i, x.d));
+        }
+        for (int c = 0; c < x.v; c++) {
+            maxW = Math.max(maxW, norm(x.w, c, x.d));
+        }
+        double maxLogit = maxH * maxW + (x.bias == null ? 0 : FloatBounds.maxAbs(x.bias)) + Math.abs(logZ);
+        double delta = FloatBounds.dot(x.d, maxH * maxW);
+        int terms = batch.samplesPerRow() + 1;
+        double k = name.contains("softmax") ? 2 : terms;
+        double rel = k * delta + k * FloatBounds.logSumExpArithmetic(maxLogit, 0);
+        double gradientRel = (x.d + 2.0 * Math.max(terms, x.v) + 8) * FloatBounds.U * (1 + maxLogit) * 4;
         double worst = 0;
         assertClose(name + " value", ref.value(), result.value(), rel);
         worst = Math.max(worst, Math.abs(ref.value() - result.value()) / Math.max(1, Math.abs(ref.value())));
@@ -202,7 +221,7 @@ final class ClassTesting {
         double[] gh = numericGradient(f, x.h, step);
         assertEquals(x.b, result.queryGradient().rows());
         assertEquals(x.d, result.queryGradient().cols());
-        assertVectorClose(name + " query gradient", gh, toDouble(result.queryGradient()), rel);
+        assertVectorClose(name + " query gradient", gh, toDouble(result.queryGradient()), gradientRel);
         note(name + " query gradient", normwise(gh, toDouble(result.queryGradient())));
 
         SparseRows gw = result.classGradient();
@@ -211,14 +230,14 @@ final class ClassTesting {
         assertEquals(x.d, gw.cols());
         double[] numericW = numericGradient(f, x.w, step);
         double[] denseW = toDouble(gw.toDense());
-        assertVectorClose(name + " class gradient", numericW, denseW, rel);
+        assertVectorClose(name + " class gradient", numericW, denseW, gradientRel);
         note(name + " class gradient", normwise(numericW, denseW));
 
         if (x.bias != null) {
             SparseVector gb = result.biasGradient().orElseThrow(() -> new AssertionError("no bias gradient"));
             assertArrayEquals(expectedIds, gb.ids(), name + " bias gradient ids");
             double[] numericB = numericGradient(f, x.bias, step);
-            assertVectorClose(name + " bias gradient", numericB, gb.toDense(), rel);
+            assertVectorClose(name + " bias gradient", numericB, gb.toDense(), gradientRel);
             note(name + " bias gradient", normwise(numericB, gb.toDense()));
         } else {
             assertTrue(result.biasGradient().isEmpty(), "no bias, no bias gradient");
@@ -233,7 +252,7 @@ final class ClassTesting {
             }, z, step);
             Double actual = result.scalarGradients().get(Scalar.LOG_NORMALISER);
             assertTrue(actual != null, "missing log-normaliser gradient");
-            assertVectorClose(name + " log-normaliser gradient", numeric, new double[] {actual}, rel);
+            assertVectorClose(name + " log-normaliser gradient", numeric, new double[] {actual}, gradientRel);
             note(name + " log-normaliser gradient", normwise(numeric, new double[] {actual}));
             assertEquals(1, result.scalarGradients().size());
         } else {
@@ -279,5 +298,37 @@ final class ClassTesting {
 
     static Matrix scaled(Matrix m, float f) {
         return LossReferences2.scaled(m, f);
+    }
+
+    /**
+     * The bounds of {@link #check} for two float32 computations of the same class loss on {@code batch} (another
+     * code path, another sample order): twice the per-row bound (K = {@code lipschitz}) and twice the relative
+     * gradient bound, as {perRow, gradientRelative}.
+     */
+    static double[] twoComputations(ClassBatch batch, double lipschitz) {
+        int d = batch.queries().cols();
+        double maxH = FloatBounds.maxRowNorm(batch.queries().data(), d);
+        double maxW = FloatBounds.maxRowNorm(batch.classes().data(), d);
+        double maxBias = 0;
+        if (batch.bias().isPresent()) {
+            for (float b : batch.bias().get()) {
+                maxBias = Math.max(maxBias, Math.abs(b));
+            }
+        }
+        double maxLogit = maxH * maxW + maxBias;
+        double delta = FloatBounds.dot(d, maxH * maxW);
+        double perRow = lipschitz * delta + lipschitz * FloatBounds.logSumExpArithmetic(maxLogit, 0);
+        int terms = batch.samplesPerRow() + 1;
+        double gradient = (d + 2.0 * Math.max(terms, batch.classes().rows()) + 8) * FloatBounds.U * (1 + maxLogit)
+                * 4;
+        return new double[] {2 * perRow, 2 * gradient};
+    }
+
+    private static double norm(double[] a, int row, int d) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+            s += a[row * d + k] * a[row * d + k];
+        }
+        return Math.sqrt(s);
     }
 }

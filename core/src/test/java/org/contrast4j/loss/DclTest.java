@@ -74,7 +74,7 @@ class DclTest {
         double[] w = weighted ? weights(batch, s == Similarity.COSINE, 0.5) : null;
         checkAgainstReference(Dcl.builder().weighted(weighted).temperature(tau).learnableTemperature(true)
                 .similarity(s).reduction(r).build(), batch, tau, 0,
-                v -> reference(v, w, s == Similarity.COSINE, r), 1e-4, Scalar.LOG_TEMPERATURE);
+                v -> reference(v, w, s == Similarity.COSINE, r), Scalar.LOG_TEMPERATURE);
     }
 
     @Test

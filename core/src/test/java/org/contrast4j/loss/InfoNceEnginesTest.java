@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
+import org.contrast4j.FloatBounds;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * InfoNCE on the tiled engine: the reference and finite-difference checks of {@link InfoNceTest} for every
- * configuration the engine covers (no explicit negatives), agreement with the dense engine up to N = 2048 (values
- * 1e-5 relative, gradients 1e-4 of their largest entry), the engine choice, determinism, interrupts and bad input.
+ * configuration the engine covers (no explicit negatives), agreement with the dense engine up to N = 2048 (within
+ * the float32 error bounds of {@link Agreement}), the engine choice, determinism, interrupts and bad input.
  */
 class InfoNceEnginesTest {
 
@@ -61,8 +62,7 @@ class InfoNceEnginesTest {
                 .similarity(s).reduction(r).engine(Engine.TILED).threads(2).build();
         checkAgainstReference(loss, b.build(), tau, 0,
                 v -> InfoNceTest.reference(v, s == Similarity.COSINE, symmetric, labels, 0, 0,
-                        Double.POSITIVE_INFINITY, r),
-                1e-4, Scalar.LOG_TEMPERATURE);
+                        Double.POSITIVE_INFINITY, r), Scalar.LOG_TEMPERATURE);
     }
 
     @Test
@@ -71,15 +71,14 @@ class InfoNceEnginesTest {
         Batch batch = Batch.of(gaussian(rnd, 6, 4), gaussian(rnd, 6, 4));
         InfoNce clamped = InfoNce.clip().temperature(0.005).engine(Engine.TILED).build();
         LossResult r = checkAgainstReference(clamped, batch, 0.005, 0,
-                v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN), 1e-4,
+                v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN),
                 Scalar.LOG_TEMPERATURE);
         assertEquals(0.0, r.scalarGradients().get(Scalar.LOG_TEMPERATURE));
         checkAgainstReference(InfoNce.clip().temperature(0.05).engine(Engine.TILED).build(), batch, 0.05, 0,
-                v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN), 1e-4,
+                v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN),
                 Scalar.LOG_TEMPERATURE);
         checkAgainstReference(InfoNce.builder().temperature(0.2).engine(Engine.TILED).build(), batch, 0.2, 0,
-                v -> InfoNceTest.reference(v, true, false, null, 0, 0, Double.POSITIVE_INFINITY, Reduction.MEAN),
-                1e-4);
+                v -> InfoNceTest.reference(v, true, false, null, 0, 0, Double.POSITIVE_INFINITY, Reduction.MEAN));
     }
 
     /** One dense-versus-tiled comparison. */
@@ -126,53 +125,109 @@ class InfoNceEnginesTest {
                 .reduction(c.reduction());
         LossResult dense = lb.engine(Engine.DENSE).build().compute(batch);
         LossResult tiled = lb.engine(Engine.TILED).threads(c.threads()).build().compute(batch);
-        assertAgree(c.name(), dense, tiled);
+        double scale = Math.min(1 / c.tau(), c.maxLogitScale());
+        assertAgree(c.name(), dense, tiled, Agreement.of(batch, c.similarity(), scale, c.reduction(), c.symmetric()));
     }
 
-    /** Values and per-row losses within 1e-5 relative, gradients within 1e-4 of the gradient's largest entry. */
-    static void assertAgree(String what, LossResult dense, LossResult tiled) {
-        assertRelative(what + " value", dense.value(), tiled.value(), 1e-5);
+    /**
+     * How far the dense and the tiled engine may differ, from the float32 error bounds ({@link FloatBounds}), for a
+     * batch of N rows of dimension D, logit scale 1/τ and the given similarity. Both engines compute the same
+     * logits l = s/τ by float32 products of length D (any blocking): |Δl| ≤ δ = γ_{D+2}/τ for cosine,
+     * γ_D·max‖a‖·max‖p‖/τ for dot. The dense engine then works in double, the tiled one in float32 with a vector
+     * exponential of ≤ 3 ulps, so a per-row loss differs by at most the sum of the two {@link FloatBounds#softmaxRow}
+     * bounds. A gradient entry w·(1/τ)·Σ_j g_ij·k_j (g = softmax − target, Σ_j|g_ij| ≤ 2) differs by at most
+     * w·(1/τ)·max|k|·(2·(e^{2δ'} − 1) + 2γ_N) per direction, δ' the logit error plus the float32 arithmetic error;
+     * for cosine the back-propagation through the normalisation multiplies that by (1 + √D)/min‖x‖ and adds its
+     * own rounding, γ_{D+3} of the same size.
+     */
+    record Agreement(double perRow, double value, Map<Input, Double> gradient, double scalar) {
+        static Agreement of(Batch batch, Similarity similarity, double scale, Reduction reduction, boolean symmetric) {
+            Matrix a = batch.anchors();
+            Matrix p = batch.positives().orElseThrow();
+            int n = a.rows();
+            int d = a.cols();
+            boolean cosine = similarity == Similarity.COSINE;
+            double na = FloatBounds.maxRowNorm(a.data(), d);
+            double np = FloatBounds.maxRowNorm(p.data(), d);
+            double delta = scale * (cosine ? FloatBounds.cosine(d) : FloatBounds.dotByNorms(d, na, np));
+            double maxLogit = scale * (cosine ? 1 + FloatBounds.gamma(d + 2) : na * np);
+            double perRow = FloatBounds.softmaxRow(delta, maxLogit, 0) + FloatBounds.softmaxRow(delta, maxLogit, 3);
+            double w = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+            double value = reduction == Reduction.MEAN ? perRow : n * perRow;
+            // logit error including the float32 arithmetic of the tiled epilogue
+            double deltaAll = delta + FloatBounds.logSumExpArithmetic(maxLogit, 3);
+            // |Δg_ij| ≤ p_ij·(e^{2δ'} − 1) + u for each engine, Σ_j p_ij = 1 per direction; the product adds γ_N
+            double relative = 2 * (FloatBounds.softmaxRelative(deltaAll) + FloatBounds.U) + 2 * FloatBounds.gamma(n);
+            if (cosine) {
+                relative = (1 + Math.sqrt(d)) * (relative + 2 * FloatBounds.gamma(d + 3));
+            }
+            // the unit: w·(1/τ)·2·max|k| over the prepared keys (symmetric: two directions of weight ½ each)
+            double keyA = cosine ? 1 + FloatBounds.U : FloatBounds.maxAbs(a.data());
+            double keyP = cosine ? 1 + FloatBounds.U : FloatBounds.maxAbs(p.data());
+            double unitA = w * scale * 2 * keyP / (cosine ? minRowNorm(a) : 1);
+            double unitP = w * scale * 2 * keyA / (cosine ? minRowNorm(p) : 1);
+            Map<Input, Double> gradient = Map.of(Input.ANCHORS, relative * unitA, Input.POSITIVES, relative * unitP);
+            // ∂L/∂log τ = −w·Σ_i Σ_j g_ij·l_ij: each term within |Δg_ij|·L + |g_ij|·δ', Σ_j |g_ij| ≤ 2
+            double scalar = w * n * (2 * (FloatBounds.softmaxRelative(deltaAll) + FloatBounds.U) * maxLogit
+                    + 4 * deltaAll);
+            return new Agreement(perRow, value, gradient, scalar);
+        }
+
+        private static double minRowNorm(Matrix x) {
+            double min = Double.POSITIVE_INFINITY;
+            for (int i = 0; i < x.rows(); i++) {
+                double s = 0;
+                for (int c = 0; c < x.cols(); c++) {
+                    s += (double) x.get(i, c) * x.get(i, c);
+                }
+                min = Math.min(min, Math.sqrt(s));
+            }
+            return min;
+        }
+    }
+
+    /** Values, per-row losses, terms, gradients and scalar gradients within {@link Agreement}'s bounds. */
+    static void assertAgree(String what, LossResult dense, LossResult tiled, Agreement bound) {
+        assertWithin(what + " value", dense.value(), tiled.value(), bound.value());
         double[] dr = dense.perRow();
         double[] tr = tiled.perRow();
         assertEquals(dr.length, tr.length);
         for (int i = 0; i < dr.length; i++) {
-            assertRelative(what + " per-row " + i, dr[i], tr[i], 1e-5);
+            assertWithin(what + " per-row " + i, dr[i], tr[i], bound.perRow());
         }
         assertEquals(0, tiled.skippedRows());
         assertEquals(dense.terms().keySet(), tiled.terms().keySet(), what + " terms");
         for (Map.Entry<String, Double> t : dense.terms().entrySet()) {
-            assertRelative(what + " term " + t.getKey(), t.getValue(), tiled.terms().get(t.getKey()), 1e-5);
+            assertWithin(what + " term " + t.getKey(), t.getValue(), tiled.terms().get(t.getKey()), bound.value());
         }
         assertEquals(dense.gradients().keySet(), tiled.gradients().keySet(), what + " gradients");
         for (Map.Entry<Input, Matrix> g : dense.gradients().entrySet()) {
             float[] e = g.getValue().data();
             float[] t = tiled.gradient(g.getKey()).data();
-            double scale = 0;
             double err = 0;
             int worst = 0;
             for (int k = 0; k < e.length; k++) {
-                scale = Math.max(scale, Math.abs(e[k]));
                 double diff = Math.abs(e[k] - t[k]);
                 if (!(diff <= err)) {
                     err = diff;
                     worst = k;
                 }
             }
-            if (!(err <= 1e-4 * scale)) {
+            double tol = bound.gradient().get(g.getKey());
+            if (!(err <= tol)) {
                 fail(what + " gradient " + g.getKey().key() + ": max error " + err + " at " + worst + " (dense "
-                        + e[worst] + ", tiled " + t[worst] + "), largest entry " + scale);
+                        + e[worst] + ", tiled " + t[worst] + "), tolerance " + tol);
             }
         }
         assertEquals(dense.scalarGradients().keySet(), tiled.scalarGradients().keySet(), what + " scalars");
         for (Map.Entry<Scalar, Double> s : dense.scalarGradients().entrySet()) {
-            assertRelative(what + " " + s.getKey().key(), s.getValue(), tiled.scalarGradients().get(s.getKey()),
-                    1e-4);
+            assertWithin(what + " " + s.getKey().key(), s.getValue(), tiled.scalarGradients().get(s.getKey()),
+                    bound.scalar());
         }
     }
 
-    /** |e − a| ≤ rel·max(|e|, 1e-3): relative, with a floor for values that are zero up to rounding. */
-    static void assertRelative(String what, double expected, double actual, double rel) {
-        double tol = rel * Math.max(Math.abs(expected), 1e-3);
+    /** |e − a| ≤ tol, with both values in the message. */
+    static void assertWithin(String what, double expected, double actual, double tol) {
         if (!(Math.abs(expected - actual) <= tol)) {
             fail(what + ": dense " + expected + ", tiled " + actual + " (tolerance " + tol + ")");
         }
@@ -187,10 +242,12 @@ class InfoNceEnginesTest {
             LossResult tiled = b.engine(Engine.TILED).threads(2).build().compute(Batch.of(x, x.copy()));
             assertAllFinite(tiled);
             LossResult dense = b.engine(Engine.DENSE).build().compute(Batch.of(x, x.copy()));
-            // logits of 1000 differing by O(1): per-row losses are ~1e-30 .. 1, compared absolutely (LossTesting)
-            assertClose("value", dense.value(), tiled.value(), 1e-5);
+            // logits of 1000 differing by O(1): per-row losses are ~1e-30 .. 1, compared absolutely within the
+            // float32 bound of logits of size 1000 (δ = 1000·γ_8)
+            Agreement bound = Agreement.of(Batch.of(x, x.copy()), Similarity.COSINE, 1e3, Reduction.MEAN, symmetric);
+            assertWithin("value", dense.value(), tiled.value(), bound.value());
             for (int i = 0; i < 600; i++) {
-                assertClose("row " + i, dense.perRow()[i], tiled.perRow()[i], 1e-5);
+                assertWithin("row " + i, dense.perRow()[i], tiled.perRow()[i], bound.perRow());
             }
         }
         // every row the same point: all logits are 1000 and every loss is log N
@@ -202,7 +259,10 @@ class InfoNceEnginesTest {
         LossResult r = InfoNce.builder().temperature(1e-3).learnableTemperature(true).symmetric(true)
                 .engine(Engine.TILED).build().compute(Batch.of(one, one.copy()));
         assertAllFinite(r);
-        assertClose("log N", Math.log(600), r.value(), 1e-5);
+        // exact value log N; the tiled engine's logits are within δ = 1000·γ_8 of 1000, its arithmetic within
+        // FloatBounds.logSumExpArithmetic
+        assertWithin("log N", Math.log(600), r.value(),
+                FloatBounds.softmaxRow(1e3 * FloatBounds.cosine(6), 1e3 * (1 + FloatBounds.cosine(6)), 3));
     }
 
     @Test

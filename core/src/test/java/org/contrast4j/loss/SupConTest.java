@@ -72,7 +72,7 @@ class SupConTest {
             lb.baseTemperature(base);
         }
         LossResult result = checkAgainstReference(lb.build(), b.build(), tau, 0,
-                v -> reference(v, labels, withPositives, s == Similarity.COSINE, base, r), 1e-4,
+                v -> reference(v, labels, withPositives, s == Similarity.COSINE, base, r),
                 Scalar.LOG_TEMPERATURE);
         assertEquals(withPositives ? 0 : 2, result.skippedRows());
     }
@@ -99,7 +99,7 @@ class SupConTest {
         }
         long[] labels = {0, 0, 1, 1, 2, 2};
         checkAgainstReference(SupCon.builder().temperature(1e-3).build(), batch, 1e-3, 0,
-                v -> reference(v, labels, true, true, Double.NaN, Reduction.MEAN), 1e-3);
+                v -> reference(v, labels, true, true, Double.NaN, Reduction.MEAN));
     }
 
     @Test
@@ -111,7 +111,8 @@ class SupConTest {
         double sup = SupCon.builder().temperature(0.3).build()
                 .compute(Batch.builder(a).positives(p).labels(new long[] {0, 1, 2, 3, 4}).build()).value();
         double nt = NtXent.builder().temperature(0.3).build().compute(Batch.of(a, p)).value();
-        assertClose("SupCon = NT-Xent", nt, sup, 1e-6);
+        // two code paths over float32 similarities: twice the per-row bound
+        assertClose("SupCon = NT-Xent", nt, sup, 2 * LossTesting.softmaxRowBound(3, 0.3));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.contrast4j.FloatBounds;
 import org.contrast4j.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +21,8 @@ class CollapseTest {
     void matchesTheReferenceLoops(int n, int d, int block, boolean normalize) {
         Matrix x = correlated(n, d, 31L * n + d);
         CollapseReport r = Collapse.of(x, normalize, block);
-        assertEquals(Reference.meanCosine(x), r.meanCosine(), 1e-6);
+        // every cosine of normalised float32 rows is within γ_{D+2}; the means in double add γ64
+        assertEquals(Reference.meanCosine(x), r.meanCosine(), FloatBounds.cosine(d) + FloatBounds.gamma64(4L * n * d));
         double[] std = Reference.columnStd(x, normalize);
         double min = Double.POSITIVE_INFINITY;
         double mean = 0;
@@ -28,10 +30,14 @@ class CollapseTest {
             min = Math.min(min, s);
             mean += s / d;
         }
-        assertEquals(min, r.minDimStd(), 1e-6 * Math.max(1, min));
-        assertEquals(mean, r.meanDimStd(), 1e-6 * Math.max(1, mean));
+        // a standard deviation is 1-Lipschitz in the max norm of its column's entries: normalised entries carry one
+        // float32 rounding (u, entries ≤ 1), the centring doubles it; raw entries are the same in double
+        double stdTol = (normalize ? 2 * FloatBounds.U : 0) + FloatBounds.gamma64(4L * n) * Math.max(1, mean);
+        assertEquals(min, r.minDimStd(), stdTol);
+        assertEquals(mean, r.meanDimStd(), stdTol);
         double erank = Reference.effectiveRank(x, normalize);
-        assertEquals(erank, r.effectiveRank(), 1e-4 * erank);
+        assertEquals(erank, r.effectiveRank(), FloatBounds.effectiveRank(erank, Math.min(n, d),
+                covarianceError(x, normalize) / trace(Reference.covariance(x, normalize))));
     }
 
     @ParameterizedTest(name = "N={0} D={1} block={2} normalize={3}")
@@ -41,8 +47,9 @@ class CollapseTest {
         Matrix x = correlated(n, d, 97L * n + d);
         double[][] c = Reference.covariance(x, normalize);
         double[] lambda = Collapse.eigenvalues(x, normalize, block);
-        // raw rows: both sides work in double on the same values; normalised: float32 vs double normalisation
-        double tol = normalize ? 1e-5 : 1e-9;
+        // Weyl: each eigenvalue moves by at most ‖ΔC‖₂ (covarianceError); the double reference (power iteration,
+        // Jacobi) adds γ64 of the largest eigenvalue
+        double eps = covarianceError(x, normalize);
         assertEquals(Math.min(n, d), lambda.length);
         double trace = 0;
         double frobenius = 0;
@@ -58,15 +65,18 @@ class CollapseTest {
             sum += l;
             sumSq += l * l;
         }
-        assertEquals(trace, sum, tol * trace, "Σλ = tr(C)");
-        assertEquals(frobenius, sumSq, tol * frobenius, "Σλ² = ‖C‖_F²");
-        assertEquals(Reference.powerIteration(c, 2000), lambda[0], Math.max(tol, 1e-8) * lambda[0], "largest eigenvalue");
+        double ref = FloatBounds.gamma64(4L * d * d) * trace;
+        int m = lambda.length;
+        assertEquals(trace, sum, m * eps + ref, "Σλ = tr(C)");
+        assertEquals(frobenius, sumSq, m * (2 * trace * eps + eps * eps) + ref * trace, "Σλ² = ‖C‖_F²");
+        assertEquals(Reference.powerIteration(c, 2000), lambda[0], eps + ref, "largest eigenvalue");
         double[] jacobi = Reference.jacobiEigenvalues(c);
         for (int k = 0; k < lambda.length; k++) {
-            assertEquals(jacobi[k], lambda[k], tol * jacobi[0], "eigenvalue " + k);
+            assertEquals(jacobi[k], lambda[k], eps + ref, "eigenvalue " + k);
         }
         for (int k = lambda.length; k < d; k++) {
-            assertEquals(0.0, jacobi[k], 1e-9 * jacobi[0], "N < D leaves D − N zero eigenvalues out");
+            // rank ≤ N − 1 < D: the rest is 0 in exact arithmetic, the double reference leaves γ64 of the trace
+            assertEquals(0.0, jacobi[k], ref, "N < D leaves D − N zero eigenvalues out");
         }
     }
 
@@ -81,7 +91,9 @@ class CollapseTest {
         Matrix x = Matrix.of(n, row.length, a);
         for (boolean normalize : new boolean[] {true, false}) {
             CollapseReport r = Collapse.of(x, normalize);
-            assertEquals(1.0, r.meanCosine(), 1e-6);
+            // equal rows: every cosine is ⟨x̂, x̂⟩ = 1 within γ_{D+2}
+            assertEquals(1.0, r.meanCosine(), FloatBounds.cosine(row.length) + FloatBounds.gamma64(4L * n));
+            // exact by design: equal rows centre to exact zeros, so the covariance and the deviations are 0
             assertEquals(1.0, r.effectiveRank(), 0.0, "zero covariance: effective rank 1 by definition");
             assertEquals(0.0, r.minDimStd(), 0.0);
             assertEquals(0.0, r.meanDimStd(), 0.0);
@@ -108,8 +120,11 @@ class CollapseTest {
         }
         Matrix x = Matrix.of(n, d, a);
         CollapseReport r = Collapse.of(x, false);
-        assertEquals(1.0, r.effectiveRank(), 1e-8);
-        assertEquals(Reference.meanCosine(x), r.meanCosine(), 1e-9);
+        // the rows are exactly (i − 150)·v in float32 only up to one rounding per entry: relative u off the line,
+        // a covariance perturbation of 2u relative to its trace; the cosines are ±1 within γ_{D+2}
+        assertEquals(1.0, r.effectiveRank(), FloatBounds.effectiveRank(1, d,
+                4 * FloatBounds.U * 4 * maxSquaredNorm(x) / trace(Reference.covariance(x, false))));
+        assertEquals(Reference.meanCosine(x), r.meanCosine(), FloatBounds.cosine(d) + FloatBounds.gamma64(4L * n * d));
     }
 
     @Test
@@ -119,10 +134,12 @@ class CollapseTest {
         for (int d : new int[] {2, 3, 10, 64}) {
             Matrix x = UniformityTest.identity(d);
             CollapseReport r = Collapse.of(x, true);
-            assertEquals(0.0, r.meanCosine(), 1e-12, "D=" + d);
-            assertEquals(d - 1, r.effectiveRank(), 1e-6 * d, "D=" + d);
-            assertEquals(Math.sqrt(d - 1) / d, r.minDimStd(), 1e-7, "D=" + d);
-            assertEquals(Math.sqrt(d - 1) / d, r.meanDimStd(), 1e-7, "D=" + d);
+            // 0/1 rows: exact in float32, only double arithmetic (the eigen-decomposition backward stable, γ64)
+            double tol = FloatBounds.gamma64(4L * d * d);
+            assertEquals(0.0, r.meanCosine(), tol, "D=" + d);
+            assertEquals(d - 1, r.effectiveRank(), FloatBounds.effectiveRank(d - 1, d, tol), "D=" + d);
+            assertEquals(Math.sqrt(d - 1) / d, r.minDimStd(), tol, "D=" + d);
+            assertEquals(Math.sqrt(d - 1) / d, r.meanDimStd(), tol, "D=" + d);
         }
     }
 
@@ -139,10 +156,12 @@ class CollapseTest {
                 x.set(2 * c + 1, c, -1f);
             }
             CollapseReport r = Collapse.of(x, false);
-            assertEquals(k, r.effectiveRank(), 1e-6 * k, "k=" + k);
-            assertEquals(-1.0 / (2 * k - 1), r.meanCosine(), 1e-12, "k=" + k);
-            assertEquals(k < d ? 0.0 : 1 / Math.sqrt(k), r.minDimStd(), 1e-7, "k=" + k);
-            assertEquals(k * (1 / Math.sqrt(k)) / d, r.meanDimStd(), 1e-7, "k=" + k);
+            // ±1 entries: exact in float32, only double arithmetic
+            double tol = FloatBounds.gamma64(16L * d * d);
+            assertEquals(k, r.effectiveRank(), FloatBounds.effectiveRank(k, d, tol), "k=" + k);
+            assertEquals(-1.0 / (2 * k - 1), r.meanCosine(), tol, "k=" + k);
+            assertEquals(k < d ? 0.0 : 1 / Math.sqrt(k), r.minDimStd(), tol, "k=" + k);
+            assertEquals(k * (1 / Math.sqrt(k)) / d, r.meanDimStd(), tol, "k=" + k);
         }
     }
 
@@ -167,7 +186,11 @@ class CollapseTest {
             Matrix x = Matrix.of(n, d, a);
             double erank = Collapse.of(x, false).effectiveRank();
             assertEquals(k, erank, 0.03 * k, "k=" + k);
-            assertTrue(erank <= k + 1e-6, "the entropy of k eigenvalues is at most log k");
+            // the entropy of k eigenvalues is at most log k; the other D − k are 0 up to the float32 rounding of the
+            // entries (u relative), which the entropy-continuity bound covers
+            assertTrue(erank <= k + FloatBounds.effectiveRank(k, d,
+                    4 * FloatBounds.U * 4 * maxSquaredNorm(x) / trace(Reference.covariance(x, false))),
+                    "the entropy of k eigenvalues is at most log k");
         }
     }
 
@@ -181,7 +204,9 @@ class CollapseTest {
         }
         Matrix x = Matrix.of(30, 6, big);
         double expected = Reference.effectiveRank(small, false);
-        assertEquals(expected, Collapse.of(x, false).effectiveRank(), 1e-4 * expected);
+        // float32(1e30·x) rounds each entry once (u relative): ‖ΔC‖₂ ≤ 2·2u·max‖z‖·max‖x‖
+        assertEquals(expected, Collapse.of(x, false).effectiveRank(), FloatBounds.effectiveRank(expected, 6,
+                4 * FloatBounds.U * 4 * maxSquaredNorm(small) / trace(Reference.covariance(small, false))));
     }
 
     /** Gaussian rows with unequal, correlated columns: a spread-out but not isotropic spectrum, non-zero mean. */
@@ -226,5 +251,30 @@ class CollapseTest {
             }
         }
         return q;
+    }
+
+    /**
+     * A bound on ‖ΔC‖₂ between the library's covariance and the double reference's: normalised rows carry one
+     * float32 rounding per entry (‖Δx̂‖ ≤ u), the centred rows (norm ≤ 2) move by 2u, so ‖ΔC‖₂ ≤ 2·2·2u = 8u;
+     * raw rows are the same float32 values on both sides, leaving γ64 of the double sums times max‖z‖² ≤ 4·max‖x‖².
+     */
+    static double covarianceError(Matrix x, boolean normalize) {
+        int n = x.rows();
+        int d = x.cols();
+        double r2 = normalize ? 1 : maxSquaredNorm(x);
+        return (normalize ? 8 * FloatBounds.U : 0) + FloatBounds.gamma64(4L * n * d) * 4 * r2;
+    }
+
+    static double maxSquaredNorm(Matrix x) {
+        double r = FloatBounds.maxRowNorm(x.data(), x.cols());
+        return r * r;
+    }
+
+    static double trace(double[][] c) {
+        double t = 0;
+        for (int k = 0; k < c.length; k++) {
+            t += c[k][k];
+        }
+        return t;
     }
 }

@@ -196,6 +196,12 @@ final class Reference {
         for (int i = 0; i < d; i++) {
             a[i] = symmetric[i].clone();
         }
+        double frobenius = 0;
+        for (double[] row : a) {
+            for (double v : row) {
+                frobenius += v * v;
+            }
+        }
         for (int sweep = 0; sweep < 100; sweep++) {
             double off = 0;
             for (int p = 0; p < d; p++) {
@@ -203,7 +209,8 @@ final class Reference {
                     off += a[p][q] * a[p][q];
                 }
             }
-            if (off < 1e-30) {
+            // converged relative to the matrix (an absolute threshold stopped at once on tiny covariances)
+            if (off <= 1e-32 * frobenius) {
                 break;
             }
             for (int p = 0; p < d; p++) {

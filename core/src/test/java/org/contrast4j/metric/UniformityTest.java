@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.contrast4j.FloatBounds;
 import org.contrast4j.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,14 +23,17 @@ class UniformityTest {
         Matrix x = Reference.gaussian(n, d, normalize ? 1.0 : 0.3, 1000L * n + d);
         double expected = Reference.uniformity(x, t, normalize);
         double actual = Uniformity.exact(x, t, normalize, block);
-        assertEquals(expected, actual, 2e-5 * Math.max(1, Math.abs(expected)));
+        double r2 = normalize ? 1 : maxSquaredNorm(x);
+        assertEquals(expected, actual, FloatBounds.uniformity(d, t, n, r2, expected));
     }
 
     @Test
     void defaultsAreTTwoOnNormalisedRowsWithTheDefaultBlock() {
         Matrix x = Reference.gaussian(600, 10, 5.0, 3); // more rows than one 256-row tile
-        assertEquals(Reference.uniformity(x, 2.0, true), Uniformity.of(x), 2e-5);
-        assertEquals(Reference.uniformity(x, 2.0, true), Uniformity.of(x, 2.0, true), 2e-5);
+        double expected = Reference.uniformity(x, 2.0, true);
+        double tol = FloatBounds.uniformity(10, 2.0, 600, 1, expected);
+        assertEquals(expected, Uniformity.of(x), tol);
+        assertEquals(expected, Uniformity.of(x, 2.0, true), tol);
     }
 
     @Test
@@ -39,7 +43,7 @@ class UniformityTest {
         double expected = Reference.uniformityLogSpace(x, 2.0);
         double actual = Uniformity.of(x, 2.0, false);
         assertTrue(Double.isFinite(actual));
-        assertEquals(expected, actual, 1e-6 * Math.abs(expected));
+        assertEquals(expected, actual, FloatBounds.uniformity(8, 2.0, 40, maxSquaredNorm(x), expected));
     }
 
     @Test
@@ -52,8 +56,9 @@ class UniformityTest {
         }
         Matrix x = Matrix.of(n, row.length, a);
         // every distance is 0 up to the rounding of ‖a‖² + ‖b‖² − 2⟨a, b⟩
-        assertEquals(0.0, Uniformity.of(x), 1e-6);
-        assertEquals(0.0, Uniformity.exact(x, 2.0, false, 7), 1e-5);
+        assertEquals(0.0, Uniformity.of(x), FloatBounds.uniformity(4, 2.0, n, 1, 0));
+        assertEquals(0.0, Uniformity.exact(x, 2.0, false, 7), FloatBounds.uniformity(4, 2.0, n, maxSquaredNorm(x), 0));
+        // exact by design: the sampled pairs' differences are computed in double from equal rows, so they are 0
         assertEquals(0.0, Uniformity.sampled(x, 2.0, true, 1000, 1), 0.0);
     }
 
@@ -63,9 +68,11 @@ class UniformityTest {
         for (int d : new int[] {2, 3, 16, 300}) {
             Matrix x = identity(d);
             for (double t : new double[] {2.0, 0.5, 3.0}) {
-                assertEquals(-2 * t, Uniformity.of(x, t, true), 1e-6, "D=" + d + " t=" + t);
-                assertEquals(-2 * t, Uniformity.exact(x, t, false, 3), 1e-6, "D=" + d + " t=" + t);
-                assertEquals(-2 * t, Uniformity.sampled(x, t, true, 500, 9), 1e-12, "D=" + d + " t=" + t);
+                // 0/1 rows: every product is exact, double arithmetic only
+                double tol = FloatBounds.gamma64((long) d * d + 8) * (2 * t + 1);
+                assertEquals(-2 * t, Uniformity.of(x, t, true), tol, "D=" + d + " t=" + t);
+                assertEquals(-2 * t, Uniformity.exact(x, t, false, 3), tol, "D=" + d + " t=" + t);
+                assertEquals(-2 * t, Uniformity.sampled(x, t, true, 500, 9), tol, "D=" + d + " t=" + t);
             }
         }
     }
@@ -74,8 +81,10 @@ class UniformityTest {
     void twoRowsHaveOnePairAndTheSampledEstimateIsExact() {
         Matrix x = Reference.gaussian(2, 5, 1.0, 6);
         double exact = Reference.uniformity(x, 2.0, true);
-        assertEquals(exact, Uniformity.of(x), 1e-6);
-        assertEquals(exact, Uniformity.sampled(x, 2.0, true, 7, 123), 1e-6);
+        double tol = FloatBounds.uniformity(5, 2.0, 2, 1, exact);
+        assertEquals(exact, Uniformity.of(x), tol);
+        // the sampled pair's distance is taken in double from the normalised float32 rows: the same bound
+        assertEquals(exact, Uniformity.sampled(x, 2.0, true, 7, 123), tol);
     }
 
     @Test
@@ -84,7 +93,7 @@ class UniformityTest {
         // about 3 here, so the log-mean has a standard error near 3/√200000 ≈ 0.007; 0.03 is over four of them.
         Matrix x = Reference.gaussian(400, 6, 1.0, 7);
         double exact = Uniformity.of(x);
-        assertEquals(Reference.uniformity(x, 2.0, true), exact, 2e-5);
+        assertEquals(Reference.uniformity(x, 2.0, true), exact, FloatBounds.uniformity(6, 2.0, 400, 1, exact));
         for (long seed = 1; seed <= 3; seed++) {
             double estimate = Uniformity.sampled(x, 2.0, true, 200_000, seed);
             assertEquals(exact, estimate, 0.03, "seed " + seed);
@@ -95,6 +104,7 @@ class UniformityTest {
     void sampledIsReproducibleForASeedAndVariesAcrossSeeds() {
         Matrix x = Reference.gaussian(100, 6, 1.0, 8);
         double a = Uniformity.sampled(x, 2.0, true, 1000, 42);
+        // exact by design: the same code path with the same seed
         assertEquals(a, Uniformity.sampled(x, 2.0, true, 1000, 42), 0.0);
         assertNotEquals(a, Uniformity.sampled(x, 2.0, true, 1000, 43));
     }
@@ -108,7 +118,8 @@ class UniformityTest {
         // distances²: (0,1) = 1, (0,2) = 4, (1,2) = 9
         double t = 0.2;
         double expected = Math.log((Math.exp(-t) + Math.exp(-4 * t) + Math.exp(-9 * t)) / 3);
-        assertEquals(expected, Uniformity.of(x, t, false), 1e-6);
+        // small integers: exact products, double arithmetic only
+        assertEquals(expected, Uniformity.of(x, t, false), FloatBounds.gamma64(16) * 10);
         assertEquals(expected, Uniformity.sampled(x, t, false, 300_000, 5), 0.01);
     }
 
@@ -118,5 +129,10 @@ class UniformityTest {
             x.set(i, i, 1f);
         }
         return x;
+    }
+
+    static double maxSquaredNorm(Matrix x) {
+        double r = FloatBounds.maxRowNorm(x.data(), x.cols());
+        return r * r;
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
+import org.contrast4j.FloatBounds;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -118,8 +119,10 @@ class SamplerTest {
                 assertArrayEquals(Arrays.copyOfRange(ids, r * k, r * k + k), draws.row(r));
                 for (int j = 0; j < k; j++) {
                     int c = draws.id(r, j);
-                    assertEquals(k * d.probability(c), draws.expectedCount(r, c), 1e-15);
-                    assertEquals(k * d.probability(c), sampled[r * k + j], 1e-15);
+                    // k·q(c) in double: one rounding
+                    double kq = k * d.probability(c);
+                    assertEquals(kq, draws.expectedCount(r, c), FloatBounds.gamma64(2) * kq);
+                    assertEquals(kq, sampled[r * k + j], FloatBounds.gamma64(2) * kq);
                 }
             }
             // E(c) = k·q(c) is the mean number of occurrences of c per row
@@ -128,7 +131,8 @@ class SamplerTest {
                 double mean = (double) h[c] / rows;
                 double e = d.expectedCount(c, k, k);
                 double sd = Math.sqrt(k * d.probability(c) * (1 - d.probability(c)) / rows);
-                assertEquals(e, mean, Z * sd + 1e-12, "mean count of " + c);
+                // statistical: Z standard deviations, plus the double rounding of the mean
+                assertEquals(e, mean, Z * sd + FloatBounds.gamma64(4) * e, "mean count of " + c);
             }
         }
         Draws shared = DISTRIBUTIONS[0].sampler(3).draw(5, false);
@@ -193,10 +197,13 @@ class SamplerTest {
         for (int c = 0; c < v; c++) {
             sum += pi[c];
             double f = (double) counts[c] / rows;
-            double bound = Z * Math.sqrt(Math.max(0, pi[c] * (1 - pi[c])) / rows) + 1e-9;
+            // statistical: Z standard deviations, plus the double rounding of the frequency and of π (computed
+            // from sums over the v ids and the k draws)
+            double bound = Z * Math.sqrt(Math.max(0, pi[c] * (1 - pi[c])) / rows) + FloatBounds.gamma64(4L * v * k);
             assertEquals(pi[c], f, bound, what + ": inclusion frequency of " + c);
         }
-        assertEquals(k, sum, 1e-9, "inclusion probabilities sum to k");
+        // a double sum of v terms of size ≤ 1
+        assertEquals(k, sum, FloatBounds.gamma64(v) * k, "inclusion probabilities sum to k");
     }
 
     @Test
@@ -230,7 +237,8 @@ class SamplerTest {
         assertEquals(0, counts[1]);
         assertEquals(0, counts[3]);
         for (int c = 0; c < 8; c++) {
-            assertEquals(pi[c], (double) counts[c] / rows, Z * Math.sqrt(pi[c] * (1 - pi[c]) / rows) + 1e-12);
+            assertEquals(pi[c], (double) counts[c] / rows, Z * Math.sqrt(pi[c] * (1 - pi[c]) / rows)
+                    + FloatBounds.gamma64(4));
         }
         // k = V − 1: each row is every id but its own target
         int[] mixed = {0, 1, 2, 3, 4, 5, 6, 7, 7, 0};
@@ -278,10 +286,12 @@ class SamplerTest {
         for (NoiseDistribution d : DISTRIBUTIONS) {
             for (int c = 0; c < d.size(); c++) {
                 double q = d.probability(c);
-                assertEquals(3 * q, d.expectedCount(c, 3, 3), 1e-15);
+                assertEquals(3 * q, d.expectedCount(c, 3, 3), FloatBounds.gamma64(2) * 3 * q);
                 for (int tries : new int[] {4, 7, 100, 100_000}) {
                     // the same quantity by pow, as the textbook writes it
-                    assertEquals(1 - Math.pow(1 - q, tries), d.expectedCount(c, 3, tries), 1e-12);
+                    // 1 − q rounds once (relative u64), the power multiplies that by tries: γ64(2·tries + 4)
+                    assertEquals(1 - Math.pow(1 - q, tries), d.expectedCount(c, 3, tries),
+                            FloatBounds.gamma64(2L * tries + 4));
                 }
             }
             // per-row tries in a unique draw
@@ -296,7 +306,7 @@ class SamplerTest {
                 for (int c = 0; c < d.size(); c++) {
                     double q = d.probability(c);
                     double expected = tries == 4 ? 4 * q : 1 - Math.pow(1 - q, tries);
-                    assertEquals(expected, draws.expectedCount(r, c), 1e-12);
+                    assertEquals(expected, draws.expectedCount(r, c), FloatBounds.gamma64(2L * tries + 4));
                 }
                 for (int j = 0; j < 4; j++) {
                     assertEquals(draws.expectedCount(r, draws.id(r, j)), sampled[r * 4 + j]);

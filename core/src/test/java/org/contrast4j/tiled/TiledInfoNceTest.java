@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.contrast4j.FloatBounds;
 import org.contrast4j.internal.KernelChoice;
 import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Matrix;
@@ -147,33 +148,54 @@ class TiledInfoNceTest {
         return l;
     }
 
-    static void check(String what, Ref ref, TiledInfoNce.Result r, double valueRel, double gradRel) {
-        assertRowsClose(what + " forward", ref.forward(), r.forward(), valueRel);
+    /**
+     * The engine against the double reference, within the float32 bounds ({@link FloatBounds}) for rows a, b (the
+     * engine's inputs, already prepared), logit scale σ and row weight w: the logits σ·⟨a_i, b_j⟩ are within
+     * δ = σ·γ_D·max‖a‖·max‖b‖ and at most L = σ·max‖a‖·max‖b‖ in size; a row loss is within
+     * {@link FloatBounds#softmaxRow}(δ, L, 3 ulps of the vector exponential); a gradient within
+     * (D + 2N + 8)·u·(1 + L)·4 of its largest entry; Σ g·l (N² terms of size L that cancel) within
+     * 2·w·N·(2·(e^{2δ'} − 1)·L + 4δ'), δ' = δ plus the float32 arithmetic.
+     */
+    static void check(String what, Ref ref, TiledInfoNce.Result r, Matrix a, Matrix b, double scale, double weight) {
+        int d = a.cols();
+        int n = a.rows();
+        double norms = FloatBounds.maxRowNorm(a.data(), d) * FloatBounds.maxRowNorm(b.data(), d);
+        double delta = scale * FloatBounds.dot(d, norms);
+        double maxLogit = scale * norms;
+        double rowTol = FloatBounds.softmaxRow(delta, maxLogit, 3);
+        double gradRel = (d + 2.0 * n + 8) * FloatBounds.U * (1 + maxLogit) * 4;
+        double deltaAll = delta + FloatBounds.logSumExpArithmetic(maxLogit, 3);
+        double dotTol = 2 * weight * n * (2 * (FloatBounds.softmaxRelative(deltaAll) + FloatBounds.U) * maxLogit
+                + 4 * deltaAll);
+        assertRowsWithin(what + " forward", ref.forward(), r.forward(), rowTol);
         if (ref.reverse() == null) {
             assertNull(r.reverse(), what + " reverse");
         } else {
-            assertRowsClose(what + " reverse", ref.reverse(), r.reverse(), valueRel);
+            assertRowsWithin(what + " reverse", ref.reverse(), r.reverse(), rowTol);
         }
-        assertMaxNormClose(what + " gradA", ref.gradA(), r.gradA().data(), gradRel);
-        assertMaxNormClose(what + " gradB", ref.gradB(), r.gradB().data(), gradRel);
-        double tol = gradRel * Math.max(1e-3, Math.abs(ref.gradDotLogit()));
+        // softmax weights below the float32 range: each exponential that underflows (or rounds in the subnormal
+        // range) is off by at most one subnormal spacing, a gradient entry by w·σ·2N·that·max|row entry|
+        double underflow = weight * scale * 2 * n * Float.MIN_VALUE
+                * Math.max(FloatBounds.maxAbs(a.data()), FloatBounds.maxAbs(b.data()));
+        assertMaxNormClose(what + " gradA", ref.gradA(), r.gradA().data(), gradRel, underflow);
+        assertMaxNormClose(what + " gradB", ref.gradB(), r.gradB().data(), gradRel, underflow);
+        double tol = dotTol;
         assertTrue(Math.abs(ref.gradDotLogit() - r.gradDotLogit()) <= tol, what + " gradDotLogit: expected "
                 + ref.gradDotLogit() + ", was " + r.gradDotLogit());
     }
 
-    /** Each entry within rel·max(1, |expected|). */
-    static void assertRowsClose(String what, double[] expected, double[] actual, double rel) {
+    /** Each entry within {@code tol}. */
+    static void assertRowsWithin(String what, double[] expected, double[] actual, double tol) {
         assertEquals(expected.length, actual.length, what + " length");
         for (int i = 0; i < expected.length; i++) {
-            double tol = rel * Math.max(1, Math.abs(expected[i]));
             if (!(Math.abs(expected[i] - actual[i]) <= tol)) {
                 fail(what + "[" + i + "]: expected " + expected[i] + ", was " + actual[i] + " (tolerance " + tol + ")");
             }
         }
     }
 
-    /** max |e − a| ≤ rel·max |e| (+1e-9): the gradient's own scale, so tiny entries are judged against the largest. */
-    static void assertMaxNormClose(String what, double[] expected, float[] actual, double rel) {
+    /** max |e − a| ≤ rel·max |e| + abs (+ one subnormal spacing): tiny entries are judged against the largest. */
+    static void assertMaxNormClose(String what, double[] expected, float[] actual, double rel, double abs) {
         assertEquals(expected.length, actual.length, what + " length");
         double scale = 0;
         double err = 0;
@@ -186,7 +208,7 @@ class TiledInfoNceTest {
                 worst = k;
             }
         }
-        double tol = rel * scale + 1e-9;
+        double tol = rel * scale + abs + Float.MIN_VALUE;
         if (!(err <= tol)) {
             fail(what + ": max error " + err + " at " + worst + " (expected " + expected[worst] + ", was "
                     + actual[worst] + "), tolerance " + tol);
@@ -217,7 +239,8 @@ class TiledInfoNceTest {
                                     check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
                                             + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel
                                             + " oneShift " + oneShift, ref,
-                                            engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), 1e-6, 1e-5);
+                                            engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), a, b, 1 / 0.1,
+                                            1.0 / n);
                                 }
                             }
                         }
@@ -241,9 +264,9 @@ class TiledInfoNceTest {
                 for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
                     TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel, true);
                     check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
-                            engine.compute(a, b, 2.0, symmetric, null, 1.0), 1e-6, 1e-5);
+                            engine.compute(a, b, 2.0, symmetric, null, 1.0), a, b, 2.0, 1.0);
                     check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
-                            engine.compute(x, y, 2.0, symmetric, null, 0.5), 1e-6, 1e-5);
+                            engine.compute(x, y, 2.0, symmetric, null, 0.5), x, y, 2.0, 0.5);
                 }
             }
         }
@@ -270,12 +293,14 @@ class TiledInfoNceTest {
                     // have their own (much smaller) maxima
                     TiledInfoNce.Result r = engine.compute(x, x.copy(), 1000, symmetric, null, 1.0 / n);
                     assertFinite(r);
-                    check(e.name() + " identical", reference(x, x.copy(), 1000, symmetric, null, 1.0 / n), r, 1e-5,
-                            1e-4);
+                    check(e.name() + " identical", reference(x, x.copy(), 1000, symmetric, null, 1.0 / n), r, x, x,
+                            1000, 1.0 / n);
                     TiledInfoNce.Result all = engine.compute(one, one.copy(), 1000, symmetric, null, 1.0 / n);
                     assertFinite(all);
                     for (double v : all.forward()) {
-                        assertEquals(Math.log(n), v, 1e-4);
+                        // exact value log N; logits within 1000·γ_6 of 1000 (unit rows of dimension 6)
+                        assertEquals(Math.log(n), v, FloatBounds.softmaxRow(1000 * FloatBounds.gamma(6),
+                                1000 * (1 + FloatBounds.gamma(6)), 3));
                     }
                 }
             }
@@ -317,7 +342,7 @@ class TiledInfoNceTest {
                     false).compute(a, b, scale, true, null, 0.02);
             boolean same = java.util.Arrays.equals(allowed.gradA().data(), maxima.gradA().data());
             assertEquals(!expected, same, "σ = " + scale + ": one shift expected " + expected);
-            check("σ = " + scale, reference(a, b, scale, true, null, 0.02), allowed, 1e-6, 1e-5);
+            check("σ = " + scale, reference(a, b, scale, true, null, 0.02), allowed, a, b, scale, 0.02);
         }
     }
 

@@ -90,13 +90,23 @@ class AlignUniformLossTest {
         double expected = reference(x, y, n, d, a, t, l, norm);
         DjlTesting.Run run = DjlTesting.run(loss, null, List.of(xm, ym));
         String what = loss.toString();
-        assertEquals(expected, run.value()[0], 1e-5 * Math.max(1, Math.abs(expected)), what + " value");
-        // an independent implementation of the same two terms: core's metrics
+        // float32 bounds (FloatBounds): rows of norm ≤ R, distances ≤ 2R within 2u (normalisation) + γ_{D+2}·2R
+        // (float32 differences and sums), uniformity within FloatBounds.uniformity of each set
+        double r = norm ? 1 : Math.max(FloatBounds.maxRowNorm(xm.data(), d), FloatBounds.maxRowNorm(ym.data(), d));
+        double dd = (norm ? 2 * FloatBounds.U : 0) + FloatBounds.gamma(d + 2L) * 2 * r;
+        double tol = FloatBounds.alignment(a, 2 * r, dd, n, expected)
+                + l * FloatBounds.uniformity(d, t, n, r * r, expected);
+        assertEquals(expected, run.value()[0], tol, what + " value");
+        // an independent implementation of the same two terms: core's metrics (another float32 computation)
         double metrics = Alignment.of(xm, ym, a, norm)
                 + l * (Uniformity.of(xm, t, norm) + Uniformity.of(ym, t, norm)) / 2;
-        assertEquals(metrics, run.value()[0], 1e-5 * Math.max(1, Math.abs(metrics)), what + " vs core metrics");
-        // gradients against central finite differences of the reference
+        assertEquals(metrics, run.value()[0], 2 * tol, what + " vs core metrics");
+        // gradients against central finite differences of the reference: within (D + 2N + 8)·u·(1 + L)·4·(1 + √D)
+        // of the largest entry, L = t·(2R)² + (2R)^α the largest exponent / term, plus the differences' rounding
         double h = 1e-6;
+        double gradRel = (d + 2.0 * n + 8) * FloatBounds.U * (1 + t * 4 * r * r + Math.pow(2 * r, a)) * 4
+                * (1 + Math.sqrt(d));
+        double fdError = 64 * FloatBounds.U64 * (Math.abs(expected) + 1) / h;
         for (int input = 0; input < 2; input++) {
             double[] v = input == 0 ? x : y;
             float[] g = run.gradients().get(input);
@@ -113,7 +123,8 @@ class AlignUniformLossTest {
                 scale = Math.max(scale, Math.abs(fd[i]));
             }
             for (int i = 0; i < v.length; i++) {
-                assertTrue(Math.abs(g[i] - fd[i]) <= 1e-4 * scale, what + " input " + input + " gradient[" + i + "] = "
+                assertTrue(Math.abs(g[i] - fd[i]) <= gradRel * scale + fdError, what + " input " + input
+                        + " gradient[" + i + "] = "
                         + g[i] + " vs finite difference " + fd[i] + " (scale " + scale + ")");
             }
         }
@@ -141,10 +152,13 @@ class AlignUniformLossTest {
         Matrix same = Matrix.of(4, 3, new float[] {1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3});
         DjlTesting.Run run = DjlTesting.run(
                 AlignUniformLoss.of(AlignUniform.builder().build()), null, List.of(same, same));
-        assertEquals(0.0, run.value()[0], 1e-6);
+        // equal rows: every difference is exactly 0 in float32 — the value within rounding of the normalised rows
+        // (FloatBounds.uniformity with D = 3, N = 4, t = 2), each gradient entry within 2t·(that rounding) per pair
+        double tol = FloatBounds.uniformity(3, 2, 4, 1, 0) + FloatBounds.alignment(2, 0, 2 * FloatBounds.U, 4, 0);
+        assertEquals(0.0, run.value()[0], tol);
         for (float[] g : run.gradients()) {
             for (float v : g) {
-                assertTrue(Float.isFinite(v) && Math.abs(v) < 1e-5, "gradient " + v);
+                assertTrue(Float.isFinite(v) && Math.abs(v) <= 4 * 2 * 2 * FloatBounds.cosine(3), "gradient " + v);
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.contrast4j.linalg.Matrix;
+import org.contrast4j.loss.Batch;
+import org.contrast4j.loss.ContrastiveLoss;
 
 /**
  * Test support: seeded inputs, running a DJL loss with autograd on the PyTorch engine (CPU), and comparisons with a
@@ -129,5 +131,57 @@ final class DjlTesting {
     static String largest() {
         return String.format("largest DJL-vs-core difference: value rel %.3g, gradient rel %.3g (%s)",
                 largestValueDifference, largestGradientDifference, largestGradientWhere);
+    }
+
+    /**
+     * How far a core loss (float32 data, double log-sum-exps) and the same loss as PyTorch float32 autograd may
+     * differ, from {@link FloatBounds}: both compute the similarities of rows of norm ≤ R (1 for cosine) in float32,
+     * each within δ = γ_{D+2}·R²/τ; a per-row loss is K-Lipschitz in them (K = 2 for a log-sum-exp minus a logit,
+     * N for SigLIP's N softplus terms), the core's arithmetic adds {@link FloatBounds#logSumExpArithmetic}, PyTorch's
+     * float32 log-sum-exp that and γ_{2N} of its sum of exponentials. Gradients: twice the core tests' relative
+     * bound (D + 2n + 8)·u·(1 + L)·4·(1 + √D) of the largest entry; ∂L/∂log τ = −Σ g·l, a sum of n·2 terms of size
+     * L that cancel, within w·n·(2·(e^{2δ} − 1)·L + 4δ) absolutely.
+     */
+    record Bounds(double perRow, double value, double gradientRelative, double scalar) {
+        static Bounds of(ContrastiveLoss core, Batch batch) {
+            String config = core.toString();
+            boolean cosine = !config.contains("similarity=DOT");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("temperature=([0-9.Ee+-]+)").matcher(config);
+            double tau = m.find() ? Double.parseDouble(m.group(1)) : 1.0;
+            java.util.regex.Matcher clamp = java.util.regex.Pattern.compile("maxLogitScale=([0-9.Ee+-]+)")
+                    .matcher(config);
+            double scale = clamp.find() ? Math.min(1 / tau, Double.parseDouble(clamp.group(1))) : 1 / tau;
+            int d = batch.dimension();
+            int n = batch.size();
+            double r = 1;
+            if (!cosine) {
+                r = Math.max(1, FloatBounds.maxRowNorm(batch.anchors().data(), d));
+                if (batch.positives().isPresent()) {
+                    r = Math.max(r, FloatBounds.maxRowNorm(batch.positives().get().data(), d));
+                }
+            }
+            int rows = n * (batch.positives().isPresent() ? 2 : 1);
+            double maxLogit = r * r * scale;
+            double delta = FloatBounds.gamma(d + 2L) * r * r * scale;
+            double k = config.startsWith("SigLip") ? n : 2;
+            double core1 = k * delta + k * FloatBounds.logSumExpArithmetic(maxLogit, 0);
+            double torch = k * delta
+                    + k * (FloatBounds.logSumExpArithmetic(maxLogit, 2) + FloatBounds.gamma(2L * rows));
+            double perRow = core1 + torch;
+            boolean mean = config.contains("reduction=MEAN");
+            double value = mean ? perRow : rows * perRow;
+            double gradient = 2 * (d + 2.0 * rows + 8) * FloatBounds.U * (1 + maxLogit) * 4 * (1 + Math.sqrt(d));
+            double w = mean ? 1.0 / n : 1.0;
+            double deltaAll = delta + FloatBounds.logSumExpArithmetic(maxLogit, 2);
+            // SigLIP's ∂L/∂b = Σ_ij σ'-weighted terms: n² terms each within w·(δ + arithmetic) (σ' ≤ ¼ ≤ 1)
+            double scalar = Math.max(2 * w * rows * (2 * (FloatBounds.softmaxRelative(deltaAll) + FloatBounds.U)
+                    * maxLogit + 4 * deltaAll), 2 * w * (double) n * n * deltaAll);
+            return new Bounds(perRow, value, gradient, scalar);
+        }
+
+        /** The bound as the relative tolerance {@link #assertValue} takes (relative to max(|expected|, 1e-3)). */
+        static double relative(double bound, double expected) {
+            return bound / Math.max(Math.abs(expected), 1e-3);
+        }
     }
 }

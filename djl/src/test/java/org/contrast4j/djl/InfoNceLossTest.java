@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** {@link InfoNceLoss} (autograd on PyTorch, float32) equals core {@link InfoNce}: value and every gradient. */
 class InfoNceLossTest {
-    private static final double REL = 1e-4;
 
     @AfterAll
     static void report() {
@@ -32,16 +31,22 @@ class InfoNceLossTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         Matrix a = DjlTesting.gaussian(rnd, n, d);
         Matrix p = DjlTesting.gaussian(rnd, n, d);
-        LossResult expected = core.compute(Batch.of(a, p));
+        Batch batch = Batch.of(a, p);
+        LossResult expected = core.compute(batch);
+        DjlTesting.Bounds bounds = DjlTesting.Bounds.of(core, batch);
         DjlTesting.Run run = djl.learnableTemperature()
                 ? DjlTesting.run(djl, null, List.of(a, p), Math.log(djl.temperature()))
                 : DjlTesting.run(djl, null, List.of(a, p));
-        assertValue(expected.value(), run.scalarValue(), REL, what);
-        assertGradient(expected.gradient(Input.ANCHORS), run.gradients().get(0), REL, what + " anchors");
-        assertGradient(expected.gradient(Input.POSITIVES), run.gradients().get(1), REL, what + " positives");
+        assertValue(expected.value(), run.scalarValue(), DjlTesting.Bounds.relative(bounds.value(), expected.value()),
+                what);
+        assertGradient(expected.gradient(Input.ANCHORS), run.gradients().get(0), bounds.gradientRelative(),
+                what + " anchors");
+        assertGradient(expected.gradient(Input.POSITIVES), run.gradients().get(1), bounds.gradientRelative(),
+                what + " positives");
         if (djl.learnableTemperature()) {
             double g = expected.scalarGradients().get(Scalar.LOG_TEMPERATURE);
-            assertGradient(new float[] {(float) g}, run.gradients().get(2), REL, what + " log τ");
+            assertGradient(new float[] {(float) g}, run.gradients().get(2), bounds.scalar() / Math.abs(g),
+                    what + " log τ");
         }
     }
 
@@ -63,16 +68,18 @@ class InfoNceLossTest {
         SplittableRandom rnd = new SplittableRandom(3);
         Matrix a = DjlTesting.gaussian(rnd, 7, 5);
         Matrix p = DjlTesting.gaussian(rnd, 7, 5);
-        LossResult expected = InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()
-                .compute(Batch.of(a, p));
-        DjlTesting.Run run = DjlTesting.run(
-                InfoNceLoss.of(InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build()),
+        InfoNce core = InfoNce.builder().temperature(0.3).reduction(Reduction.NONE).build();
+        LossResult expected = core.compute(Batch.of(a, p));
+        DjlTesting.Bounds bounds = DjlTesting.Bounds.of(core, Batch.of(a, p));
+        DjlTesting.Run run = DjlTesting.run(InfoNceLoss.of(core),
                 null, List.of(a, p));
         assertEquals(7, run.value().length);
         for (int i = 0; i < 7; i++) {
-            assertValue(expected.perRow()[i], run.value()[i], REL, "row " + i);
+            assertValue(expected.perRow()[i], run.value()[i],
+                    DjlTesting.Bounds.relative(bounds.perRow(), expected.perRow()[i]), "row " + i);
         }
-        assertGradient(expected.gradient(Input.ANCHORS), run.gradients().get(0), REL, "none anchors");
+        assertGradient(expected.gradient(Input.ANCHORS), run.gradients().get(0), bounds.gradientRelative(),
+                "none anchors");
     }
 
     @Test
