@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.contrast4j.linalg.Kernels;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -96,6 +97,20 @@ public final class Main implements Runnable {
      * job needs ({@link Memory}) instead of a stack trace.
      */
     private static int execute(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        if (!last.isUsageHelpRequested() && !last.isVersionHelpRequested()) {
+            try {
+                Kernels.kind();   // a bad -Dcontrast4j.kernel, or a forced kernel that cannot run, is the user's to fix
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                CommandLine cmd = last.commandSpec().commandLine();
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()));
+                cmd.getErr().flush();
+                return BAD_INPUT;
+            }
+        }
         OutputDir.begin();
         Memory.begin();
         try {
