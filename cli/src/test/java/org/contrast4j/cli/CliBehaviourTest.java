@@ -257,19 +257,41 @@ class CliBehaviourTest {
     }
 
     @Test
-    void runningOutOfMemorySaysHowMuchAndHowToGiveIt() {
+    void aJobLargerThanTheHeapIsRefusedBeforeItStarts() {
         CliTesting.category("job larger than the heap");
         long max = Runtime.getRuntime().maxMemory();
-        // the dense engine's N×N float logits: 40000² × 4 bytes = 6.4 GB, more than the heap, fewer than 2³¹ elements
-        assumeTrue(max < 6_000_000_000L, "a heap smaller than the job");
-        String line = run("bench", "infonce", "--n", "40000", "--dim", "1", "--engine", "dense", "--reps", "1",
-                "--warmup", "0").assertBadInput("out of memory", "40000×1 dense InfoNCE benchmark needs about",
-                "GiB of heap", "CONTRAST4J_JAVA_OPTS=-Xmx");
-        assertFalse(line.contains("OutOfMemoryError\n"), line);
+        // the dense engine's N×N arrays: 40000² × 13 bytes ≈ 19 GiB, more than the heap: refused before allocating
+        assumeTrue(max < 19_000_000_000L, "a heap smaller than the job");
+        run("bench", "infonce", "--n", "40000", "--dim", "1", "--engine", "dense", "--reps", "1", "--warmup", "0")
+                .assertBadInput("needs 40000×40000 arrays", "GiB", "use the tiled engine");
+    }
+
+    @Test
+    void runningOutOfMemorySaysHowMuchAndHowToGiveIt() {
+        CommandLine cli = Main.newCommandLine();
+        cli.addSubcommand("hungry", new Hungry());
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+        assertEquals(2, cli.execute("hungry"), "a job known to exceed the heap is the user's to size: exit 2");
+        String line = err.toString().strip();
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.startsWith("contrast4j hungry: out of memory: the test's arrays needs about 1024.0 GiB"), line);
+        assertTrue(line.contains("CONTRAST4J_JAVA_OPTS=-Xmx"), line);
         Memory.begin();
         Memory.Exhausted none = Memory.exhausted(new OutOfMemoryError("Java heap space"));
         assertFalse(none.tooLarge(), "no estimate: not known to be the user's to size");
         assertTrue(none.getMessage().contains("CONTRAST4J_JAVA_OPTS=-Xmx"), none.getMessage());
+    }
+
+    /** Announces a job of 1 TiB, then runs out of memory as the JVM would. */
+    @CommandLine.Command(name = "hungry")
+    static final class Hungry implements java.util.concurrent.Callable<Integer> {
+        @Override
+        public Integer call() {
+            Memory.expect(1L << 40, "the test's arrays");
+            throw new OutOfMemoryError("Java heap space");
+        }
     }
 
     // --------------------------------------------------------------------------- trainers: inputs and resume
