@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.contrast4j.FloatBounds;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

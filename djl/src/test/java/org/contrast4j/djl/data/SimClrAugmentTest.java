@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.contrast4j.FloatBounds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.contrast4j.djl.FloatBounds;
 import org.junit.jupiter.api.Test;
 
 class SimClrAugmentTest {

@@ -3,11 +3,11 @@ package org.contrast4j.djl.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.contrast4j.FloatBounds;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.contrast4j.djl.FloatBounds;
 import org.contrast4j.linalg.Matrix;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,8 @@
-package org.contrast4j.experiment;
+package org.contrast4j;
 
 /**
- * Error bounds for float32 computations, the one source of every float tolerance in the experiments tests (the
- * same as the core tests' org.contrast4j.FloatBounds, which this module's tests cannot see). A tolerance
+ * Error bounds for float32 computations, the one source of every float tolerance in the tests of
+ * every module (test-support/ is added to each module's test sources by the build-helper plugin). A tolerance
  * derived here holds on any machine: it bounds the error of any summation order, blocking, FMA use or kernel
  * (scalar, Vector API, OpenBLAS on Intel or AMD), so a test never depends on one CPU's rounding.
  *
