@@ -40,7 +40,7 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
             ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
-            HelpCommand.class},
+            SparkCommand.class, HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 output or internal"
                 + " error.", "Run 'contrast4j COMMAND --help' for a command's options."})

@@ -59,10 +59,13 @@ final class Blocks {
 
     /**
      * Pairs of stratum {@code stratum} made by data partition {@code source} as its {@code seq}-th chunk: pair i is
-     * (input word {@code (int) (pairs[i] >>> 32)}, output word {@code (int) pairs[i]}), in sentence order.
-     * {@code words} is the corpus tokens this chunk closes (counted on one chunk per data partition, for words/s).
+     * (input word {@code (int) (pairs[i] >>> 32)}, output word {@code (int) pairs[i]}), in sentence order. From pair
+     * {@code markAt[m]} on, the pairs come from sentences read when the source had reached {@code markAt}'s
+     * {@code markProgress[m]} (a fraction of its slice's corpus words, refreshed every 10,000 words as word2vec
+     * refreshes its learning rate).
      */
-    record Chunk(int stratum, int source, int seq, long[] pairs, int n, long words) implements Serializable {
+    record Chunk(int stratum, int source, int seq, long[] pairs, int n, int[] markAt, double[] markProgress)
+            implements Serializable {
     }
 
     /** Sends key i to partition i. */

@@ -395,12 +395,21 @@ public final class SparkSkipGram implements Serializable {
         return encoded.mapPartitionsWithIndex((source, sentences) -> {
             float[] keep = bKeep.value();
             SplittableRandom random = new SplittableRandom(Blocks.mix(seed, 0x5E, epoch, Blocks.mix(slice, source)));
-            long[][] buf = new long[p * p][];
-            int[] fill = new int[p * p];
-            int[] seq = new int[p * p];
-            List<Tuple2<Integer, Blocks.Chunk>> out = new ArrayList<>();
+            int keys = p * p;
+            long[][] buf = new long[keys][];
+            int[] fill = new int[keys];
+            int[] seq = new int[keys];
+            long[] lastMark = new long[keys];
+            java.util.Arrays.fill(lastMark, -1);
+            List<List<long[]>> marks = new ArrayList<>();   // per key: {pair index, words at the refresh}
+            for (int i = 0; i < keys; i++) {
+                marks.add(new ArrayList<>());
+            }
+            List<Object[]> pending = new ArrayList<>();        // {key, seq, pairs, n, marks}
             int[] sen = new int[64];
             long index = -1;
+            long refreshed = 0;   // corpus words of this slice read before the last refresh
+            long local = 0;
             while (sentences.hasNext()) {
                 int[] ids = sentences.next();
                 index++;
@@ -435,20 +444,47 @@ public final class SparkSkipGram implements Serializable {
                         if (buf[key] == null) {
                             buf[key] = new long[CHUNK];
                         }
+                        if (lastMark[key] != refreshed) {
+                            marks.get(key).add(new long[] {fill[key], refreshed});
+                            lastMark[key] = refreshed;
+                        }
                         buf[key][fill[key]++] = ((long) w << 32) | (center & 0xFFFFFFFFL);
                         if (fill[key] == CHUNK) {
-                            out.add(new Tuple2<>(a, new Blocks.Chunk(stratum, source, seq[key]++, buf[key], CHUNK, 0)));
+                            pending.add(new Object[] {key, seq[key]++, buf[key], CHUNK, marks.get(key)});
+                            marks.set(key, new ArrayList<>());
+                            lastMark[key] = -1;
                             buf[key] = null;
                             fill[key] = 0;
                         }
                     }
                 }
-            }
-            for (int key = 0; key < p * p; key++) {
-                if (fill[key] > 0) {
-                    out.add(new Tuple2<>(key / p, new Blocks.Chunk(key % p, source, seq[key]++,
-                            java.util.Arrays.copyOf(buf[key], fill[key]), fill[key], 0)));
+                // word2vec refreshes its learning rate every 10,000 corpus words (before subsampling)
+                local += ids.length;
+                if (local >= StratumTrainer.LR_WORDS) {
+                    refreshed += local;
+                    local = 0;
                 }
+            }
+            for (int key = 0; key < keys; key++) {
+                if (fill[key] > 0) {
+                    pending.add(new Object[] {key, seq[key]++, java.util.Arrays.copyOf(buf[key], fill[key]),
+                            fill[key], marks.get(key)});
+                }
+            }
+            double total = Math.max(1, refreshed + local);
+            List<Tuple2<Integer, Blocks.Chunk>> out = new ArrayList<>(pending.size());
+            for (Object[] c : pending) {
+                int key = (Integer) c[0];
+                @SuppressWarnings("unchecked")
+                List<long[]> m = (List<long[]>) c[4];
+                int[] at = new int[m.size()];
+                double[] progress = new double[m.size()];
+                for (int i = 0; i < at.length; i++) {
+                    at[i] = (int) m.get(i)[0];
+                    progress[i] = m.get(i)[1] / total;
+                }
+                out.add(new Tuple2<>(key / p, new Blocks.Chunk(key % p, source, (Integer) c[1], (long[]) c[2],
+                        (Integer) c[3], at, progress)));
             }
             return out.iterator();
         }, false).mapToPair(t -> t);

@@ -16,8 +16,8 @@ import org.contrast4j.sample.Unigram;
  * correct their logits by log(k·q_b(c)).
  */
 final class StratumTrainer {
-    /** The learning rate is refreshed every this many pairs (as word2vec every 10,000 words). */
-    static final int LR_PAIRS = 10_000;
+    /** The learning rate is refreshed every this many corpus words, as word2vec and the single-machine trainer. */
+    static final int LR_WORDS = 10_000;
     /** The loss is computed on one pair in 16 (as the single-machine trainer), for neg, NCE, sampled softmax. */
     static final int LOSS_EVERY = 16;
     /** InfoNCE pools this many batches, shuffles them, then steps batch by batch (as the single-machine trainer). */
@@ -28,7 +28,9 @@ final class StratumTrainer {
 
     /**
      * Trains {@code part} on the chunks of {@code stratum}; {@code step} is the global sub-iteration index (0-based)
-     * of {@code totalSteps}, for the learning-rate schedule lr = lr₀·max(1 − progress, 10⁻⁴).
+     * of {@code totalSteps}, for the learning-rate schedule lr = lr₀·max(1 − (step + f)/totalSteps, 10⁻⁴), f the
+     * chunk's mark: the fraction of its source's words read at the last refresh (word2vec's schedule, refreshed every
+     * {@value #LR_WORDS} words; at one partition it is the single-machine trainer's).
      */
     static Blocks.Part train(Settings s, Blocks.Part part, List<Blocks.Chunk> all, int stratum, long step,
                              long totalSteps, long[] counts, int partition) {
@@ -36,18 +38,16 @@ final class StratumTrainer {
         int k = s.negatives();
         List<Blocks.Chunk> chunks = new ArrayList<>();
         long pairsTotal = 0;
-        long words = 0;
         for (Blocks.Chunk c : all) {
             if (c.stratum() == stratum) {
                 chunks.add(c);
                 pairsTotal += c.n();
             }
-            words += c.stratum() == stratum ? c.words() : 0;
         }
         // sentence order within each data partition, the data partitions interleaved chunk by chunk
         chunks.sort(Comparator.comparingInt(Blocks.Chunk::seq).thenComparingInt(Blocks.Chunk::source));
         if (pairsTotal == 0) {
-            return part.withStats(0, 0, 0, words);
+            return part.withStats(0, 0, 0, 0);
         }
         int v = counts.length;
         int[] inLocal = localIndex(part.inIds(), v);
@@ -81,7 +81,11 @@ final class StratumTrainer {
         double[] stats = new double[2];
         for (Blocks.Chunk chunk : chunks) {
             long[] pairs = chunk.pairs();
+            int mark = 0;
             for (int i = 0; i < chunk.n(); i++) {
+                while (mark < chunk.markAt().length && chunk.markAt()[mark] == i) {
+                    lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
+                }
                 int q = inLocal[(int) (pairs[i] >>> 32)];
                 int t = outLocal[(int) pairs[i]];
                 if (q < 0 || t < 0) {
@@ -116,9 +120,6 @@ final class StratumTrainer {
                     default -> throw new IllegalStateException("objective " + o + " is not trained distributed");
                 }
                 done++;
-                if (done % LR_PAIRS == 0) {
-                    lr = learningRate(lr0, step, (double) done / pairsTotal, totalSteps);
-                }
             }
         }
         if (o == Objective.INFONCE) {
@@ -128,7 +129,7 @@ final class StratumTrainer {
             lossSum = stats[0];
             lossPairs = (long) stats[1];
         }
-        return part.withStats(lossSum, lossPairs, done, words);
+        return part.withStats(lossSum, lossPairs, done, 0);
     }
 
     static float learningRate(double lr0, long step, double within, long totalSteps) {
