@@ -6,30 +6,28 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.lang.reflect.InvocationTargetException;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
+import java.util.function.Consumer;
 import org.contrast4j.embed.AnalogyResult;
 import org.contrast4j.embed.Evaluation;
 import org.contrast4j.embed.Objective;
 import org.contrast4j.embed.SkipGram;
 import org.contrast4j.embed.SynonymResult;
-import org.contrast4j.embed.TextCorpus;
+import org.contrast4j.embed.Vocabulary;
 import org.contrast4j.embed.WordVectors;
-import org.contrast4j.spark.SparkSessions;
-import org.contrast4j.spark.SparkSkipGram;
-import org.contrast4j.spark.SparkSkipGramModel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code contrast4j spark words}: the skip-gram of {@code train words} trained on Apache Spark by stratified
- * model-parallel SGD ({@link SparkSkipGram}). Needs Spark on the class path: the {@code ./contrast4j} launcher adds
- * the spark module's classpath and Spark's {@code --add-opens} flags for this command.
+ * model-parallel SGD ({@code org.contrast4j.spark.SparkSkipGram}). Needs Spark on the class path: the
+ * {@code ./contrast4j} launcher adds the spark module's classpath and Spark's {@code --add-opens} flags for this
+ * command. This module is named and Spark's jars have no module names, so the run is called reflectively through
+ * {@code org.contrast4j.spark.SparkWords}, whose signature holds only JDK and embed types.
  */
 @Command(name = "spark", mixinStandardHelpOptions = true, subcommands = SparkCommand.Words.class,
         description = "Trains on Apache Spark (local[N] or a cluster; every local run binds to 127.0.0.1).")
@@ -108,77 +106,80 @@ final class SparkCommand implements Runnable {
                         ? "is not a regular file" : "no such file"));
             }
             PrintWriter err = spec.commandLine().getErr();
-            SparkSkipGram trainer;
+            Map<String, Object> run;
             try {
-                trainer = SparkSkipGram.of(config, options.minCount, partitions, s / partitions);
-            } catch (IllegalArgumentException e) {
-                throw new InputException(e.getMessage(), e);
+                run = train(config, s, corpus, err);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new InputException((corpus == null ? "embedded corpus" : "--corpus " + corpus) + ": "
+                        + e.getMessage(), e);
             }
-            // Spark logs every stage and task at INFO: warnings and errors only (the epoch lines are the progress)
-            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
-            long t0 = System.nanoTime();
-            SparkSession spark = SparkSessions.loopback(master, "contrast4j spark words");
-            try {
-                spark.sparkContext().setLogLevel("WARN");
-                java.util.function.Consumer<SparkSkipGram.Epoch> progress = e -> err.printf(Locale.ROOT,
-                        "epoch %d done: %.1f s, %,.0f words/s, loss %.4f%n", e.epoch(), e.seconds(),
-                        e.wordsPerSecond(), e.loss());
-                SparkSkipGramModel model;
-                try {
-                    if (corpus == null) {
-                        List<String[]> sentences = new ArrayList<>();
-                        TextCorpus.embedded().forEachSentence(sentences::add);
-                        model = trainer.fit(spark, JavaSparkContext.fromSparkContext(spark.sparkContext())
-                                .parallelize(sentences, partitions), progress);
-                    } else {
-                        model = trainer.fitText(spark, corpus, progress);
-                    }
-                } catch (IllegalArgumentException | IllegalStateException e) {
-                    throw new InputException((corpus == null ? "embedded corpus" : "--corpus " + corpus) + ": "
-                            + e.getMessage(), e);
-                }
-                double total = (System.nanoTime() - t0) / 1e9;
-                WordVectors vectors = model.toWordVectors();
-                vectors.writeText(out.resolve("vectors.txt"));
-                if (binary) {
-                    vectors.writeBinary(out.resolve("vectors.bin"));
-                }
-                AnalogyResult analogies = options.analogies(vectors);
-                SynonymResult syn = Evaluation.synonyms(vectors, pairs);
-                ObjectNode j = summary(corpus, model, config, trainer, total, analogies, syn);
-                Output.writeJson(out.resolve("summary.json"), j);
-                new Output.Table()
-                        .row("corpus", corpus == null ? "embedded KJV" : corpus)
-                        .row("master", master)
-                        .row("partitions", partitions + " (" + s + " sub-iterations per epoch)")
-                        .row("vocabulary", model.vocabulary().size() + " words (min count " + options.minCount
-                                + "), " + model.vocabulary().totalCount() + " tokens")
-                        .row("objective", obj.key())
-                        .row("seconds", model.seconds())
-                        .row("words_per_second", Math.round(model.wordsPerSecond()))
-                        .row("analogy_accuracy", analogies.accuracy())
-                        .row("analogy_seen", analogies.seen() + " of " + analogies.total())
-                        .row("synonym_alignment", syn.alignment())
-                        .row("synonym_uniformity", syn.uniformity())
-                        .row("synonym_recall_at_10", syn.recallAt10())
-                        .row("wrote", out.resolve("vectors.txt") + (binary ? ", vectors.bin" : "") + ", summary.json")
-                        .print(spec.commandLine().getOut());
-                model.unpersist();
-            } finally {
-                spark.stop();
+            WordVectors vectors = (WordVectors) run.get("vectors");
+            Vocabulary vocabulary = (Vocabulary) run.get("vocabulary");
+            vectors.writeText(out.resolve("vectors.txt"));
+            if (binary) {
+                vectors.writeBinary(out.resolve("vectors.bin"));
             }
+            AnalogyResult analogies = options.analogies(vectors);
+            SynonymResult syn = Evaluation.synonyms(vectors, pairs);
+            ObjectNode j = summary(corpus, run, vocabulary, config, s, analogies, syn);
+            Output.writeJson(out.resolve("summary.json"), j);
+            new Output.Table()
+                    .row("corpus", corpus == null ? "embedded KJV" : corpus)
+                    .row("master", master)
+                    .row("partitions", partitions + " (" + s + " sub-iterations per epoch)")
+                    .row("vocabulary", vocabulary.size() + " words (min count " + options.minCount + "), "
+                            + vocabulary.totalCount() + " tokens")
+                    .row("objective", obj.key())
+                    .row("seconds", (Double) run.get("seconds"))
+                    .row("words_per_second", Math.round((Double) run.get("words_per_second")))
+                    .row("analogy_accuracy", analogies.accuracy())
+                    .row("analogy_seen", analogies.seen() + " of " + analogies.total())
+                    .row("synonym_alignment", syn.alignment())
+                    .row("synonym_uniformity", syn.uniformity())
+                    .row("synonym_recall_at_10", syn.recallAt10())
+                    .row("wrote", out.resolve("vectors.txt") + (binary ? ", vectors.bin" : "") + ", summary.json")
+                    .print(spec.commandLine().getOut());
             return 0;
         }
 
-        private ObjectNode summary(String corpus, SparkSkipGramModel model, SkipGram c, SparkSkipGram trainer,
-                                   double total, AnalogyResult analogies, SynonymResult syn) {
+        /** Calls {@code org.contrast4j.spark.SparkWords.train} (see the class comment). */
+        @SuppressWarnings("unchecked")
+        private Map<String, Object> train(SkipGram config, int s, String corpus, PrintWriter err) {
+            Class<?> runner;
+            try {
+                runner = Class.forName("org.contrast4j.spark.SparkWords");
+                Class.forName("org.apache.spark.sql.SparkSession");
+            } catch (ClassNotFoundException e) {
+                throw new InputException("spark words needs Spark on the class path: run it through the ./contrast4j"
+                        + " launcher, which adds the spark module's classpath (" + e.getMessage() + " is missing)", e);
+            }
+            Consumer<String> progress = line -> {
+                err.println(line);
+                err.flush();
+            };
+            try {
+                return (Map<String, Object>) runner.getMethod("train", String.class, String.class, SkipGram.class,
+                        int.class, int.class, int.class, Consumer.class).invoke(null, master, corpus, config,
+                        options.minCount, partitions, s / partitions, progress);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private ObjectNode summary(String corpus, Map<String, Object> run, Vocabulary vocabulary, SkipGram c, int subIterations,
+                                   AnalogyResult analogies, SynonymResult syn) {
             ObjectNode j = Output.object();
             j.put("corpus", corpus == null ? "embedded:kjv-genesis-exodus.txt.gz" : corpus);
             j.put("master", master);
-            j.put("partitions", trainer.partitions());
-            j.put("sub_iterations", trainer.subIterations());
-            j.put("vocabulary", model.vocabulary().size());
-            j.put("tokens", model.vocabulary().totalCount());
+            j.put("partitions", partitions);
+            j.put("sub_iterations", subIterations);
+            j.put("vocabulary", vocabulary.size());
+            j.put("tokens", vocabulary.totalCount());
             ObjectNode s = j.putObject("settings");
             s.put("objective", c.objective().key());
             s.put("negatives", c.negatives());
@@ -192,18 +193,18 @@ final class SparkCommand implements Runnable {
             s.put("temperature", c.temperature());
             s.put("batch_size", c.batchSize());
             s.put("seed", c.seed());
-            j.put("seconds", model.seconds());
-            j.put("seconds_with_vocabulary", total);
-            j.put("words_per_second", model.wordsPerSecond());
+            j.put("seconds", (Double) run.get("seconds"));
+            j.put("seconds_with_vocabulary", (Double) run.get("seconds_with_vocabulary"));
+            j.put("words_per_second", (Double) run.get("words_per_second"));
             ArrayNode ep = j.putArray("epochs");
-            for (SparkSkipGram.Epoch e : model.epochs()) {
+            for (double[] e : (List<double[]>) run.get("epochs")) {
                 ObjectNode n = ep.addObject();
-                n.put("epoch", e.epoch());
-                n.put("seconds", e.seconds());
-                n.put("words", e.words());
-                n.put("words_per_second", e.wordsPerSecond());
-                n.put("loss", e.loss());
-                n.put("pairs", e.pairs());
+                n.put("epoch", (int) e[0]);
+                n.put("seconds", e[1]);
+                n.put("words", (long) e[2]);
+                n.put("words_per_second", e[3]);
+                n.put("loss", e[4]);
+                n.put("pairs", (long) e[5]);
             }
             j.put("analogy_accuracy", analogies.accuracy());
             j.put("analogy_correct", analogies.correct());
