@@ -20,12 +20,22 @@ public final class SparkSessions {
 
     /**
      * A session (new, or the active one with the same master) on {@code master} ({@code local[2]},
-     * {@code spark://127.0.0.1:7077}, …) bound to 127.0.0.1.
+     * {@code spark://127.0.0.1:7077}, …) bound to 127.0.0.1; on a {@code spark://} master the jars holding this
+     * library (contrast4j-spark, -embed, -core, or the CLI's jar that contains them) are shipped to the executors.
      */
     public static SparkSession loopback(String master, String appName) {
         Objects.requireNonNull(master, "master");
         Objects.requireNonNull(appName, "appName");
-        return SparkSession.builder()
+        SparkSession.Builder b = SparkSession.builder();
+        if (master.startsWith("spark://")) {
+            // a cluster's executors need this library's classes: ship the jars they come from
+            String jars = jarsOf(SparkSessions.class, org.contrast4j.embed.SkipGram.class,
+                    org.contrast4j.sample.Unigram.class);
+            if (!jars.isEmpty()) {
+                b.config("spark.jars", jars);
+            }
+        }
+        return b
                 .master(master)
                 .appName(appName)
                 .config("spark.driver.host", "127.0.0.1")
@@ -36,5 +46,25 @@ public final class SparkSessions {
                 .config("spark.executor.extraJavaOptions", ADD_OPENS
                         + " --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED")
                 .getOrCreate();
+    }
+
+    /** The distinct jar files the classes were loaded from (directories, as in a build tree, are left out). */
+    static String jarsOf(Class<?>... classes) {
+        java.util.LinkedHashSet<String> jars = new java.util.LinkedHashSet<>();
+        for (Class<?> c : classes) {
+            java.security.CodeSource source = c.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                continue;
+            }
+            try {
+                java.nio.file.Path path = java.nio.file.Path.of(source.getLocation().toURI());
+                if (java.nio.file.Files.isRegularFile(path)) {
+                    jars.add(path.toString());
+                }
+            } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                // not a file: nothing to ship
+            }
+        }
+        return String.join(",", jars);
     }
 }

@@ -241,6 +241,28 @@ class SparkSkipGramTest {
         assertFalse(java.util.Arrays.equals(runs[0], runs[2]), "another seed");
     }
 
+    /**
+     * With window 1 and no subsampling a sentence of n tokens has exactly 2(n − 1) pairs: every epoch trains each of
+     * them once (none lost, none twice) over the strata of 3 partitions in 2 rounds (each partition checks that it
+     * holds both vectors of every pair it gets).
+     */
+    @Test
+    void everyPairIsTrainedOncePerEpoch() {
+        List<String[]> corpus = twoTopics(9);
+        long expected = 0;
+        for (String[] s : corpus) {
+            expected += 2L * (s.length - 1);
+        }
+        List<SparkSkipGram.Epoch> epochs = new ArrayList<>();
+        SparkSkipGramModel m = SparkSkipGram.of(SkipGram.builder().dimension(8).window(1).epochs(2).sample(0).build(),
+                1, 3, 2).fit(spark, sc.parallelize(corpus, 3), epochs::add);
+        assertEquals(2, epochs.size());
+        for (SparkSkipGram.Epoch e : epochs) {
+            assertEquals(expected, e.pairs(), "pairs of epoch " + e.epoch());
+        }
+        m.unpersist();
+    }
+
     @Test
     void itemModeReadsADatasetAndWritesVectors(@TempDir Path dir) throws IOException {
         SplittableRandom r = new SplittableRandom(3);
