@@ -29,7 +29,9 @@ import picocli.CommandLine.HelpCommand;
  *       ({@link TrainWordsCommand});</li>
  *   <li>{@code contrast4j neighbours --vectors FILE WORD} prints the nearest words by cosine in a word2vec file;</li>
  *   <li>{@code contrast4j compare words --corpus FILE --out DIR} trains every skip-gram objective with the same
- *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors.</li>
+ *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors;</li>
+ *   <li>{@code contrast4j spark words --corpus FILE --master local[2] --partitions P --out DIR} trains skip-gram on
+ *       Apache Spark (module spark; the launcher adds Spark's classpath).</li>
  * </ul>
  *
  * <p>Exit codes: 0 on success; 2 with a one-line reason on stderr for bad arguments, unreadable or invalid input

@@ -196,7 +196,8 @@ class LossErrorsTest {
     void noCommand() {
         CliTesting.Run r = run();
         assertEquals(2, r.code());
-        assertEquals("contrast4j: missing command: demo, train, loss, metrics, experiment, bench, neighbours, compare"
+        assertEquals("contrast4j: missing command: demo, train, loss, metrics, experiment, bench, neighbours, compare,"
+                + " spark"
                 + " (see 'contrast4j --help')",
                 r.err().strip());
     }
