@@ -104,6 +104,16 @@ public final class TextCorpus {
         });
     }
 
+    /**
+     * The sentences of {@code text} as {@link #forEachSentence} splits and tokenizes a file (for readers that hold
+     * the text already, such as one line of a distributed data set: a line break always ends a sentence, so
+     * tokenizing a file line by line gives the file's sentences).
+     */
+    public static java.util.List<String[]> sentencesOf(CharSequence text) {
+        Objects.requireNonNull(text, "text");
+        return Tokenizer.sentences(text);
+    }
+
     /** The file name, or {@code embedded:<resource>}. */
     public String name() {
         return name;

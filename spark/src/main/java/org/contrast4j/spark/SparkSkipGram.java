@@ -1,0 +1,492 @@
+package org.contrast4j.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.contrast4j.embed.Objective;
+import org.contrast4j.embed.SkipGram;
+import org.contrast4j.embed.TextCorpus;
+import org.contrast4j.embed.Vocabulary;
+import scala.Tuple2;
+
+/**
+ * Skip-gram on Apache Spark by stratified model-parallel SGD (Gemulla, Nijkamp, Haas &amp; Sismanis 2011, "Large-Scale
+ * Matrix Factorization with Distributed Stochastic Gradient Descent"; for word2vec, Spark PR #37967): the model is
+ * never gathered on the driver and every (word, context) pair is trained exactly once per epoch on a partition that
+ * holds both of its vectors, so the result does not depend on averaging copies (MLlib's scheme, whose accuracy falls
+ * as partitions grow).
+ *
+ * <p>With P partitions, each epoch is {@link #rounds()} rounds of P sub-iterations (S = rounds·P):
+ * <ol>
+ *   <li>a round takes a slice of the sentences (sentence i of data partition p in slice mix(seed, epoch, p, i) mod
+ *       rounds), subsamples them and draws the dynamic windows as the single-machine trainer ({@link SkipGram}), and
+ *       hashes every input vector w to block a(w) = h(w, salt_in) mod P and every output vector c to block
+ *       b(c) = h(c, salt_out) mod P, with salts that change every round;</li>
+ *   <li>each pair (w, c) — w the context whose input vector is the query, c the center whose output vector is the
+ *       target — is shuffled once to partition a(w), filed under stratum r = (b(c) − a(w)) mod P;</li>
+ *   <li>in sub-iteration r, partition i holds input block i and output block (i + r) mod P and trains the pairs of
+ *       stratum r with the single-machine steps ({@link org.contrast4j.embed.SkipGramSteps}); negatives are drawn from
+ *       the output block it holds, with q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α, the probability that sampling
+ *       implies, so NCE and sampled softmax correct by log(k·q_b(c)); then every output block moves one partition
+ *       on (a shuffle of V/P rows per partition).</li>
+ * </ol>
+ * The learning rate decays linearly over the sub-iterations, lr = lr₀·max(1 − progress, 10⁻⁴). Vocabulary counting,
+ * the minimum count and subsampling are distributed; the driver holds the vocabulary (words and counts), not the
+ * vectors. Input rows start uniform in [−1/D, 1/D) from a stream seeded by (seed, word id), output rows at zero, as
+ * {@link SkipGram}. A run is deterministic for a seed at a fixed partition count (one thread per partition; run more
+ * partitions than cores to use them all). Objectives: neg, nce, sampled-softmax and infonce (batches of a
+ * partition's pairs in one stratum); the full softmax needs every output vector in each step and is refused.
+ *
+ * <p>Immutable; the settings are {@link SkipGram}'s plus the minimum count, the partitions and the rounds.
+ */
+public final class SparkSkipGram implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Pairs per shuffled chunk. */
+    static final int CHUNK = 1 << 13;
+
+    /** One finished epoch: number, seconds, corpus words, words/s, mean loss per pair, pairs trained. */
+    public record Epoch(int epoch, double seconds, long words, double wordsPerSecond, double loss, long pairs)
+            implements Serializable {
+    }
+
+    private final Settings settings;
+
+    private SparkSkipGram(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * A distributed trainer with {@code config}'s objective, dimension, window, negatives, noise power, sampling,
+     * learning rate, epochs, temperature, batch size and seed ({@code config.threads()} is not used: a partition is
+     * one thread).
+     *
+     * @param minCount   words seen fewer times are dropped, ≥ 1
+     * @param partitions P, the model and data partitions, ≥ 1
+     * @param rounds     rounds of P sub-iterations per epoch, ≥ 1 (S = rounds·P)
+     * @throws IllegalArgumentException for a bad count, or the softmax objective
+     */
+    public static SparkSkipGram of(SkipGram config, int minCount, int partitions, int rounds) {
+        Objects.requireNonNull(config, "config");
+        if (minCount < 1) {
+            throw new IllegalArgumentException("minCount must be >= 1, was " + minCount);
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be >= 1, was " + partitions);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
+        }
+        if (config.objective() == Objective.SOFTMAX) {
+            throw new IllegalArgumentException("objective softmax is not trained distributed (every step needs all V"
+                    + " output vectors): use neg, nce, sampled-softmax or infonce");
+        }
+        return new SparkSkipGram(Settings.of(config, minCount, partitions, rounds));
+    }
+
+    /** P. */
+    public int partitions() {
+        return settings.partitions();
+    }
+
+    /** Rounds of P sub-iterations per epoch. */
+    public int rounds() {
+        return settings.rounds();
+    }
+
+    /** S = rounds·P, the sub-iterations per epoch. */
+    public int subIterations() {
+        return settings.subIterations();
+    }
+
+    /** The minimum count. */
+    public int minCount() {
+        return settings.minCount();
+    }
+
+    /** Trains on a text file (any path Spark reads), tokenized line by line as {@link TextCorpus}. */
+    public SparkSkipGramModel fitText(SparkSession spark, String path, Consumer<Epoch> progress) {
+        Objects.requireNonNull(spark, "spark");
+        Objects.requireNonNull(path, "path");
+        JavaRDD<String> lines = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .textFile(path, settings.partitions());
+        JavaRDD<String[]> sentences = lines.flatMap(line -> TextCorpus.sentencesOf(line).iterator());
+        return fit(spark, sentences, progress);
+    }
+
+    /**
+     * Trains on sequences of tokens (item mode: sessions or baskets of item ids): {@code column} of {@code data} is an
+     * array column; its elements (strings or numbers) become tokens by {@code toString()}. Null rows are skipped.
+     */
+    public SparkSkipGramModel fitItems(Dataset<Row> data, String column, Consumer<Epoch> progress) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(column, "column");
+        int field = data.schema().fieldIndex(column);
+        JavaRDD<String[]> sequences = data.toJavaRDD().flatMap(row -> {
+            if (row.isNullAt(field)) {
+                return java.util.Collections.<String[]>emptyIterator();
+            }
+            List<Object> items = row.getList(field);
+            String[] tokens = new String[items.size()];
+            int n = 0;
+            for (Object o : items) {
+                if (o != null) {
+                    tokens[n++] = o.toString();
+                }
+            }
+            return java.util.Collections.singletonList(java.util.Arrays.copyOf(tokens, n)).iterator();
+        });
+        return fit(data.sparkSession(), sequences, progress);
+    }
+
+    /**
+     * Trains on sentences of tokens, repartitioned to P partitions (the order of the records within each partition
+     * is the order of training).
+     */
+    public SparkSkipGramModel fit(SparkSession spark, JavaRDD<String[]> sentences, Consumer<Epoch> progress) {
+        Objects.requireNonNull(spark, "spark");
+        Objects.requireNonNull(sentences, "sentences");
+        Settings s = settings;
+        int p = s.partitions();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<String[]> input = sentences.getNumPartitions() == p ? sentences : sentences.coalesce(p, true);
+
+        // 1. vocabulary: counted and cut at the minimum count on the executors; the driver gets the kept words
+        int minCount = s.minCount();
+        JavaPairRDD<String, Long> all = input
+                .flatMapToPair(tokens -> {
+                    List<Tuple2<String, Long>> out = new ArrayList<>(tokens.length);
+                    for (String t : tokens) {
+                        out.add(new Tuple2<>(t, 1L));
+                    }
+                    return out.iterator();
+                })
+                .reduceByKey(Long::sum, p);
+        List<Tuple2<String, Long>> kept = all.filter(t -> t._2() >= minCount).collect();
+        if (kept.isEmpty()) {
+            throw new IllegalArgumentException("no word occurs at least minCount = " + minCount + " times in the"
+                    + " corpus");
+        }
+        // first-appearance order is not defined across partitions: equal counts are ordered by word instead
+        List<Tuple2<String, Long>> sorted = new ArrayList<>(kept);
+        sorted.sort((a, b) -> a._1().compareTo(b._1()));
+        String[] words = new String[sorted.size()];
+        long[] wordCounts = new long[sorted.size()];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = sorted.get(i)._1();
+            wordCounts[i] = sorted.get(i)._2();
+        }
+        Vocabulary vocabulary = Vocabulary.of(words, wordCounts, minCount);
+        int v = vocabulary.size();
+        int d = s.dimension();
+        if (s.objective().sampled() && v < s.negatives() + 1) {
+            throw new IllegalArgumentException("the vocabulary has " + v + " words but " + s.objective().key()
+                    + " with k = " + s.negatives() + " negatives needs at least k + 1 = " + (s.negatives() + 1));
+        }
+        if (v < 2) {
+            throw new IllegalArgumentException("the vocabulary has 1 word: skip-gram needs at least 2");
+        }
+        Map<String, Integer> index = new HashMap<>(v * 2);
+        float[] keep = new float[v];
+        for (int i = 0; i < v; i++) {
+            index.put(vocabulary.word(i), i);
+            keep[i] = (float) vocabulary.keepProbability(i, s.sample());
+        }
+        Broadcast<Map<String, Integer>> bIndex = sc.broadcast(index);
+        Broadcast<float[]> bKeep = sc.broadcast(keep);
+        Broadcast<long[]> bCounts = sc.broadcast(vocabulary.counts());
+
+        // 2. the corpus as word ids, cached
+        JavaRDD<int[]> encoded = input.map(tokens -> {
+            Map<String, Integer> ix = bIndex.value();
+            int[] ids = new int[tokens.length];
+            int n = 0;
+            for (String t : tokens) {
+                Integer id = ix.get(t);
+                if (id != null) {
+                    ids[n++] = id;
+                }
+            }
+            return n == ids.length ? ids : java.util.Arrays.copyOf(ids, n);
+        }).filter(ids -> ids.length > 0).persist(StorageLevel.MEMORY_ONLY());
+        long tokens = vocabulary.totalCount();
+
+        // 3. initial blocks, made on the executors
+        JavaRDD<Blocks.Part> state = initialBlocks(sc, s, v);
+        int rounds = s.rounds();
+        long totalSteps = (long) s.epochs() * s.subIterations();
+        List<Epoch> epochs = new ArrayList<>();
+        JavaRDD<Blocks.Part> trained = null;
+        long step = 0;
+        for (int e = 0; e < s.epochs(); e++) {
+            long t0 = System.nanoTime();
+            double lossSum = 0;
+            long lossPairs = 0;
+            long pairs = 0;
+            for (int j = 0; j < rounds; j++) {
+                int round = e * rounds + j;
+                if (trained != null) {
+                    state = reblock(trained, s, round);
+                }
+                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep)
+                        .partitionBy(new Blocks.Identity(p)).values().persist(StorageLevel.MEMORY_ONLY());
+                for (int r = 0; r < p; r++) {
+                    if (r > 0) {
+                        state = rotate(trained, s);
+                    }
+                    int stratum = r;
+                    long at = step;
+                    JavaRDD<Blocks.Part> next = state.zipPartitions(chunks, (parts, cs) -> {
+                        Blocks.Part part = parts.next();
+                        List<Blocks.Chunk> list = new ArrayList<>();
+                        cs.forEachRemaining(list::add);
+                        int partition = org.apache.spark.TaskContext.getPartitionId();
+                        return List.of(StratumTrainer.train(s, part, list, stratum, at, totalSteps,
+                                bCounts.value(), partition)).iterator();
+                    }).persist(StorageLevel.MEMORY_ONLY());
+                    List<double[]> stats = next.map(part -> new double[] {part.lossSum(), part.lossPairs(),
+                            part.pairs()}).collect();
+                    for (double[] st : stats) {
+                        lossSum += st[0];
+                        lossPairs += (long) st[1];
+                        pairs += (long) st[2];
+                    }
+                    if (trained != null) {
+                        trained.unpersist(false);
+                    }
+                    trained = next;
+                    step++;
+                }
+                chunks.unpersist(false);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            Epoch epoch = new Epoch(e + 1, secs, tokens, tokens / Math.max(secs, 1e-9),
+                    lossPairs == 0 ? Double.NaN : lossSum / lossPairs, pairs);
+            epochs.add(epoch);
+            if (progress != null) {
+                progress.accept(epoch);
+            }
+        }
+        encoded.unpersist(false);
+        JavaPairRDD<Integer, float[]> vectors = trained.flatMapToPair(part -> {
+            List<Tuple2<Integer, float[]>> out = new ArrayList<>(part.inIds().length);
+            for (int i = 0; i < part.inIds().length; i++) {
+                out.add(new Tuple2<>(part.inIds()[i], java.util.Arrays.copyOfRange(part.in(), i * d, (i + 1) * d)));
+            }
+            return out.iterator();
+        }).persist(StorageLevel.MEMORY_ONLY());
+        vectors.count();
+        trained.unpersist(false);
+        checkFinite(vectors, vocabulary, s);
+        return new SparkSkipGramModel(spark, vocabulary, d, vectors, epochs);
+    }
+
+    private static void checkFinite(JavaPairRDD<Integer, float[]> vectors, Vocabulary vocabulary, Settings s) {
+        List<Tuple2<Integer, float[]>> bad = vectors.filter(t -> {
+            for (float x : t._2()) {
+                if (!Float.isFinite(x)) {
+                    return true;
+                }
+            }
+            return false;
+        }).take(1);
+        if (!bad.isEmpty()) {
+            throw new IllegalStateException("training diverged: the input vector of '" + vocabulary.word(bad.get(0)._1())
+                    + "' is not finite (learning rate " + s.learningRate() + " is too large for " + s.objective().key()
+                    + ": lower it)");
+        }
+    }
+
+    /** Input rows uniform in [−1/D, 1/D) from (seed, id), output rows zero, sent to the blocks of round 0. */
+    private static JavaRDD<Blocks.Part> initialBlocks(JavaSparkContext sc, Settings s, int v) {
+        int p = s.partitions();
+        int d = s.dimension();
+        List<Integer> seeds = new ArrayList<>();
+        for (int i = 0; i < p; i++) {
+            seeds.add(i);
+        }
+        return sc.parallelize(seeds, p).flatMapToPair(slot -> {
+            int n = 0;
+            for (int id = slot; id < v; id += p) {
+                n++;
+            }
+            int[] ids = new int[n];
+            float[] in = new float[n * d];
+            int[] inDest = new int[n];
+            int[] outDest = new int[n];
+            long inSalt = s.inSalt(0);
+            long outSalt = s.outSalt(0);
+            for (int i = 0, id = slot; id < v; id += p, i++) {
+                ids[i] = id;
+                SplittableRandom r = new SplittableRandom(Blocks.mix(s.seed(), 0x4D, id));
+                for (int c = 0; c < d; c++) {
+                    in[i * d + c] = ((float) r.nextDouble() - 0.5f) * 2f / d;
+                }
+                inDest[i] = Blocks.block(id, inSalt, p);
+                outDest[i] = Blocks.block(id, outSalt, p);
+            }
+            List<Tuple2<Integer, Blocks.Piece>> out = new ArrayList<>();
+            Blocks.split(false, ids, in, inDest, p, d, out);
+            Blocks.split(true, ids, new float[n * d], outDest, p, d, out);
+            return out.iterator();
+        }).partitionBy(new Blocks.Identity(p)).mapPartitions(it -> Blocks.combine(it, d));
+    }
+
+    /** New blocks for {@code round}: every row to its new input block, every output row to stratum 0's holder. */
+    private static JavaRDD<Blocks.Part> reblock(JavaRDD<Blocks.Part> parts, Settings s, int round) {
+        int p = s.partitions();
+        int d = s.dimension();
+        long inSalt = s.inSalt(round);
+        long outSalt = s.outSalt(round);
+        return parts.flatMapToPair(part -> {
+            List<Tuple2<Integer, Blocks.Piece>> out = new ArrayList<>();
+            int[] inDest = new int[part.inIds().length];
+            for (int i = 0; i < inDest.length; i++) {
+                inDest[i] = Blocks.block(part.inIds()[i], inSalt, p);
+            }
+            int[] outDest = new int[part.outIds().length];
+            for (int i = 0; i < outDest.length; i++) {
+                outDest[i] = Blocks.block(part.outIds()[i], outSalt, p);
+            }
+            Blocks.split(false, part.inIds(), part.in(), inDest, p, d, out);
+            Blocks.split(true, part.outIds(), part.out(), outDest, p, d, out);
+            return out.iterator();
+        }).partitionBy(new Blocks.Identity(p)).mapPartitions(it -> Blocks.combine(it, d));
+    }
+
+    /** After a sub-iteration: partition i keeps its input block and passes its output block to partition i − 1. */
+    private static JavaRDD<Blocks.Part> rotate(JavaRDD<Blocks.Part> parts, Settings s) {
+        int p = s.partitions();
+        int d = s.dimension();
+        return parts.mapPartitionsWithIndex((i, it) -> {
+            Blocks.Part part = it.next();
+            List<Tuple2<Integer, Blocks.Piece>> out = new ArrayList<>(2);
+            out.add(new Tuple2<>(i, new Blocks.Piece(false, part.inIds(), part.in())));
+            out.add(new Tuple2<>((i + p - 1) % p, new Blocks.Piece(true, part.outIds(), part.out())));
+            return out.iterator();
+        }, true).mapToPair(t -> t).partitionBy(new Blocks.Identity(p)).mapPartitions(it -> Blocks.combine(it, d));
+    }
+
+    /**
+     * The pairs of one round, made on the data partitions: subsampling, dynamic windows (word2vec's), each pair keyed
+     * by the partition that owns its input vector and filed under its stratum.
+     */
+    private static JavaPairRDD<Integer, Blocks.Chunk> pairs(JavaRDD<int[]> encoded, Settings s, int epoch, int slice,
+                                                            int round, Broadcast<float[]> bKeep) {
+        int p = s.partitions();
+        int rounds = s.rounds();
+        int window = s.window();
+        long inSalt = s.inSalt(round);
+        long outSalt = s.outSalt(round);
+        long seed = s.seed();
+        return encoded.mapPartitionsWithIndex((source, sentences) -> {
+            float[] keep = bKeep.value();
+            SplittableRandom random = new SplittableRandom(Blocks.mix(seed, 0x5E, epoch, Blocks.mix(slice, source)));
+            int keys = p * p;
+            long[][] buf = new long[keys][];
+            int[] fill = new int[keys];
+            int[] seq = new int[keys];
+            long[] lastMark = new long[keys];
+            java.util.Arrays.fill(lastMark, -1);
+            List<List<long[]>> marks = new ArrayList<>();   // per key: {pair index, words at the refresh}
+            for (int i = 0; i < keys; i++) {
+                marks.add(new ArrayList<>());
+            }
+            List<Object[]> pending = new ArrayList<>();        // {key, seq, pairs, n, marks}
+            int[] sen = new int[64];
+            long index = -1;
+            long refreshed = 0;   // corpus words of this slice read before the last refresh
+            long local = 0;
+            while (sentences.hasNext()) {
+                int[] ids = sentences.next();
+                index++;
+                if (rounds > 1 && Long.remainderUnsigned(Blocks.mix(seed, epoch, source, index), rounds) != slice) {
+                    continue;
+                }
+                if (sen.length < ids.length) {
+                    sen = new int[ids.length];
+                }
+                int n = 0;
+                for (int w : ids) {
+                    float pk = keep[w];
+                    if (pk < 1f && pk < (float) random.nextDouble()) {
+                        continue;
+                    }
+                    sen[n++] = w;
+                }
+                for (int pos = 0; pos < n; pos++) {
+                    int reach = 1 + random.nextInt(window);
+                    int center = sen[pos];
+                    int b = Blocks.block(center, outSalt, p);
+                    int lo = Math.max(0, pos - reach);
+                    int hi = Math.min(n - 1, pos + reach);
+                    for (int c = lo; c <= hi; c++) {
+                        if (c == pos) {
+                            continue;
+                        }
+                        int w = sen[c];
+                        int a = Blocks.block(w, inSalt, p);
+                        int stratum = (b - a + p) % p;
+                        int key = a * p + stratum;
+                        if (buf[key] == null) {
+                            buf[key] = new long[CHUNK];
+                        }
+                        if (lastMark[key] != refreshed) {
+                            marks.get(key).add(new long[] {fill[key], refreshed});
+                            lastMark[key] = refreshed;
+                        }
+                        buf[key][fill[key]++] = ((long) w << 32) | (center & 0xFFFFFFFFL);
+                        if (fill[key] == CHUNK) {
+                            pending.add(new Object[] {key, seq[key]++, buf[key], CHUNK, marks.get(key)});
+                            marks.set(key, new ArrayList<>());
+                            lastMark[key] = -1;
+                            buf[key] = null;
+                            fill[key] = 0;
+                        }
+                    }
+                }
+                // word2vec refreshes its learning rate every 10,000 corpus words (before subsampling)
+                local += ids.length;
+                if (local >= StratumTrainer.LR_WORDS) {
+                    refreshed += local;
+                    local = 0;
+                }
+            }
+            for (int key = 0; key < keys; key++) {
+                if (fill[key] > 0) {
+                    pending.add(new Object[] {key, seq[key]++, java.util.Arrays.copyOf(buf[key], fill[key]),
+                            fill[key], marks.get(key)});
+                }
+            }
+            double total = Math.max(1, refreshed + local);
+            List<Tuple2<Integer, Blocks.Chunk>> out = new ArrayList<>(pending.size());
+            for (Object[] c : pending) {
+                int key = (Integer) c[0];
+                @SuppressWarnings("unchecked")
+                List<long[]> m = (List<long[]>) c[4];
+                int[] at = new int[m.size()];
+                double[] progress = new double[m.size()];
+                for (int i = 0; i < at.length; i++) {
+                    at[i] = (int) m.get(i)[0];
+                    progress[i] = m.get(i)[1] / total;
+                }
+                out.add(new Tuple2<>(key / p, new Blocks.Chunk(key % p, source, (Integer) c[1], (long[]) c[2],
+                        (Integer) c[3], at, progress)));
+            }
+            return out.iterator();
+        }, false).mapToPair(t -> t);
+    }
+}

@@ -1,0 +1,168 @@
+package org.contrast4j.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.contrast4j.embed.Objective;
+import org.contrast4j.embed.SkipGramSteps;
+import org.contrast4j.sample.Unigram;
+
+/**
+ * One partition's work in one sub-iteration: the pairs of its stratum, on its input block and the output block it
+ * owns, with the single-machine trainer's steps ({@link SkipGramSteps}). Negatives come from the owned output block
+ * only, with the noise that sampling implies: q_b(c) = n_c^α / Σ_{c' ∈ block} n_{c'}^α, so NCE and sampled softmax
+ * correct their logits by log(k·q_b(c)).
+ */
+final class StratumTrainer {
+    /** The learning rate is refreshed every this many corpus words, as word2vec and the single-machine trainer. */
+    static final int LR_WORDS = 10_000;
+    /** The loss is computed on one pair in 16 (as the single-machine trainer), for neg, NCE, sampled softmax. */
+    static final int LOSS_EVERY = 16;
+    /** InfoNCE pools this many batches, shuffles them, then steps batch by batch (as the single-machine trainer). */
+    static final int SHUFFLE_BATCHES = 64;
+
+    private StratumTrainer() {
+    }
+
+    /**
+     * Trains {@code part} on the chunks of {@code stratum}; {@code step} is the global sub-iteration index (0-based)
+     * of {@code totalSteps}, for the learning-rate schedule lr = lr₀·max(1 − (step + f)/totalSteps, 10⁻⁴), f the
+     * chunk's mark: the fraction of its source's words read at the last refresh (word2vec's schedule, refreshed every
+     * {@value #LR_WORDS} words; at one partition it is the single-machine trainer's).
+     */
+    static Blocks.Part train(Settings s, Blocks.Part part, List<Blocks.Chunk> all, int stratum, long step,
+                             long totalSteps, long[] counts, int partition) {
+        int d = s.dimension();
+        int k = s.negatives();
+        List<Blocks.Chunk> chunks = new ArrayList<>();
+        long pairsTotal = 0;
+        for (Blocks.Chunk c : all) {
+            if (c.stratum() == stratum) {
+                chunks.add(c);
+                pairsTotal += c.n();
+            }
+        }
+        // sentence order within each data partition, the data partitions interleaved chunk by chunk
+        chunks.sort(Comparator.comparingInt(Blocks.Chunk::seq).thenComparingInt(Blocks.Chunk::source));
+        if (pairsTotal == 0) {
+            return part.withStats(0, 0, 0, 0);
+        }
+        int v = counts.length;
+        int[] inLocal = localIndex(part.inIds(), v);
+        int[] outLocal = localIndex(part.outIds(), v);
+        long[] blockCounts = new long[part.outIds().length];
+        for (int i = 0; i < blockCounts.length; i++) {
+            blockCounts[i] = counts[part.outIds()[i]];
+        }
+        Unigram noise = Unigram.of(blockCounts, s.noisePower());
+        float[] logCorrection = new float[blockCounts.length];
+        for (int i = 0; i < logCorrection.length; i++) {
+            logCorrection[i] = (float) Math.log(k * noise.probability(i));
+        }
+        SplittableRandom random = new SplittableRandom(Blocks.mix(s.seed(), 0x3C, step, partition));
+        SkipGramSteps steps = SkipGramSteps.of(d, k);
+        float[] in = part.in();
+        float[] out = part.out();
+        Objective o = s.objective();
+        double lr0 = s.learningRate();
+        int[] ids = new int[k + 1];
+        double lossSum = 0;
+        long lossPairs = 0;
+        long done = 0;
+        float lr = learningRate(lr0, step, 0, totalSteps);
+        // InfoNCE pool
+        int bs = s.batchSize();
+        int pool = o == Objective.INFONCE ? bs * SHUFFLE_BATCHES : 0;
+        int[] pc = new int[pool];
+        int[] px = new int[pool];
+        int np = 0;
+        double[] stats = new double[2];
+        for (Blocks.Chunk chunk : chunks) {
+            long[] pairs = chunk.pairs();
+            int mark = 0;
+            for (int i = 0; i < chunk.n(); i++) {
+                while (mark < chunk.markAt().length && chunk.markAt()[mark] == i) {
+                    lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
+                }
+                int q = inLocal[(int) (pairs[i] >>> 32)];
+                int t = outLocal[(int) pairs[i]];
+                if (q < 0 || t < 0) {
+                    throw new IllegalStateException("pair (" + (pairs[i] >>> 32) + ", " + (int) pairs[i]
+                            + ") of stratum " + stratum + " reached partition " + partition + " that does not own it");
+                }
+                switch (o) {
+                    case NEGATIVE_SAMPLING, NCE, SAMPLED_SOFTMAX -> {
+                        ids[0] = t;
+                        for (int j = 1; j <= k; j++) {
+                            ids[j] = noise.sample(random);
+                        }
+                        boolean withLoss = (done & (LOSS_EVERY - 1)) == 0;
+                        double l = o == Objective.SAMPLED_SOFTMAX
+                                ? steps.sampledSoftmax(in, q, out, ids, k + 1, logCorrection, lr, withLoss)
+                                : steps.noiseContrast(in, q, out, ids, k + 1,
+                                        o == Objective.NCE ? logCorrection : null, lr, withLoss);
+                        if (withLoss) {
+                            lossSum += l;
+                            lossPairs++;
+                        }
+                    }
+                    case INFONCE -> {
+                        pc[np] = q;
+                        px[np++] = t;
+                        if (np == pool) {
+                            shuffledInfoNce(steps, in, out, pc, px, np, bs, (float) s.temperature(), lr, random,
+                                    stats);
+                            np = 0;
+                        }
+                    }
+                    default -> throw new IllegalStateException("objective " + o + " is not trained distributed");
+                }
+                done++;
+            }
+        }
+        if (o == Objective.INFONCE) {
+            if (np > 0) {
+                shuffledInfoNce(steps, in, out, pc, px, np, bs, (float) s.temperature(), lr, random, stats);
+            }
+            lossSum = stats[0];
+            lossPairs = (long) stats[1];
+        }
+        return part.withStats(lossSum, lossPairs, done, 0);
+    }
+
+    static float learningRate(double lr0, long step, double within, long totalSteps) {
+        return (float) Math.max(lr0 * (1 - (step + within) / totalSteps), lr0 * 1e-4);
+    }
+
+    private static int[] localIndex(int[] ids, int v) {
+        int[] local = new int[v];
+        Arrays.fill(local, -1);
+        for (int i = 0; i < ids.length; i++) {
+            local[ids[i]] = i;
+        }
+        return local;
+    }
+
+    private static void shuffledInfoNce(SkipGramSteps steps, float[] in, float[] out, int[] centers, int[] contexts,
+                                        int n, int bs, float tau, float lr, SplittableRandom random, double[] stats) {
+        for (int i = n - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int c = centers[i];
+            centers[i] = centers[j];
+            centers[j] = c;
+            int x = contexts[i];
+            contexts[i] = contexts[j];
+            contexts[j] = x;
+        }
+        for (int from = 0; from + 1 < n; from += bs) {
+            int m = Math.min(bs, n - from);
+            if (m < 2) {
+                break;
+            }
+            steps.infoNce(in, out, Arrays.copyOfRange(centers, from, from + m),
+                    Arrays.copyOfRange(contexts, from, from + m), m, tau, lr, stats);
+        }
+    }
+}
