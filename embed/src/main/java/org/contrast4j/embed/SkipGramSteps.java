@@ -25,7 +25,7 @@ public final class SkipGramSteps {
     private SkipGramSteps(int dimension, int negatives) {
         this.dimension = dimension;
         this.maxIds = negatives + 1;
-        this.kernels = new SkipGramKernels(SkipGramMath.ACTIVE, dimension, negatives + 1);
+        this.kernels = new SkipGramKernels(SkipGramMath.active(), dimension, negatives + 1);
     }
 
     /**

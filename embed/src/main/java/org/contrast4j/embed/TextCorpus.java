@@ -110,7 +110,7 @@ public final class TextCorpus {
      * tokenizing a file line by line gives the file's sentences).
      */
     public static java.util.List<String[]> sentencesOf(CharSequence text) {
-        Objects.requireNonNull(text, "text");
+        Checks.notNull(text, "text");
         return Tokenizer.sentences(text);
     }
 
