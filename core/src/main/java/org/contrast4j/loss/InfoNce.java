@@ -37,7 +37,8 @@ import org.contrast4j.similarity.Similarity;
  * leaves with no negative is skipped: loss and gradient 0, left out of its direction's mean, counted in
  * {@link LossResult#skippedRows()} (once per direction). With skips, the symmetric value is ½(mean of the valid
  * anchor→positive rows + mean of the valid positive→anchor rows), and {@link LossResult#perRow()} holds
- * ½(ℓ_i^{a→p} + ℓ_i^{p→a}) with 0 for a skipped direction.
+ * ½(ℓ_i^{a→p} + ℓ_i^{p→a}) with 0 for a skipped direction. The one-way guided loss runs on either engine, the
+ * symmetric one on the dense engine.
  *
  * <p><b>Sampling-bias (logQ) correction</b> (Yi et al. 2019, "Sampling-Bias-Corrected Neural Modeling for Large
  * Corpus Item Recommendations"): with {@link Batch.Builder#logQ} every logit of in-batch column j, the positive's
@@ -58,8 +59,8 @@ import org.contrast4j.similarity.Similarity;
  * Thread-safe and immutable.
  *
  * <p>Engine ({@link Engine}, default AUTO): batches without explicit negatives can run on the tiled engine
- * ({@link org.contrast4j.tiled.TiledInfoNce}; not with a guide or logQ, which run dense), which never forms the N×N
- * similarity matrix (memory O(N·D)) and runs on
+ * ({@link org.contrast4j.tiled.TiledInfoNce}; with labels and a one-way guide too — logQ and a symmetric guide run
+ * dense), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
  * {@link Builder#threads} workers (default: the available processors); AUTO uses it from
  * {@value Engine#AUTO_TILED_FROM} rows. The result has the same contents either way. With the tiled engine an
  * interrupt of the calling thread stops {@link #compute} with a {@link java.util.concurrent.CancellationException}.
@@ -154,14 +155,15 @@ public final class InfoNce implements ContrastiveLoss {
         double[] logQ = batch.logQOrNull();
         Checks.argument(logQ == null || !symmetric, "%s: the logQ correction is for one-way InfoNCE (the candidates "
                 + "it corrects are the positives); the batch has logQ but the loss is symmetric", NAME);
-        boolean dense = neg != null || guideA != null || logQ != null;
+        // the tiled engine takes labels and a one-way guide; explicit negatives, logQ and a symmetric guide run dense
+        boolean dense = neg != null || logQ != null || (guideA != null && symmetric);
         if (engine.resolve(n, dense) == Engine.TILED) {
             requireNegatives(labels, null, n, n, "anchor", "");
             if (symmetric) {
                 requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
             }
             return InfoNceTiled.compute(batch, p, temperature, symmetric, similarity, reduction,
-                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), guideMargin);
         }
         int shared = neg != null && paired == 0 ? neg.rows() : 0;
         int main = n + shared;          // columns computed by one product: in-batch positives, then shared negatives
@@ -169,7 +171,7 @@ public final class InfoNce implements ContrastiveLoss {
         // per entry of N×cols: similarities, targets, gradients (floats), candidates; symmetric: the N×N reverse copies
         DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
                 13 + (symmetric ? 17 : 0) + (guideA != null ? 6 : 0), dense
-                        ? "the tiled engine takes no explicit negatives, guide or logQ: use fewer rows or negatives, "
+                        ? "the tiled engine takes no explicit negatives, logQ or symmetric guide: use fewer rows or negatives, "
                                 + "or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
                         : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
                                 + "command line), which never forms the N×N matrix");

@@ -172,6 +172,38 @@ class InfoNceFalseNegativesTest {
         assertEquals(skipped, result.skippedRows(), "skipped rows");
     }
 
+    /** The one-way guided loss on the tiled engine (the symmetric one runs dense) against the same reference. */
+    @ParameterizedTest(name = "tiled {0} {1} margin={2}")
+    @MethodSource("tiledConfigurations")
+    void oneWayGuideOnTheTiledEngine(Similarity s, Reduction r, double margin) {
+        SplittableRandom rnd = new SplittableRandom(23 + (long) (margin * 10));
+        int n = 7;
+        int d = 4;
+        Batch batch = Batch.builder(gaussian(rnd, n, d)).positives(gaussian(rnd, n, d))
+                .guide(gaussian(rnd, n, 3), gaussian(rnd, n, 3)).labels(new long[] {0, 1, 2, 0, 3, 4, 5}).build();
+        double tau = 0.4;
+        InfoNce loss = InfoNce.builder().temperature(tau).learnableTemperature(true).similarity(s).reduction(r)
+                .guideMargin(margin).engine(Engine.TILED).threads(2).build();
+        LossResult result = checkAgainstReference(loss, batch, tau, 0,
+                v -> (LossTesting.Ref) reference(v, batch, margin, s == Similarity.COSINE, false, 0, 0, r)[0],
+                Scalar.LOG_TEMPERATURE);
+        int skipped = (int) reference(new LossTesting.Vars(batch, tau, 0), batch, margin, s == Similarity.COSINE,
+                false, 0, 0, r)[1];
+        assertEquals(skipped, result.skippedRows(), "skipped rows");
+    }
+
+    static Stream<Arguments> tiledConfigurations() {
+        List<Arguments> out = new ArrayList<>();
+        for (Similarity s : Similarity.values()) {
+            for (Reduction r : Reduction.values()) {
+                for (double margin : new double[] {0.0, 0.3, 1.2}) {
+                    out.add(Arguments.of(s, r, margin));
+                }
+            }
+        }
+        return out.stream();
+    }
+
     @Test
     void aLargeMarginSkipsRowsAndCountsThemWithoutNaN() {
         SplittableRandom rnd = new SplittableRandom(5);
