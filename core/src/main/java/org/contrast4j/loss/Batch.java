@@ -18,7 +18,7 @@ import org.contrast4j.linalg.Matrix;
  * {@code labels(positiveIds)} — and rows whose positives share an id are no longer negatives of each other
  * ({@link InfoNce}, both engines); labels are exactly that mask, so there is no separate id mechanism.
  *
- * <p>Two more inputs are read by {@link InfoNce} only (the other losses ignore them):
+ * <p>Two more inputs are read by {@link InfoNce} only (the other losses reject a batch that has them):
  * <ul>
  *   <li>{@link Builder#guide(Matrix, Matrix)}: guide-model embeddings of the anchors and positives (GISTEmbed,
  *       Solatorio 2024), N×D' each, any D', which mask in-batch false negatives (see {@link InfoNce});</li>
