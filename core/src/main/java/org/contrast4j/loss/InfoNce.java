@@ -171,8 +171,10 @@ public final class InfoNce implements ContrastiveLoss {
         // per entry of N×cols: similarities, targets, gradients (floats), candidates; symmetric: the N×N reverse copies
         DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
                 13 + (symmetric ? 17 : 0) + (guideA != null ? 6 : 0), dense
-                        ? "the tiled engine takes no explicit negatives, logQ or symmetric guide: use fewer rows or negatives, "
-                                + "or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
+                        ? "the tiled engine takes no " + (neg != null ? "explicit negatives"
+                                : logQ != null ? "logQ" : "guide with the symmetric loss")
+                                + ": use fewer rows or negatives, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
+                                + "for the command line)"
                         : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
                                 + "command line), which never forms the N×N matrix");
 
