@@ -108,7 +108,12 @@ def neg_candidates(q, neg, kind, n, m):
 def infonce(t, cfg, params):
     """ℓ_i = −s(a_i,p_i) + log Σ_c e^{s(a_i,c)}, c over every in-batch p_j (same-label j≠i removed) and the explicit
     negatives (shared negatives with anchor i's label removed when they carry labels); symmetric: per row
-    ½(ℓ^{a→p} + ℓ^{p→a}), the reverse direction over in-batch candidates only."""
+    ½(ℓ^{a→p} + ℓ^{p→a}), the reverse direction over in-batch candidates only.
+
+    Guide (GISTEmbed, Solatorio 2024): G = cos(ga, gp); forward row i also drops p_j (j≠i) when G_ij > G_ii − m,
+    reverse row j drops a_i (i≠j) when G_ij > G_jj − m; a row (direction) left with no negative is skipped: loss 0,
+    left out of that direction's mean, counted once per direction. logQ (Yi et al. 2019): every logit of in-batch
+    column j (the positive too) minus log_q[j], of shared negative m minus negative_log_q[m]; one-way only."""
     a, p, neg = t["anchors"], t["positives"], t.get("negatives")
     n = a.shape[0]
     sim = cfg["similarity"]
@@ -122,27 +127,59 @@ def infonce(t, cfg, params):
         removed = (lab[:, None] == lab[None, :]) & ~eye
     else:
         removed = torch.zeros(n, n, dtype=torch.bool)
+    removed_rev = removed.clone()
+    if t.get("guide_anchors") is not None:
+        ga = F.normalize(t["guide_anchors"].double(), dim=-1, eps=1e-12)
+        gp = F.normalize(t["guide_positives"].double(), dim=-1, eps=1e-12)
+        g = ga @ gp.T
+        m = cfg["guide_margin"]
+        gap = (g - (g.diagonal() - m)[:, None]).abs() + eye.double()
+        gap_r = (g.T - (g.diagonal() - m)[:, None]).abs() + eye.double()
+        if float(torch.minimum(gap, gap_r).min()) < 1e-4:
+            raise AssertionError("a guide similarity sits within 1e-4 of its threshold: float32 could flip the mask")
+        removed = removed | ((g > (g.diagonal() - m)[:, None]) & ~eye)
+        removed_rev = removed_rev | ((g.T > (g.diagonal() - m)[:, None]) & ~eye)
+    offset = None
+    extra_offset = None
+    if t.get("log_q") is not None:
+        offset = -torch.tensor(t["log_q"], dtype=torch.float64)
+        if t.get("negative_log_q") is not None:
+            extra_offset = -torch.tensor(t["negative_log_q"], dtype=torch.float64)
     ninf = torch.tensor(-INF, dtype=torch.float64)
 
-    def direction(q, k, extra, extra_removed=None):
+    def direction(q, k, extra, rem, extra_removed=None, off=None, extra_off=None):
         logits = (q @ k.T) * scale
-        cand = [torch.where(removed, ninf, logits)]
+        if off is not None:
+            logits = logits + off[None, :]
+        cand = [torch.where(rem, ninf, logits)]
         if extra is not None:
-            cand.append(extra * scale if extra_removed is None else torch.where(extra_removed, ninf, extra * scale))
+            e = extra * scale
+            if extra_off is not None:
+                e = e + extra_off[None, :]
+            cand.append(e if extra_removed is None else torch.where(extra_removed, ninf, e))
         allc = torch.cat(cand, dim=1)
-        return -logits.diagonal() + torch.logsumexp(allc, dim=1)
+        has_negative = torch.isfinite(allc).sum(dim=1) > 1
+        loss = -logits.diagonal() + torch.logsumexp(allc, dim=1)
+        return torch.where(has_negative, loss, torch.zeros_like(loss)), has_negative
 
     extra = neg_candidates(qa, qn, t.get("negatives_kind"), n, t.get("m"))
     same = None
     if t.get("negative_labels") is not None:
         same = torch.tensor(labels)[:, None] == torch.tensor(t["negative_labels"])[None, :]
-    fwd = direction(qa, kp, extra, same)
-    if not cfg["symmetric"]:
-        return fwd, None, {}
-    bwd = direction(kp, qa, None)
-    per_row = 0.5 * (fwd + bwd)
+    fwd, vf = direction(qa, kp, extra, removed, same, offset, extra_offset)
     red = cfg["reduction"]
-    terms = {"anchor_to_positive": reduce(fwd, red), "positive_to_anchor": reduce(bwd, red)}
+    guided = t.get("guide_anchors") is not None
+    if not cfg["symmetric"]:
+        if guided:
+            return fwd, vf, {}
+        return fwd, None, {}
+    bwd, vr = direction(kp, qa, None, removed_rev)
+    per_row = 0.5 * (fwd + bwd)
+    terms = {"anchor_to_positive": reduce(fwd, red, vf), "positive_to_anchor": reduce(bwd, red, vr)}
+    if guided:
+        value = 0.5 * (terms["anchor_to_positive"] + terms["positive_to_anchor"])
+        skipped = int((~vf).sum()) + int((~vr).sum())
+        return per_row, None, terms, None, value, skipped
     return per_row, None, terms
 
 
@@ -387,6 +424,25 @@ def gen(seed, n, d, positives=True, shared=0, paired=0, kind="random", noise=0.0
     return {k: (v.to(torch.float32).contiguous() if torch.is_tensor(v) else v) for k, v in out.items()}
 
 
+def guide(seed, n, d):
+    """float32 guide-model embeddings of the anchors and positives (positives near their anchors)."""
+    g = torch.Generator().manual_seed(seed)
+    ga = torch.randn(n, d, generator=g, dtype=torch.float32)
+    gp = ga + 0.8 * torch.randn(n, d, generator=g, dtype=torch.float32)
+    return {"guide_anchors": ga.contiguous(), "guide_positives": gp.contiguous()}
+
+
+def logq(seed, n, m=0):
+    """log q of the n in-batch candidates (and of m shared negatives): log of Zipf-like frequencies in (1e-4, 0.5)."""
+    g = torch.Generator().manual_seed(seed)
+    lq = [float(v) for v in (math.log(0.5) - 8 * torch.rand(n, generator=g, dtype=torch.float64)).tolist()]
+    out = {"log_q": lq}
+    if m:
+        out["negative_log_q"] = [float(v) for v in
+                                 (math.log(0.5) - 8 * torch.rand(m, generator=g, dtype=torch.float64)).tolist()]
+    return out
+
+
 # ------------------------------------------------------------------------------------------------------------- run
 
 INPUT_KEYS = ("anchors", "positives", "negatives")
@@ -411,10 +467,13 @@ def evaluate(loss, cfg, inputs, dtype):
     per_row, valid, terms = ret[0], ret[1], ret[2]
     stats = ret[3] if len(ret) > 3 else None
     value = ret[4] if len(ret) > 4 else reduce(per_row, cfg["reduction"], valid)
+    skipped_override = ret[5] if len(ret) > 5 else None
     scal = [(k, p) for k, p in params.items() if p.requires_grad]
     wrt = [x for _, x in leaves] + [p for _, p in scal]
     grads = torch.autograd.grad(value, wrt)
     skipped = 0 if valid is None else int((~valid).sum())
+    if skipped_override is not None:
+        skipped = skipped_override
     return {
         "value": float(value),
         "per_row": per_row.detach().double().tolist(),
@@ -456,6 +515,8 @@ CASES = []
 
 def case(name, loss, inputs, **options):
     cfg = dict(DEFAULTS[loss])
+    if loss in ("infonce", "clip") and "guide_margin" in options:
+        cfg["guide_margin"] = 0.0  # only in the config of guided cases, so the other fixtures stay as they were
     unknown = set(options) - set(cfg)
     if unknown:
         raise ValueError(f"{name}: unknown options {unknown}")
@@ -499,6 +560,19 @@ def build_cases():
          symmetric=True)
     case("infonce_tau_1e-3_identical", "infonce", gen(120, 6, 5, kind="identical"), temperature=1e-3,
          learnable_temperature=True)
+    # false negatives by a guide model (GISTEmbed) and the logQ sampling-bias correction (Yi et al. 2019)
+    case("infonce_guide", "infonce", gen(131, 8, 6) | guide(1131, 8, 4), guide_margin=0.0, learnable_temperature=True)
+    case("infonce_guide_margin_symmetric_sum", "infonce", gen(132, 8, 6) | guide(1132, 8, 5), guide_margin=0.1,
+         symmetric=True, reduction="sum", learnable_temperature=True)
+    case("infonce_guide_skips_symmetric_mean", "infonce", gen(133, 6, 5) | guide(1133, 6, 3), guide_margin=1.2,
+         symmetric=True, learnable_temperature=True)
+    case("infonce_guide_labels_shared_dot", "infonce", gen(134, 7, 5, shared=3, scale=0.5)
+         | guide(1134, 7, 4) | {"labels": [0, 1, 0, 2, 3, 4, 2]}, guide_margin=0.2, similarity="dot")
+    case("infonce_logq", "infonce", gen(135, 8, 6) | logq(1135, 8), learnable_temperature=True)
+    case("infonce_logq_shared_sum", "infonce", gen(136, 7, 5, shared=4) | logq(1136, 7, 4), reduction="sum",
+         learnable_temperature=True, temperature=0.2)
+    case("infonce_logq_guide_dot_none", "infonce", gen(137, 6, 5, scale=0.5) | logq(1137, 6) | guide(1138, 6, 3),
+         guide_margin=0.05, similarity="dot", reduction="none")
     case("infonce_tau_10", "infonce", gen(121, 8, 6, shared=3), temperature=10.0, learnable_temperature=True)
     case("infonce_tau_10_dot_sum", "infonce", gen(122, 6, 5), temperature=10.0, similarity="dot",
          reduction="sum")
@@ -672,6 +746,13 @@ def main():
             fin["labels"] = list(inputs["labels"])
         if "negative_labels" in inputs:
             fin["negative_labels"] = list(inputs["negative_labels"])
+        for k in ("guide_anchors", "guide_positives"):
+            if k in inputs:
+                x = inputs[k]
+                fin[k] = {"shape": list(x.shape), "data": [float(v) for v in x.reshape(-1).tolist()]}
+        for k in ("log_q", "negative_log_q"):
+            if k in inputs:
+                fin[k] = [float(v) for v in inputs[k]]
         config = dict(cfg)  # max_logit_scale None = no clamp
         doc = {
             "name": name,

@@ -53,6 +53,14 @@ import picocli.CommandLine.Option;
             "Negatives: M×D shared by every anchor, or N×M×D (anchor i's own M);",
             "  for triplet with one negative per anchor give N×1×D.",
             "Labels (infonce, clip, margin): same-label in-batch rows are not negatives.",
+            "Ids (infonce, clip): the ids of the positives (N ints); rows whose positives",
+            "  share an id (duplicates) are not negatives of each other (labels by another name).",
+            "Guide (infonce, clip; GISTEmbed): --guide-anchors GA.npy --guide-positives GP.npy",
+            "  (N×D' each) mask p_j for anchor i when cos(ga_i,gp_j) > cos(ga_i,gp_i) - M;",
+            "  rows left without a negative are skipped and counted (skipped_rows).",
+            "logQ (infonce, one-way): --log-q LQ.npy (N floats, log q of each positive) and,",
+            "  with shared --negatives, --negatives-log-q LQN.npy (M floats): every logit",
+            "  minus the log q of its candidate (Yi et al. 2019).",
             "clip = symmetric InfoNCE, learnable τ starting at 0.07, logit scale ≤ 100.",
             "supcon embeddings: the anchors, or [anchors; positives] with labels repeated.",
             "",
@@ -102,6 +110,31 @@ final class LossCommand implements Callable<Integer> {
 
     @Option(names = "--labels", paramLabel = "L.npy", description = "Class labels, N (int32 or int64).")
     Path labels;
+
+    @Option(names = "--ids", paramLabel = "I.npy",
+            description = "infonce, clip: the ids of the positives, N ints; rows with the same id are not negatives"
+                    + " of each other (duplicates). Instead of --labels.")
+    Path ids;
+
+    @Option(names = "--guide-anchors", paramLabel = "GA.npy",
+            description = "infonce, clip: guide-model embeddings of the anchors, N×D' (GISTEmbed).")
+    Path guideAnchors;
+
+    @Option(names = "--guide-positives", paramLabel = "GP.npy",
+            description = "infonce, clip: guide-model embeddings of the positives, N×D' like --guide-anchors.")
+    Path guidePositives;
+
+    @Option(names = "--guide-margin", paramLabel = "M",
+            description = "infonce, clip: GISTEmbed margin m >= 0 (default 0).")
+    Double guideMargin;
+
+    @Option(names = "--log-q", paramLabel = "LQ.npy",
+            description = "infonce (one-way): log q of each in-batch candidate (positive), N floats.")
+    Path logQ;
+
+    @Option(names = "--negatives-log-q", paramLabel = "LQN.npy",
+            description = "infonce: log q of each shared negative, M floats (with --log-q and shared --negatives).")
+    Path negativesLogQ;
 
     @Option(names = "--temperature", paramLabel = "T",
             description = "Temperature τ > 0 (default 0.1; clip: 0.07).")
@@ -220,6 +253,21 @@ final class LossCommand implements Callable<Integer> {
         require("--positives", positives, "N×D, row i the positive of anchor i");
         require("--negatives", negatives, "M×D shared or N×M×D paired");
         require("--labels", labels, "N class ids, int32 or int64");
+        if (ids != null && labels != null) {
+            throw new InputException("--ids and --labels both given: ids are labels (rows with the same id are not"
+                    + " negatives of each other); give one of them");
+        }
+        if ((guideAnchors == null) != (guidePositives == null)) {
+            throw new InputException((guideAnchors == null ? "--guide-positives" : "--guide-anchors")
+                    + " needs " + (guideAnchors == null ? "--guide-anchors" : "--guide-positives")
+                    + " too (the guide model's N×D' embeddings of both sides)");
+        }
+        if (guideMargin != null && guideAnchors == null) {
+            throw new InputException("--guide-margin needs --guide-anchors and --guide-positives");
+        }
+        if (negativesLogQ != null && (logQ == null || negatives == null)) {
+            throw new InputException("--negatives-log-q needs --log-q and shared --negatives");
+        }
         require("--queries", queries, "B×D");
         require("--classes", classes, "V×D");
         require("--targets", targets, "B class ids, int32 or int64");
@@ -257,7 +305,8 @@ final class LossCommand implements Callable<Integer> {
                 c = 2 * rows;
             }
             case INFONCE, CLIP -> {
-                boolean tiled = (engine == null ? Engine.AUTO : engine).resolve((int) rows, m > 0) == Engine.TILED;
+                boolean tiled = (engine == null ? Engine.AUTO : engine).resolve((int) rows,
+                        m > 0 || guideAnchors != null || logQ != null) == Engine.TILED;
                 r = tiled ? 0 : rows;
                 c = rows + m;
             }
@@ -291,6 +340,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--symmetric", symmetric, b::symmetric);
                 set("--max-logit-scale", maxLogitScale, b::maxLogitScale);
                 set("--engine", engine, b::engine);
+                set("--guide-margin", guideMargin, b::guideMargin);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);
@@ -396,7 +446,53 @@ final class LossCommand implements Callable<Integer> {
         if (labels != null) {
             b.labels(InputFiles.labels("--labels", labels, a));
         }
+        if (ids != null) {
+            b.labels(InputFiles.labels("--ids", ids, a));
+        }
+        if (guideAnchors != null) {
+            InputFiles.Loaded ga = InputFiles.embeddings("--guide-anchors", guideAnchors, false, "2-D, N×D'");
+            InputFiles.Loaded gp = InputFiles.embeddings("--guide-positives", guidePositives, false,
+                    "2-D, N×D' like --guide-anchors");
+            if (ga.dim(0) != a.dim(0)) {
+                throw new InputException(ga.label() + " is " + ga.shapeString() + " but " + a.label() + " is "
+                        + a.shapeString() + ": the guide needs one row per anchor (" + a.dim(0) + "×D')");
+            }
+            InputFiles.sameShape(gp, ga);
+            b.guide(ga.matrix(), gp.matrix());
+        }
+        if (logQ != null) {
+            b.logQ(logQ("--log-q", logQ, a.dim(0), a, "rows"));
+        }
+        if (negativesLogQ != null) {
+            InputFiles.Loaded n = files.get(Input.NEGATIVES);
+            if (n.ndim() != 2) {
+                throw new InputException("--negatives-log-q needs shared negatives (M×D), but " + n.label() + " is "
+                        + n.shapeString() + " (paired)");
+            }
+            b.negativeLogQ(logQ("--negatives-log-q", negativesLogQ, n.dim(0), n, "shared negatives"));
+        }
         return new Inputs(b.build(), files);
+    }
+
+    /** A 1-D float array of {@code length} finite log q values, one per row of {@code rowsOf}. */
+    private static double[] logQ(String option, Path file, int length, InputFiles.Loaded rowsOf, String rows) {
+        InputFiles.Loaded in = InputFiles.read(option, file);
+        if (!in.array().dtype().isFloat()) {
+            throw new InputException(in.label() + ": holds " + in.array().dtype() + " ('"
+                    + in.array().dtype().descr() + "') but log q must be float32 ('<f4') or float64 ('<f8')");
+        }
+        if (in.ndim() != 1 || in.dim(0) != length) {
+            throw new InputException(in.label() + " is " + in.shapeString() + " but " + rowsOf.label() + " has "
+                    + length + " " + rows + " (" + rowsOf.shapeString() + "): give one log q per row, 1-D");
+        }
+        double[] v = in.array().toDoubles();
+        for (int i = 0; i < v.length; i++) {
+            if (!Double.isFinite(v[i])) {
+                throw new InputException(in.label() + ": element " + in.array().index(i) + " is " + v[i]
+                        + ": log q must be finite");
+            }
+        }
+        return v;
     }
 
     private void write(ContrastiveLoss built, Inputs in, LossResult result) throws IOException {
@@ -442,6 +538,13 @@ final class LossCommand implements Callable<Integer> {
         }
         if (labels != null) {
             inputs.putObject("labels").put("file", labels.toString());
+        }
+        Path[] extra = {ids, guideAnchors, guidePositives, logQ, negativesLogQ};
+        String[] names = {"ids", "guide_anchors", "guide_positives", "log_q", "negatives_log_q"};
+        for (int k = 0; k < extra.length; k++) {
+            if (extra[k] != null) {
+                inputs.putObject(names[k]).put("file", extra[k].toString());
+            }
         }
         json.set("gradient_files", gradFiles);
         Path resultFile = out.resolve("result.json");

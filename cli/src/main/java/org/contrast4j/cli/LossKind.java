@@ -15,9 +15,11 @@ import picocli.CommandLine;
  */
 enum LossKind {
     INFONCE("infonce", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL),
-            "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale", "--engine"),
+            "--temperature", "--learnable-temperature", "--symmetric", "--max-logit-scale", "--engine",
+            "--ids", "--guide-anchors", "--guide-positives", "--guide-margin", "--log-q", "--negatives-log-q"),
     CLIP("clip", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL),
-            "--temperature", "--learnable-temperature", "--max-logit-scale", "--engine"),
+            "--temperature", "--learnable-temperature", "--max-logit-scale", "--engine",
+            "--ids", "--guide-anchors", "--guide-positives", "--guide-margin"),
     NTXENT("ntxent", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature",
             "--engine"),
     SUPCON("supcon", contrastive(Use.OPTIONAL, Use.NO, Use.REQUIRED),

@@ -155,6 +155,32 @@ class LossCommandTest {
     }
 
     @Test
+    void infoNceIdsGuideAndLogQ() throws IOException {
+        long[] ids = {40, 41, 40, 42, 43, 41};
+        writeLabels(dir.resolve("ids.npy"), ids);
+        Random rnd = new Random(77);
+        Matrix ga = matrix(N, 3, write(dir, "ga.npy", rnd, N, 3));
+        Matrix gp = matrix(N, 3, write(dir, "gp.npy", rnd, N, 3));
+        double[] lq = {-1.0, -2.5, -0.7, -4.0, -3.2, -1.9};
+        double[] lqn = {-2.0, -5.0, -1.1, -0.9};
+        ClassLossCommandTest.writeDoubles(dir.resolve("lq.npy"), lq);
+        ClassLossCommandTest.writeDoubles(dir.resolve("lqn.npy"), lqn);
+        // ids are labels: the same batch and result as --labels with the ids
+        ContrastiveLoss sym = InfoNce.builder().symmetric(true).guideMargin(0.2).build();
+        JsonNode j = check("infonce", sym, Batch.builder(a).positives(p).labels(ids).guide(ga, gp).build(),
+                shapes(Input.ANCHORS, ND, Input.POSITIVES, ND),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--ids", f("ids.npy"), "--symmetric",
+                "--guide-anchors", f("ga.npy"), "--guide-positives", f("gp.npy"), "--guide-margin", "0.2");
+        assertTrue(j.get("inputs").has("guide_anchors"), j.toString());
+        ContrastiveLoss oneWay = InfoNce.builder().temperature(0.3).learnableTemperature(true).build();
+        check("infonce", oneWay, Batch.builder(a).positives(p).sharedNegatives(shared).logQ(lq).negativeLogQ(lqn)
+                        .build(), shapes(Input.ANCHORS, ND, Input.POSITIVES, ND, Input.NEGATIVES, new int[] {4, D}),
+                "--anchors", f("a.npy"), "--positives", f("p.npy"), "--negatives", f("shared.npy"),
+                "--log-q", f("lq.npy"), "--negatives-log-q", f("lqn.npy"), "--temperature", "0.3",
+                "--learnable-temperature");
+    }
+
+    @Test
     void clipWithPairedNegativesAndSum() throws IOException {
         ContrastiveLoss loss = InfoNce.clip().reduction(Reduction.SUM).build();
         Batch batch = Batch.builder(a).positives(p).pairedNegatives(paired, M).build();

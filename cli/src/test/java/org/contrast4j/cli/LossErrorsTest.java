@@ -98,6 +98,50 @@ class LossErrorsTest {
     }
 
     @Test
+    void falseNegativeAndLogQOptions() throws IOException {
+        Random rnd = new Random(5);
+        write(dir, "ga.npy", rnd, 6, 3);
+        write(dir, "gp.npy", rnd, 6, 3);
+        write(dir, "gp2.npy", rnd, 6, 2);
+        write(dir, "g5.npy", rnd, 5, 3);
+        ClassLossCommandTest.writeDoubles(dir.resolve("lq.npy"), -1, -2, -3, -1, -2, -3);
+        ClassLossCommandTest.writeDoubles(dir.resolve("lq5.npy"), -1, -2, -3, -1, -2);
+        ClassLossCommandTest.writeDoubles(dir.resolve("lqnan.npy"), -1, -2, Double.NaN, -1, -2, -3);
+        ClassLossCommandTest.writeDoubles(dir.resolve("lqn.npy"), -1, -2, -3, -4);
+        List<String> ap = args("--loss", "infonce", "--anchors", f("a.npy"), "--positives", f("p.npy"));
+        bad(concat(ap, "--ids", f("l.npy"), "--labels", f("l.npy")), "--ids and --labels both given");
+        bad(concat(ap, "--ids", f("l5.npy")), "--ids " + f("l5.npy") + " has 5 labels but --anchors");
+        bad(concat(ap, "--ids", f("p.npy")), "--ids " + f("p.npy") + ": holds float32");
+        bad(concat(ap, "--guide-anchors", f("ga.npy")), "--guide-anchors needs --guide-positives");
+        bad(concat(ap, "--guide-margin", "0.1"), "--guide-margin needs --guide-anchors");
+        bad(concat(ap, "--guide-anchors", f("ga.npy"), "--guide-positives", f("gp.npy"), "--guide-margin", "-1"),
+                "--guide-margin", "-1");
+        bad(concat(ap, "--guide-anchors", f("g5.npy"), "--guide-positives", f("g5.npy")),
+                "--guide-anchors " + f("g5.npy") + " is 5×3 but --anchors", "one row per anchor");
+        bad(concat(ap, "--guide-anchors", f("ga.npy"), "--guide-positives", f("gp2.npy")),
+                "--guide-positives " + f("gp2.npy") + " is 6×2 but --guide-anchors " + f("ga.npy") + " is 6×3");
+        bad(concat(ap, "--log-q", f("lq5.npy")), "--log-q " + f("lq5.npy") + " is 5 but --anchors",
+                "6 rows");
+        bad(concat(ap, "--log-q", f("lqnan.npy")), "--log-q " + f("lqnan.npy") + ": element [2] is NaN");
+        bad(concat(ap, "--log-q", f("l.npy")), "--log-q " + f("l.npy") + ": holds int64");
+        bad(concat(ap, "--log-q", f("lq.npy"), "--symmetric"), "one-way");
+        bad(concat(ap, "--negatives-log-q", f("lqn.npy")), "--negatives-log-q needs --log-q and shared --negatives");
+        bad(concat(ap, "--negatives", f("n.npy"), "--log-q", f("lq.npy")), "needs negativeLogQ");
+        bad(concat(ap, "--negatives", f("n.npy"), "--log-q", f("lq.npy"), "--negatives-log-q", f("lq5.npy")),
+                "--negatives-log-q " + f("lq5.npy") + " is 5 but --negatives " + f("n.npy") + " has 4");
+        bad(args("--loss", "clip", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--log-q", f("lq.npy")),
+                "--log-q does not apply to --loss clip (it applies to infonce)");
+        bad(args("--loss", "ntxent", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--ids", f("l.npy")),
+                "--ids does not apply to --loss ntxent");
+    }
+
+    List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(Arrays.asList(tail));
+        return all;
+    }
+
+    @Test
     void labelsOfTheWrongLength() {
         bad(args("--loss", "supcon", "--anchors", f("a.npy"), "--labels", f("l5.npy")),
                 "--labels " + f("l5.npy") + " has 5 labels but --anchors " + f("a.npy") + " has 6 rows");

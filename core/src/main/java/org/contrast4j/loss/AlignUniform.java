@@ -96,6 +96,7 @@ public final class AlignUniform implements ContrastiveLoss {
         Matrix x = batch.anchors();
         Matrix y = Inputs.requirePositives(batch, NAME);
         Inputs.rejectNegatives(batch, NAME);
+        Inputs.rejectInfoNceOnly(batch, NAME);
         Inputs.rejectLabels(batch, NAME);
         int n = x.rows();
         int d = x.cols();

@@ -1,6 +1,7 @@
 package org.contrast4j.loss;
 
 import java.util.Optional;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 
 /**
@@ -13,6 +14,19 @@ import org.contrast4j.linalg.Matrix;
  * too ({@link Builder#sharedNegatives(Matrix, long[])}, e.g. a MoCo queue): {@link InfoNce} then also removes the
  * shared negatives with anchor i's label from anchor i's candidates.
  *
+ * <p><b>Duplicates by id</b> (sentence-transformers #3189): give the id of each row's positive as its label —
+ * {@code labels(positiveIds)} — and rows whose positives share an id are no longer negatives of each other
+ * ({@link InfoNce}, both engines); labels are exactly that mask, so there is no separate id mechanism.
+ *
+ * <p>Two more inputs are read by {@link InfoNce} only (the other losses reject a batch that has them):
+ * <ul>
+ *   <li>{@link Builder#guide(Matrix, Matrix)}: guide-model embeddings of the anchors and positives (GISTEmbed,
+ *       Solatorio 2024), N×D' each, any D', which mask in-batch false negatives (see {@link InfoNce});</li>
+ *   <li>{@link Builder#logQ(double[])} and {@link Builder#negativeLogQ(double[])}: log q of each in-batch candidate
+ *       (the positives) and of each shared negative, subtracted from every logit (sampling-bias correction, Yi et al.
+ *       2019; mixed negative sampling, Yang et al. 2020).</li>
+ * </ul>
+ *
  * <p>{@link Builder#build()} rejects, with a message naming the sizes or the offending index and value: an empty
  * batch, a dimension of 0, shapes that disagree, labels of the wrong length (N, or M for the negative labels),
  * negative labels without anchor labels, and any NaN or infinite entry.
@@ -24,8 +38,16 @@ public final class Batch {
     private final int negativesPerAnchor;
     private final long[] labels;
     private final long[] negativeLabels;
+    private final Matrix guideAnchors;
+    private final Matrix guidePositives;
+    private final double[] logQ;
+    private final double[] negativeLogQ;
 
     private Batch(Builder b) {
+        this.guideAnchors = b.guideAnchors;
+        this.guidePositives = b.guidePositives;
+        this.logQ = b.logQ == null ? null : b.logQ.clone();
+        this.negativeLogQ = b.negativeLogQ == null ? null : b.negativeLogQ.clone();
         this.anchors = b.anchors;
         this.positives = b.positives;
         this.negatives = b.negatives;
@@ -79,6 +101,26 @@ public final class Batch {
         return Optional.ofNullable(negativeLabels).map(long[]::clone);
     }
 
+    /** The guide model's N×D' anchor embeddings, if given ({@link Builder#guide}). */
+    public Optional<Matrix> guideAnchors() {
+        return Optional.ofNullable(guideAnchors);
+    }
+
+    /** The guide model's N×D' positive embeddings, if given ({@link Builder#guide}). */
+    public Optional<Matrix> guidePositives() {
+        return Optional.ofNullable(guidePositives);
+    }
+
+    /** A copy of the N log q of the in-batch candidates, if given. */
+    public Optional<double[]> logQ() {
+        return Optional.ofNullable(logQ).map(double[]::clone);
+    }
+
+    /** A copy of the M log q of the shared negatives, if given. */
+    public Optional<double[]> negativeLogQ() {
+        return Optional.ofNullable(negativeLogQ).map(double[]::clone);
+    }
+
     /** N. */
     public int size() {
         return anchors.rows();
@@ -106,6 +148,22 @@ public final class Batch {
         return negativeLabels;
     }
 
+    Matrix guideAnchorsOrNull() {
+        return guideAnchors;
+    }
+
+    Matrix guidePositivesOrNull() {
+        return guidePositives;
+    }
+
+    double[] logQOrNull() {
+        return logQ;
+    }
+
+    double[] negativeLogQOrNull() {
+        return negativeLogQ;
+    }
+
     @Override
     public String toString() {
         return "Batch{anchors=" + anchors.shape()
@@ -114,7 +172,10 @@ public final class Batch {
                         ? ", pairedNegatives=" + size() + "×" + negativesPerAnchor + "×" + dimension()
                         : ", sharedNegatives=" + negatives.shape()) : "")
                 + (labels != null ? ", labels=" + labels.length : "")
-                + (negativeLabels != null ? ", negativeLabels=" + negativeLabels.length : "") + "}";
+                + (negativeLabels != null ? ", negativeLabels=" + negativeLabels.length : "")
+                + (guideAnchors != null ? ", guide=" + guideAnchors.shape() : "")
+                + (logQ != null ? ", logQ=" + logQ.length : "")
+                + (negativeLogQ != null ? ", negativeLogQ=" + negativeLogQ.length : "") + "}";
     }
 
     /** Builds a {@link Batch}; {@link #build()} validates everything. */
@@ -125,6 +186,10 @@ public final class Batch {
         private int negativesPerAnchor;
         private long[] labels;
         private long[] negativeLabels;
+        private Matrix guideAnchors;
+        private Matrix guidePositives;
+        private double[] logQ;
+        private double[] negativeLogQ;
 
         private Builder(Matrix anchors) {
             if (anchors == null) {
@@ -173,6 +238,37 @@ public final class Batch {
         /** N class labels, one per anchor (copied at {@link #build()}). */
         public Builder labels(long[] labels) {
             this.labels = labels;
+            return this;
+        }
+
+        /**
+         * Guide-model embeddings (GISTEmbed, Solatorio 2024): {@code guideAnchors} and {@code guidePositives}, N×D'
+         * each (D' need not be D), of the same N pairs; compared by cosine. {@link InfoNce} removes in-batch candidate
+         * p_j (j ≠ i) from anchor i's negatives when cos(ga_i, gp_j) &gt; cos(ga_i, gp_i) − margin
+         * ({@link InfoNce.Builder#guideMargin}). Both non-null; needs positives.
+         */
+        public Builder guide(Matrix guideAnchors, Matrix guidePositives) {
+            this.guideAnchors = Checks.notNull(guideAnchors, "guideAnchors");
+            this.guidePositives = Checks.notNull(guidePositives, "guidePositives");
+            return this;
+        }
+
+        /**
+         * log q_j of each in-batch candidate j (the positive p_j; N finite values, copied at {@link #build()}):
+         * {@link InfoNce} subtracts it from every logit of column j, the positive's included (Yi et al. 2019). With
+         * shared negatives {@link #negativeLogQ(double[])} is needed too; not with paired negatives.
+         */
+        public Builder logQ(double[] logQ) {
+            this.logQ = Checks.notNull(logQ, "logQ");
+            return this;
+        }
+
+        /**
+         * log q_m of each shared negative (M finite values, copied at {@link #build()}), subtracted from its logits
+         * (mixed negative sampling, Yang et al. 2020); needs {@link #logQ(double[])} and shared negatives.
+         */
+        public Builder negativeLogQ(double[] negativeLogQ) {
+            this.negativeLogQ = Checks.notNull(negativeLogQ, "negativeLogQ");
             return this;
         }
 
@@ -227,7 +323,42 @@ public final class Batch {
                             + "negatives are masked per anchor, so give labels(long[]) for the " + n + " anchors too");
                 }
             }
+            if (guideAnchors != null) {
+                Checks.argument(positives != null, "a guide needs positives: the guide masks in-batch positives");
+                Checks.argument(guideAnchors.rows() == n && guidePositives.rows() == n
+                        && guideAnchors.cols() == guidePositives.cols() && guideAnchors.cols() > 0,
+                        "guide embeddings must both be N×D' with N = %d and D' >= 1, were guideAnchors %s and "
+                                + "guidePositives %s", n, guideAnchors.shape(), guidePositives.shape());
+                checkFinite("guideAnchors", guideAnchors);
+                checkFinite("guidePositives", guidePositives);
+            }
+            if (logQ != null) {
+                Checks.argument(positives != null, "logQ needs positives: it corrects the in-batch candidates");
+                Checks.argument(logQ.length == n, "logQ has %d entries but there are %d in-batch candidates",
+                        logQ.length, n);
+                checkFinite("logQ", logQ);
+                Checks.argument(negativesPerAnchor == 0, "logQ with paired negatives is not supported: give shared "
+                        + "negatives with negativeLogQ, or no explicit negatives");
+                Checks.argument(negatives == null || negativeLogQ != null, "logQ with %d shared negatives needs "
+                        + "negativeLogQ for them too (M = %d values)", negatives == null ? 0 : negatives.rows(),
+                        negatives == null ? 0 : negatives.rows());
+            }
+            if (negativeLogQ != null) {
+                Checks.argument(negatives != null && negativesPerAnchor == 0,
+                        "negativeLogQ was given (%d) but no shared negatives", negativeLogQ.length);
+                Checks.argument(logQ != null, "negativeLogQ needs logQ of the %d in-batch candidates too", n);
+                Checks.argument(negativeLogQ.length == negatives.rows(),
+                        "negativeLogQ has %d entries but there are %d shared negatives", negativeLogQ.length,
+                        negatives.rows());
+                checkFinite("negativeLogQ", negativeLogQ);
+            }
             return new Batch(this);
+        }
+
+        private static void checkFinite(String name, double[] x) {
+            for (int i = 0; i < x.length; i++) {
+                Checks.argument(Double.isFinite(x[i]), "%s[%d] is %s: it must be finite", name, i, x[i]);
+            }
         }
 
         private static void checkFinite(String name, Matrix m) {

@@ -95,6 +95,7 @@ public final class Dcl implements ContrastiveLoss {
         Matrix a = batch.anchors();
         Matrix p = Inputs.requirePositives(batch, name);
         Inputs.rejectNegatives(batch, name);
+        Inputs.rejectInfoNceOnly(batch, name);
         Inputs.rejectLabels(batch, name);
         int n = a.rows();
         if (n < 2) {

@@ -11,8 +11,9 @@ package org.contrast4j.loss;
  *       recomputed in two passes, memory O(N·D), multi-threaded ({@link InfoNce.Builder#threads});</li>
  *   <li>{@link #AUTO} (the default): TILED when the batch has at least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
- * The tiled engine covers in-batch candidates (with or without labels); a batch with explicit negatives (shared or
- * paired) always runs DENSE, whatever the engine. Both give the same {@link LossResult} (values within ~1e-6
+ * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
+ * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE always runs DENSE, whatever the
+ * engine. Both give the same {@link LossResult} (values within ~1e-6
  * relative, gradients within ~1e-5: float32 sums in a different order).
  */
 public enum Engine {

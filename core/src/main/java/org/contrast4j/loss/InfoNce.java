@@ -3,6 +3,7 @@ package org.contrast4j.loss;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;
@@ -19,23 +20,47 @@ import org.contrast4j.similarity.Similarity;
  * anchor sees all M) or paired (N×M×D, anchor i its own M). With labels, in-batch candidates p_j (j ≠ i) that share
  * anchor i's label are false negatives and are removed from C(i); so are labelled shared negatives with anchor i's
  * label ({@link Batch.Builder#sharedNegatives(Matrix, long[])}, e.g. a MoCo queue,
- * {@link org.contrast4j.sample.NegativeQueue}). The positive's share of the denominator measures
+ * {@link org.contrast4j.sample.NegativeQueue}). Duplicates by id (several rows with the same positive): give the
+ * positives' ids as labels. The positive's share of the denominator measures
  * alignment, the rest uniformity; log N − L lower-bounds the mutual information I(a; p).
  *
  * <p>{@code symmetric(true)}: per-row ℓ_i = ½(ℓ_i^{a→p} + ℓ_i^{p→a}); the reverse direction scores p_i against the
  * in-batch anchors only (explicit negatives belong to the anchor side). The result's {@link LossResult#terms()} then
  * hold {@code anchor_to_positive} and {@code positive_to_anchor}, each reduced like the value.
  *
+ * <p><b>Guide-model false negatives</b> (GISTEmbed, Solatorio 2024, "GISTEmbed: Guided In-sample Selection of
+ * Training Negatives for Text Embedding Fine-tuning"): with guide embeddings ga, gp in the batch
+ * ({@link Batch.Builder#guide}), G_ij = cos(ga_i, gp_j) and margin m ({@link Builder#guideMargin}), in-batch
+ * candidate p_j (j ≠ i) leaves anchor i's candidates when G_ij &gt; G_ii − m; in the reverse direction of the
+ * symmetric loss anchor a_i leaves positive j's candidates when G_ij &gt; G_jj − m (the transposed guide
+ * similarities). Explicit negatives are not guide-masked. A row (or, symmetric, a direction of a row) that the guide
+ * leaves with no negative is skipped: loss and gradient 0, left out of its direction's mean, counted in
+ * {@link LossResult#skippedRows()} (once per direction). With skips, the symmetric value is ½(mean of the valid
+ * anchor→positive rows + mean of the valid positive→anchor rows), and {@link LossResult#perRow()} holds
+ * ½(ℓ_i^{a→p} + ℓ_i^{p→a}) with 0 for a skipped direction. The one-way guided loss runs on either engine, the
+ * symmetric one on the dense engine.
+ *
+ * <p><b>Sampling-bias (logQ) correction</b> (Yi et al. 2019, "Sampling-Bias-Corrected Neural Modeling for Large
+ * Corpus Item Recommendations"): with {@link Batch.Builder#logQ} every logit of in-batch column j, the positive's
+ * included, becomes s(a_i, p_j) − log q_j, and with {@link Batch.Builder#negativeLogQ} every logit of shared negative
+ * m becomes s(a_i, n_m) − log q_m (mixed negative sampling, Yang et al. 2020):
+ * <pre>
+ *   ℓ_i = −(s(a_i, p_i) − log q_i) + log Σ_{c ∈ C(i)} e^{s(a_i, c) − log q_c}
+ * </pre>
+ * One-way only (a symmetric loss with logQ is rejected). q is e.g. from {@link org.contrast4j.sample.FrequencyEstimator}.
+ *
  * <p>Temperature: fixed, or learnable, in which case the result reports ∂L/∂(log τ). An optional maximum logit scale
  * clamps 1/τ (CLIP: 100); while clamped the logits use the clamp and the temperature gradient is 0.
  *
  * <p>Defaults: τ = 0.1 fixed, no clamp, one-way, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Gradients are
- * returned for anchors, positives and negatives (when given) with respect to the raw inputs. Every anchor (and, when
- * symmetric, every positive) needs at least one negative candidate, else {@link #compute} throws naming the row.
+ * returned for anchors, positives and negatives (when given) with respect to the raw inputs (none for the guide or
+ * log q: they are constants). Every anchor (and, when symmetric, every positive) needs at least one negative
+ * candidate after the label mask, else {@link #compute} throws naming the row.
  * Thread-safe and immutable.
  *
  * <p>Engine ({@link Engine}, default AUTO): batches without explicit negatives can run on the tiled engine
- * ({@link org.contrast4j.tiled.TiledInfoNce}), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
+ * ({@link org.contrast4j.tiled.TiledInfoNce}; with labels and a one-way guide too — logQ and a symmetric guide run
+ * dense), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
  * {@link Builder#threads} workers (default: the available processors); AUTO uses it from
  * {@value Engine#AUTO_TILED_FROM} rows. The result has the same contents either way. With the tiled engine an
  * interrupt of the calling thread stops {@link #compute} with a {@link java.util.concurrent.CancellationException}.
@@ -49,8 +74,11 @@ public final class InfoNce implements ContrastiveLoss {
     private final Engine engine;
     /** Tiled-engine workers; 0 = {@link Runtime#availableProcessors()} at each {@link #compute}. */
     private final int threads;
+    /** GISTEmbed's margin m (used only when the batch has a guide). */
+    private final double guideMargin;
 
     private InfoNce(Builder b) {
+        this.guideMargin = b.guideMargin;
         this.temperature = b.temperature;
         this.symmetric = b.symmetric;
         this.similarity = b.similarity;
@@ -75,7 +103,7 @@ public final class InfoNce implements ContrastiveLoss {
     /** This loss with another temperature (e.g. after an optimiser step on log τ). */
     public InfoNce withTemperature(double tau) {
         Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).symmetric(symmetric)
-                .engine(engine);
+                .engine(engine).guideMargin(guideMargin);
         b.threads = threads;
         return b.build();
     }
@@ -104,6 +132,11 @@ public final class InfoNce implements ContrastiveLoss {
         return temperature.maxLogitScale();
     }
 
+    /** GISTEmbed's margin m for batches with a guide ({@link Batch.Builder#guide}); default 0. */
+    public double guideMargin() {
+        return guideMargin;
+    }
+
     /** Whether both directions are averaged. */
     public boolean symmetric() {
         return symmetric;
@@ -118,22 +151,30 @@ public final class InfoNce implements ContrastiveLoss {
         long[] labels = batch.labelsOrNull();
         long[] negLabels = batch.negativeLabelsOrNull(); // only with shared negatives, and then labels != null
         int n = a.rows();
-        if (engine.resolve(n, neg != null) == Engine.TILED) {
+        Matrix guideA = batch.guideAnchorsOrNull();
+        double[] logQ = batch.logQOrNull();
+        Checks.argument(logQ == null || !symmetric, "%s: the logQ correction is for one-way InfoNCE (the candidates "
+                + "it corrects are the positives); the batch has logQ but the loss is symmetric", NAME);
+        // the tiled engine takes labels and a one-way guide; explicit negatives, logQ and a symmetric guide run dense
+        boolean dense = neg != null || logQ != null || (guideA != null && symmetric);
+        if (engine.resolve(n, dense) == Engine.TILED) {
             requireNegatives(labels, null, n, n, "anchor", "");
             if (symmetric) {
                 requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
             }
             return InfoNceTiled.compute(batch, p, temperature, symmetric, similarity, reduction,
-                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), guideMargin);
         }
         int shared = neg != null && paired == 0 ? neg.rows() : 0;
         int main = n + shared;          // columns computed by one product: in-batch positives, then shared negatives
         int cols = main + paired;       // then each row's own paired negatives
         // per entry of N×cols: similarities, targets, gradients (floats), candidates; symmetric: the N×N reverse copies
         DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
-                13 + (symmetric ? 17 : 0), neg != null
-                        ? "the tiled engine takes no explicit negatives: use fewer rows or negatives, or give the JVM "
-                                + "more heap (-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
+                13 + (symmetric ? 17 : 0) + (guideA != null ? 6 : 0), dense
+                        ? "the tiled engine takes no " + (neg != null ? "explicit negatives"
+                                : logQ != null ? "logQ" : "guide with the symmetric loss")
+                                + ": use fewer rows or negatives, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
+                                + "for the command line)"
                         : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
                                 + "command line), which never forms the N×N matrix");
 
@@ -155,8 +196,23 @@ public final class InfoNce implements ContrastiveLoss {
             }
         }
 
-        boolean[] candidate = labels == null ? null : candidates(labels, negLabels, n, cols);
         requireNegatives(labels, negLabels, n, cols, "anchor", "");
+        boolean[] candidate = labels == null && guideA == null ? null : candidates(labels, negLabels, n, cols);
+        float[] guideSim = guideA == null ? null
+                : Kernels.multiplyTransposed(Similarity.COSINE.prepare(guideA),
+                        Similarity.COSINE.prepare(batch.guidePositivesOrNull())).data();
+        if (guideSim != null) {
+            guideMask(guideSim, n, candidate, cols, false);
+        }
+        boolean[] skipF = rowsWithoutNegatives(candidate, n, cols);
+        double[] offset = null;
+        if (logQ != null) {
+            offset = new double[cols];
+            double[] negLogQ = batch.negativeLogQOrNull();
+            for (int j = 0; j < main; j++) {
+                offset[j] = -(j < n ? logQ[j] : negLogQ[j - n]);
+            }
+        }
         float[] target = new float[n * cols];
         for (int i = 0; i < n; i++) {
             target[i * cols + i] = 1f;
@@ -165,11 +221,12 @@ public final class InfoNce implements ContrastiveLoss {
         double[] lossF = new double[n];
         double[] dotF = new double[n];
         float[] gF = new float[n * cols];
-        SoftmaxRows.crossEntropy(sim, n, cols, scale, candidate, target, null, lossF, gF, dotF);
+        SoftmaxRows.crossEntropy(sim, n, cols, scale, offset, candidate, target, skipF, lossF, gF, dotF);
 
         double[] lossR = null;
         double[] dotR = null;
         float[] gR = null;
+        boolean[] skipR = null;
         if (symmetric) {
             requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
             float[] simR = Blocks.transposeSquare(Blocks.columns(sim, n, cols, 0, n).data(), n);
@@ -180,21 +237,36 @@ public final class InfoNce implements ContrastiveLoss {
             for (int i = 0; i < n; i++) {
                 targetR[i * n + i] = 1f;
             }
-            SoftmaxRows.crossEntropy(simR, n, n, scale, labels == null ? null : candidates(labels, null, n, n), targetR,
-                    null, lossR, gR, dotR);
+            boolean[] candidateR = labels == null && guideA == null ? null : candidates(labels, null, n, n);
+            if (guideSim != null) {
+                guideMask(guideSim, n, candidateR, n, true);
+            }
+            skipR = rowsWithoutNegatives(candidateR, n, n);
+            SoftmaxRows.crossEntropy(simR, n, n, scale, candidateR, targetR, skipR, lossR, gR, dotR);
         }
 
-        double w = Reductions.rowWeight(reduction, n) * (symmetric ? 0.5 : 1.0);
+        int skippedF = count(skipF);
+        int skippedR = count(skipR);
+        double half = symmetric ? 0.5 : 1.0;
+        // each direction's mean is over its own rows that have a negative; a direction with none has weight 0
+        double wF = skippedF == n ? 0.0 : Reductions.rowWeight(reduction, n - skippedF) * half;
+        double wR = skippedR == n ? 0.0 : Reductions.rowWeight(reduction, n - skippedR) * half;
         double[] perRow = new double[n];
         for (int i = 0; i < n; i++) {
             perRow[i] = symmetric ? 0.5 * (lossF[i] + lossR[i]) : lossF[i];
         }
-        double value = Reductions.value(reduction, perRow, null);
+        double value;
         Map<String, Double> terms = new LinkedHashMap<>();
         if (symmetric) {
-            terms.put("anchor_to_positive", Reductions.value(reduction, lossF, null));
-            terms.put("positive_to_anchor", Reductions.value(reduction, lossR, null));
+            double tF = Reductions.value(reduction, lossF, skipF);
+            double tR = Reductions.value(reduction, lossR, skipR);
+            value = 0.5 * (tF + tR);
+            terms.put("anchor_to_positive", tF);
+            terms.put("positive_to_anchor", tR);
+        } else {
+            value = Reductions.value(reduction, lossF, skipF);
         }
+        double w = wF;
 
         // ∂L/∂S = w·scale·∂ℓ/∂logit, then the products back to the prepared rows
         Blocks.scale(gF, w * scale);
@@ -218,7 +290,7 @@ public final class InfoNce implements ContrastiveLoss {
             }
         }
         if (symmetric) {
-            Blocks.scale(gR, w * scale);
+            Blocks.scale(gR, wR * scale);
             Matrix dR = Matrix.of(n, n, gR);
             Kernels.gemm(false, false, 1f, dR, ah, 1f, dPh);
             Kernels.gemm(true, false, 1f, dR, ph, 1f, dAh);
@@ -232,10 +304,50 @@ public final class InfoNce implements ContrastiveLoss {
         }
         Map<Scalar, Double> scalars = new EnumMap<>(Scalar.class);
         if (temperature.learnable()) {
-            double dot = Blocks.sum(dotF) + (symmetric ? Blocks.sum(dotR) : 0.0);
-            scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(w * dot));
+            double dot = wF * Blocks.sum(dotF) + (symmetric ? wR * Blocks.sum(dotR) : 0.0);
+            scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(dot));
         }
-        return new LossResult(value, perRow, 0, gradients, scalars, terms);
+        return new LossResult(value, perRow, skippedF + skippedR, gradients, scalars, terms);
+    }
+
+    /**
+     * GISTEmbed's mask on the in-batch columns: with G_ij = cos(ga_i, gp_j) (N×N, {@code guide}), forward row i drops
+     * column j ≠ i when G_ij &gt; G_ii − m; the reverse (transposed) row j drops anchor i ≠ j when G_ij &gt; G_jj − m.
+     */
+    private void guideMask(float[] guide, int n, boolean[] candidate, int cols, boolean reverse) {
+        for (int r = 0; r < n; r++) {
+            double threshold = (double) guide[r * n + r] - guideMargin;
+            for (int c = 0; c < n; c++) {
+                float g = reverse ? guide[c * n + r] : guide[r * n + c];
+                if (c != r && g > threshold) {
+                    candidate[r * cols + c] = false;
+                }
+            }
+        }
+    }
+
+    /** Rows whose only candidate is their positive (column r): skipped and counted; null = none (no mask). */
+    private static boolean[] rowsWithoutNegatives(boolean[] candidate, int n, int cols) {
+        if (candidate == null) {
+            return null;
+        }
+        boolean[] skip = new boolean[n];
+        for (int r = 0; r < n; r++) {
+            boolean any = false;
+            for (int c = 0; c < cols && !any; c++) {
+                any = c != r && candidate[r * cols + c];
+            }
+            skip[r] = !any;
+        }
+        return skip;
+    }
+
+    private static int count(boolean[] flags) {
+        int k = 0;
+        for (int i = 0; flags != null && i < flags.length; i++) {
+            k += flags[i] ? 1 : 0;
+        }
+        return k;
     }
 
     /**
@@ -245,7 +357,7 @@ public final class InfoNce implements ContrastiveLoss {
     private static boolean[] candidates(long[] labels, long[] shared, int n, int cols) {
         boolean[] c = new boolean[n * cols];
         java.util.Arrays.fill(c, true);
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; labels != null && i < n; i++) {
             for (int j = 0; j < n; j++) {
                 if (j != i && labels[j] == labels[i]) {
                     c[i * cols + j] = false;
@@ -300,7 +412,8 @@ public final class InfoNce implements ContrastiveLoss {
     public String toString() {
         return "InfoNce{" + temperature + ", symmetric=" + symmetric + ", similarity=" + similarity
                 + ", reduction=" + reduction + (engine == Engine.AUTO ? "" : ", engine=" + engine)
-                + (threads == 0 ? "" : ", threads=" + threads) + "}";
+                + (threads == 0 ? "" : ", threads=" + threads)
+                + (guideMargin == 0 ? "" : ", guideMargin=" + guideMargin) + "}";
     }
 
     /** Builds an {@link InfoNce}; every setter validates its argument at once. */
@@ -308,6 +421,7 @@ public final class InfoNce implements ContrastiveLoss {
         private boolean symmetric;
         private Engine engine = Engine.AUTO;
         private int threads;
+        private double guideMargin;
 
         private Builder() {
         }
@@ -348,6 +462,15 @@ public final class InfoNce implements ContrastiveLoss {
                 throw new IllegalArgumentException("threads must be >= 1, was " + threads);
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * GISTEmbed's margin m ≥ 0, finite (default 0): with a guide in the batch, candidate p_j (j ≠ i) is masked for
+         * anchor i when cos(ga_i, gp_j) &gt; cos(ga_i, gp_i) − m. A larger m masks more.
+         */
+        public Builder guideMargin(double margin) {
+            this.guideMargin = Checks.nonNegative(margin, "guideMargin");
             return this;
         }
 

@@ -53,6 +53,18 @@ final class Inputs {
         }
     }
 
+    /** For every loss but InfoNCE: a guide or log q in the batch would silently do nothing. */
+    static void rejectInfoNceOnly(Batch batch, String loss) {
+        if (batch.guideAnchorsOrNull() != null) {
+            throw new IllegalArgumentException(loss + " does not use a guide model (only InfoNce masks by a guide); "
+                    + "the batch has guide embeddings " + batch.guideAnchorsOrNull().shape());
+        }
+        if (batch.logQOrNull() != null) {
+            throw new IllegalArgumentException(loss + " does not use logQ (only InfoNce corrects by log q); the batch "
+                    + "has " + batch.logQOrNull().length + " values");
+        }
+    }
+
     static void rejectPositives(Batch batch, String loss) {
         if (batch.positivesOrNull() != null) {
             throw new IllegalArgumentException(loss + " does not use positives; the batch has "

@@ -65,6 +65,7 @@ public final class MarginContrastive implements ContrastiveLoss {
         Matrix rawP = Inputs.requirePositives(batch, NAME);
         Matrix rawN = batch.negativesOrNull();
         Inputs.rejectNegativeLabels(batch, NAME);
+        Inputs.rejectInfoNceOnly(batch, NAME);
         long[] labels = batch.labelsOrNull();
         int n = rawA.rows();
         int dim = rawA.cols();

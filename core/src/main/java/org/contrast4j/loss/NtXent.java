@@ -78,6 +78,7 @@ public final class NtXent implements ContrastiveLoss {
         Matrix a = batch.anchors();
         Matrix p = Inputs.requirePositives(batch, NAME);
         Inputs.rejectNegatives(batch, NAME);
+        Inputs.rejectInfoNceOnly(batch, NAME);
         Inputs.rejectLabels(batch, NAME);
         int n = a.rows();
         if (n < 2) {

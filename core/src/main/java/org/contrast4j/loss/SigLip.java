@@ -97,6 +97,7 @@ public final class SigLip implements ContrastiveLoss {
         Matrix rawA = batch.anchors();
         Matrix rawP = Inputs.requirePositives(batch, NAME);
         Inputs.rejectNegatives(batch, NAME);
+        Inputs.rejectInfoNceOnly(batch, NAME);
         Inputs.rejectLabels(batch, NAME);
         int n = rawA.rows();
         // the N×N similarities and their gradient, floats

@@ -27,6 +27,16 @@ final class SoftmaxRows {
      */
     static void crossEntropy(float[] sim, int rows, int cols, double scale, boolean[] candidate, float[] target,
                              boolean[] skip, double[] loss, float[] grad, double[] gradDotLogit) {
+        crossEntropy(sim, rows, cols, scale, null, candidate, target, skip, loss, grad, gradDotLogit);
+    }
+
+    /**
+     * As above with a per-column offset o_c added to every logit, l_rc = scale·S_rc + o_c (e.g. −log q_c, the
+     * sampling-bias correction); {@code gradDotLogit} then sums ∂ℓ_r/∂l_rc · scale·S_rc, the offset left out, so it
+     * still gives the temperature gradient. {@code offset} null = all 0.
+     */
+    static void crossEntropy(float[] sim, int rows, int cols, double scale, double[] offset, boolean[] candidate,
+                             float[] target, boolean[] skip, double[] loss, float[] grad, double[] gradDotLogit) {
         Finite.similarities(sim, rows, cols);
         for (int r = 0; r < rows; r++) {
             int off = r * cols;
@@ -39,20 +49,21 @@ final class SoftmaxRows {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < cols; c++) {
                 if (candidate == null || candidate[off + c]) {
-                    max = Math.max(max, scale * sim[off + c]);
+                    max = Math.max(max, scale * sim[off + c] + (offset == null ? 0.0 : offset[c]));
                 }
             }
             double sum = 0;
             for (int c = 0; c < cols; c++) {
                 if (candidate == null || candidate[off + c]) {
-                    sum += Math.exp(scale * sim[off + c] - max);
+                    sum += Math.exp(scale * sim[off + c] + (offset == null ? 0.0 : offset[c]) - max);
                 }
             }
             double lse = max + Math.log(sum);
             double l = lse;
             double dot = 0;
             for (int c = 0; c < cols; c++) {
-                double logit = scale * sim[off + c];
+                double scaled = scale * sim[off + c];
+                double logit = offset == null ? scaled : scaled + offset[c];
                 double p = (candidate == null || candidate[off + c]) ? Math.exp(logit - lse) : 0.0;
                 double t = target[off + c];
                 if (t != 0) {
@@ -61,7 +72,7 @@ final class SoftmaxRows {
                 double g = p - t;
                 grad[off + c] = (float) g;
                 if (g != 0) {
-                    dot += g * logit;
+                    dot += g * scaled;
                 }
             }
             loss[r] = l;

@@ -88,6 +88,7 @@ public final class SupCon implements ContrastiveLoss {
         Matrix p = batch.positivesOrNull();
         long[] given = Inputs.requireLabels(batch, NAME);
         Inputs.rejectNegatives(batch, NAME);
+        Inputs.rejectInfoNceOnly(batch, NAME);
         int n = a.rows();
         Matrix z = p == null ? similarity.prepare(a) : Blocks.stack(similarity.prepare(a), similarity.prepare(p));
         int rows = z.rows();

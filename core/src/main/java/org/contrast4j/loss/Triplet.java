@@ -60,6 +60,7 @@ public final class Triplet implements ContrastiveLoss {
         Matrix rawP = Inputs.requirePositives(batch, NAME);
         Matrix rawN = Inputs.requireNegatives(batch, NAME);
         Inputs.rejectLabels(batch, NAME);
+        Inputs.rejectInfoNceOnly(batch, NAME);
         int n = rawA.rows();
         int dim = rawA.cols();
         boolean paired = batch.pairedNegatives();

@@ -27,6 +27,10 @@
  * labelled, handed to {@link org.contrast4j.loss.InfoNce} as shared negatives with same-label entries masked per
  * anchor.
  *
+ * <p>{@link org.contrast4j.sample.FrequencyEstimator}: per-batch item frequencies q(y) from the stream of batches —
+ * exact counts, or the streaming hashed estimator of Yi et al. 2019 — whose log q corrects the sampling bias of
+ * in-batch negatives ({@link org.contrast4j.loss.Batch.Builder#logQ}).
+ *
  * <p>Bad input (k &lt; 1, a vocabulary too small for unique sampling, weights or counts negative, NaN, infinite or
  * all zero, ids out of range, keys of the wrong dimension) → {@link java.lang.IllegalArgumentException} naming the
  * value. Distributions are immutable and thread-safe; samplers and queues are not thread-safe.

@@ -124,6 +124,42 @@ public final class TiledInfoNce {
      * @throws java.util.concurrent.CancellationException if the calling thread is interrupted
      */
     public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, double weight) {
+        return compute(a, b, scale, symmetric, labels, null, weight);
+    }
+
+    /**
+     * A guide model's false-negative mask (GISTEmbed, Solatorio 2024) for the one-way loss: prepared guide rows GA and
+     * GB (N×D' each, unit rows for cosine) and a margin m; candidate j ≠ i leaves row i's candidates when
+     * GA_i·GB_j &gt; GA_i·GB_i − m.
+     *
+     * @param anchors   GA, N×D'
+     * @param positives GB, N×D'
+     * @param margin    m, finite
+     */
+    public record Guide(Matrix anchors, Matrix positives, double margin) {
+        public Guide {
+            Checks.notNull(anchors, "anchors");
+            Checks.notNull(positives, "positives");
+            Checks.sameShape(anchors, "guide anchors", positives, "guide positives");
+            Checks.finite(margin, "margin");
+        }
+    }
+
+    /**
+     * As {@link #compute(Matrix, Matrix, double, boolean, long[], double)}, with an optional {@link Guide} mask (one-way
+     * only). A row the masks leave without a negative has loss and gradient 0 and is flagged in
+     * {@link Result#withoutNegatives()}; the caller decides its weight (the others' weights stay {@code weight}).
+     *
+     * @throws IllegalArgumentException also if a guide is given with {@code symmetric} or has a row count other than N
+     */
+    public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
+                          double weight) {
+        if (guide != null) {
+            Checks.argument(!symmetric, "the tiled engine's guide mask is one-way; the symmetric guided loss runs "
+                    + "dense");
+            Checks.argument(guide.anchors().rows() == a.rows(), "the guide has %d rows but the batch %d",
+                    guide.anchors().rows(), a.rows());
+        }
         if (a.rows() != b.rows() || a.cols() != b.cols()) {
             throw new IllegalArgumentException("anchors and positives must have the same shape, were " + a.shape()
                     + " and " + b.shape());
@@ -141,7 +177,7 @@ public final class TiledInfoNce {
             throw new IllegalArgumentException("labels must have one entry per row (" + a.rows() + "), had "
                     + labels.length);
         }
-        return new Run(a, b, scale, symmetric, labels, weight).compute();
+        return new Run(a, b, scale, symmetric, labels, guide, weight).compute();
     }
 
     @Override
@@ -160,8 +196,11 @@ public final class TiledInfoNce {
         private final Matrix gradA;
         private final Matrix gradB;
         private final double gradDotLogit;
+        private final boolean[] withoutNegatives;
 
-        Result(double[] forward, double[] reverse, Matrix gradA, Matrix gradB, double gradDotLogit) {
+        Result(double[] forward, double[] reverse, Matrix gradA, Matrix gradB, double gradDotLogit,
+               boolean[] withoutNegatives) {
+            this.withoutNegatives = withoutNegatives;
             this.forward = forward;
             this.reverse = reverse;
             this.gradA = gradA;
@@ -189,6 +228,14 @@ public final class TiledInfoNce {
             return gradB;
         }
 
+        /**
+         * With a {@link Guide}: which rows the masks left without any negative (their loss and gradient are 0); null
+         * without a guide.
+         */
+        public boolean[] withoutNegatives() {
+            return withoutNegatives == null ? null : withoutNegatives.clone();
+        }
+
         /** Σ_ij (∂L/∂l_ij)·l_ij over the logits l_ij = σ·S_ij. */
         public double gradDotLogit() {
             return gradDotLogit;
@@ -206,6 +253,14 @@ public final class TiledInfoNce {
         private final boolean symmetric;
         private final long[] labels;
         private final double weight;
+        // the guide mask: guide rows (N×dg each), each row's threshold GA_i·GB_i − m, and each row's count of
+        // candidates j ≠ i left (counted in the first pass only)
+        private final float[] guideA;
+        private final float[] guideB;
+        private final int dg;
+        private final double[] guideThreshold;
+        private final int[] negatives;
+        private final ThreadLocal<float[]> guideTile;
         /** One-way in one pass on panels of {@code rows} whole rows; else two passes on rows × columnBlock tiles. */
         private final boolean onePass;
         private final int rows;
@@ -232,7 +287,16 @@ public final class TiledInfoNce {
         private final double[][] colOffs;
         private double[] colOff;
 
-        Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, double weight) {
+        Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, Guide guide, double weight) {
+            this.guideA = guide == null ? null : guide.anchors().data();
+            this.guideB = guide == null ? null : guide.positives().data();
+            this.dg = guide == null ? 0 : guide.anchors().cols();
+            this.guideThreshold = guide == null ? null : new double[am.rows()];
+            for (int i = 0; guide != null && i < am.rows(); i++) {
+                guideThreshold[i] = Kernels.dot(guideA, i * dg, guideB, i * dg, dg) - guide.margin();
+            }
+            this.negatives = guide == null ? null : new int[am.rows()];
+            this.guideTile = guide == null ? null : ThreadLocal.withInitial(() -> new float[0]);
             this.a = am.data();
             this.b = bm.data();
             this.n = am.rows();
@@ -317,7 +381,14 @@ public final class TiledInfoNce {
                     }
                 }
             }
-            return new Result(forward, reverse, gradA, gradB, weight * scale * dot);
+            boolean[] without = null;
+            if (negatives != null) {
+                without = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    without[i] = negatives[i] == 0;
+                }
+            }
+            return new Result(forward, reverse, gradA, gradB, weight * scale * dot, without);
         }
 
         /** max_i ‖x_i‖, in double. */
@@ -353,7 +424,7 @@ public final class TiledInfoNce {
                 int h = Math.min(rows, n - i0);
                 for (int j0 = 0; j0 < n; j0 += columnBlock) {
                     pool.checkpoint();
-                    similarities(panel, ld, j0, i0, h, j0, Math.min(columnBlock, n - j0));
+                    similarities(panel, ld, j0, i0, h, j0, Math.min(columnBlock, n - j0), true);
                 }
                 for (int r = 0; r < h; r++) {
                     int i = i0 + r;
@@ -418,7 +489,7 @@ public final class TiledInfoNce {
                 for (int j0 = 0; j0 < n; j0 += columnBlock) {
                     pool.checkpoint();
                     int cols = Math.min(columnBlock, n - j0);
-                    similarities(tile, i0, h, j0, cols);
+                    similarities(tile, i0, h, j0, cols, true);
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
                         int at = (i - i0) * cols + (i - j0);
                         diag[i] = tile[at];
@@ -541,7 +612,7 @@ public final class TiledInfoNce {
                 for (int j0 = 0; j0 < n; j0 += columnBlock) {
                     pool.checkpoint();
                     int cols = Math.min(columnBlock, n - j0);
-                    similarities(tile, i0, h, j0, cols);
+                    similarities(tile, i0, h, j0, cols, false);
                     for (int r = 0; r < h; r++) {
                         int i = i0 + r;
                         rowDot[i] += fixed
@@ -582,17 +653,38 @@ public final class TiledInfoNce {
             return (float) (weight * scale * g);
         }
 
-        /** tile (h×cols) = A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ, with masked candidates set to −∞. */
-        private void similarities(float[] tile, int i0, int h, int j0, int cols) {
-            similarities(tile, cols, 0, i0, h, j0, cols);
+        /**
+         * tile (h×cols) = A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ, with masked candidates set to −∞; {@code count}: the first
+         * pass, which counts each row's candidates left by a guide.
+         */
+        private void similarities(float[] tile, int i0, int h, int j0, int cols, boolean count) {
+            similarities(tile, cols, 0, i0, h, j0, cols, count);
         }
 
         /**
          * A[i0 .. i0+h)·B[j0 .. j0+cols)ᵀ written from column c0 of {@code out}, whose rows are {@code ld} apart (a
          * tile: ld = cols, c0 = 0; a panel of whole rows: ld = N + pad, c0 = j0); masked candidates set to −∞.
          */
-        private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols) {
+        private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols, boolean count) {
             Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, out, c0, ld);
+            if (guideA != null) {
+                float[] g = guideTile.get();
+                if (g.length < h * cols) {
+                    g = new float[h * cols];
+                    guideTile.set(g);
+                }
+                Kernels.gemm(false, true, h, cols, dg, 1f, guideA, i0 * dg, dg, guideB, j0 * dg, dg, 0f, g, 0, cols);
+                for (int r = 0; r < h; r++) {
+                    int i = i0 + r;
+                    double threshold = guideThreshold[i];
+                    int off = r * ld + c0 - j0;
+                    for (int j = j0; j < j0 + cols; j++) {
+                        if (j != i && g[r * cols + j - j0] > threshold) {
+                            out[off + j] = Float.NEGATIVE_INFINITY;
+                        }
+                    }
+                }
+            }
             if (labels != null) {
                 for (int r = 0; r < h; r++) {
                     int i = i0 + r;
@@ -601,6 +693,17 @@ public final class TiledInfoNce {
                     for (int j = j0; j < j0 + cols; j++) {
                         if (labels[j] == li && j != i) {
                             out[off + j] = Float.NEGATIVE_INFINITY;
+                        }
+                    }
+                }
+            }
+            if (count && negatives != null) {
+                for (int r = 0; r < h; r++) {
+                    int i = i0 + r;
+                    int off = r * ld + c0 - j0;
+                    for (int j = j0; j < j0 + cols; j++) {
+                        if (j != i && out[off + j] != Float.NEGATIVE_INFINITY) {
+                            negatives[i]++;
                         }
                     }
                 }

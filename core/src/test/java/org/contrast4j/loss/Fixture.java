@@ -79,6 +79,15 @@ record Fixture(String file, String name, String loss, JsonNode config, Batch bat
             }
             b.labels(labels);
         }
+        if (in.has("guide_anchors")) {
+            b.guide(matrix(in.get("guide_anchors")), matrix(in.required("guide_positives")));
+        }
+        if (in.has("log_q")) {
+            b.logQ(doubles(in.get("log_q")));
+        }
+        if (in.has("negative_log_q")) {
+            b.negativeLogQ(doubles(in.get("negative_log_q")));
+        }
 
         JsonNode ex = root.required("expected");
         Map<Input, double[]> grads = new LinkedHashMap<>();

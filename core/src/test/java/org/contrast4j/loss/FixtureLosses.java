@@ -36,6 +36,7 @@ final class FixtureLosses {
                     .similarity(c.similarity())
                     .reduction(c.reduction())
                     .engine(engine)
+                    .guideMargin(c.has("guide_margin") ? c.dbl("guide_margin") : 0.0)
                     .build();
             case "clip" -> clip(c, engine);
             case "ntxent" -> NtXent.builder()
@@ -160,6 +161,10 @@ final class FixtureLosses {
             }
             used.add(key);
             return v;
+        }
+
+        boolean has(String key) {
+            return node.has(key);
         }
 
         double dbl(String key) {

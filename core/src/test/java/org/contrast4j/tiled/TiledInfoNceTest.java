@@ -53,6 +53,12 @@ class TiledInfoNceTest {
     }
 
     static Ref reference(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, double w) {
+        return maskedReference(am, bm, scale, symmetric, (i, j) -> candidate(labels, i, j), w);
+    }
+
+    /** The reference with any candidate mask: {@code isCandidate.test(i, j)} for row i (of its direction), column j. */
+    static Ref maskedReference(Matrix am, Matrix bm, double scale, boolean symmetric,
+                               java.util.function.BiPredicate<Integer, Integer> isCandidate, double w) {
         int n = am.rows();
         int d = am.cols();
         double[][] s = new double[n][n];
@@ -73,20 +79,20 @@ class TiledInfoNceTest {
                 // direction 0: row i over columns j; direction 1: column i over rows j
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < n; j++) {
-                    if (candidate(labels, i, j)) {
+                    if (isCandidate.test(i, j)) {
                         max = Math.max(max, scale * (dir == 0 ? s[i][j] : s[j][i]));
                     }
                 }
                 double sum = 0;
                 for (int j = 0; j < n; j++) {
-                    if (candidate(labels, i, j)) {
+                    if (isCandidate.test(i, j)) {
                         sum += Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - max);
                     }
                 }
                 double lse = max + Math.log(sum);
                 (dir == 0 ? forward : reverse)[i] = lse - scale * s[i][i];
                 for (int j = 0; j < n; j++) {
-                    double p = candidate(labels, i, j) ? Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - lse) : 0;
+                    double p = isCandidate.test(i, j) ? Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - lse) : 0;
                     double gij = w * (p - (i == j ? 1 : 0));
                     if (dir == 0) {
                         g[i][j] += gij;
@@ -248,6 +254,67 @@ class TiledInfoNceTest {
                 }
             }
         }
+    }
+
+    /**
+     * The one-way guide mask (GISTEmbed): j ≠ i leaves row i's candidates when cos(ga_i, gb_j) &gt; cos(ga_i, gb_i) − m,
+     * against the reference with that mask (guide cosines in double), for every tile, pass structure, shift and
+     * thread count; a margin of 1.2 leaves some rows without a negative (loss and gradient 0, flagged).
+     */
+    @Test
+    void guideMaskMatchesTheReferenceForEveryTileShape() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int n = 37;
+        Matrix a = unitRows(rnd, n, 5);
+        Matrix b = unitRows(rnd, n, 5);
+        Matrix ga = unitRows(rnd, n, 3);
+        Matrix gb = unitRows(rnd, n, 3);
+        long[] labels = labels(rnd, n, 9);
+        double[][] g = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < 3; k++) {
+                    g[i][j] += (double) ga.get(i, k) * gb.get(j, k);
+                }
+            }
+        }
+        for (double margin : new double[] {0.0, 0.4, 1.2}) {
+            for (long[] l : new long[][] {null, labels}) {
+                java.util.function.BiPredicate<Integer, Integer> mask = (i, j) -> i.equals(j)
+                        || ((l == null || l[i] != l[j]) && !(g[i][j] > g[i][i] - margin));
+                Ref ref = maskedReference(a, b, 1 / 0.1, false, mask, 1.0 / n);
+                int without = 0;
+                boolean[] expected = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    expected[i] = true;
+                    for (int j = 0; j < n; j++) {
+                        expected[i] &= i == j || !mask.test(i, j);
+                    }
+                    without += expected[i] ? 1 : 0;
+                }
+                if (margin == 1.2) {
+                    assertTrue(without > 0 && without < n, "margin 1.2 should leave some rows without negatives: "
+                            + without);
+                }
+                for (Epilogue e : epilogues()) {
+                    for (int[] t : new int[][] {{1, 1}, {4, 7}, {16, 16}, {64, 100}}) {
+                        for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
+                            for (boolean oneShift : new boolean[] {true, false}) {
+                                TiledInfoNce engine = new TiledInfoNce(3, t[0], t[1], e, panel, oneShift);
+                                TiledInfoNce.Result r = engine.compute(a, b, 1 / 0.1, false, l,
+                                        new TiledInfoNce.Guide(ga, gb, margin), 1.0 / n);
+                                String what = e.name() + " margin " + margin + " labels " + (l != null) + " tile "
+                                        + t[0] + "×" + t[1] + " panel " + panel + " oneShift " + oneShift;
+                                check(what, ref, r, a, b, 1 / 0.1, 1.0 / n);
+                                assertArrayEquals(expected, r.withoutNegatives(), what + " rows without negatives");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new TiledInfoNce(1).compute(a, b, 10, true, null,
+                new TiledInfoNce.Guide(ga, gb, 0), 1.0));
     }
 
     @Test
