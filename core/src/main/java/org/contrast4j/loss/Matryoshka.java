@@ -15,8 +15,7 @@ import org.contrast4j.linalg.Matrix;
  * </pre>
  * The anchors, positives and explicit negatives (shared or paired) are all truncated to the same prefix; labels and
  * negative labels are passed through unchanged. Under {@link org.contrast4j.similarity.Similarity#COSINE} the inner
- * loss normalises each <i>prefix</i> itself (the prefix of a unit vector is not a unit vector), as
- * sentence-transformers' {@code MatryoshkaLoss} does by truncating before its inner loss.
+ * loss normalises each <i>prefix</i> itself (the prefix of a unit vector is not a unit vector).
  *
  * <p>The gradient is exact: the inner gradient with respect to each prefix, times w_k, is added into the first m_k
  * columns of the full-width gradient (coordinates past m_K get a zero gradient); the gradients of learnable scalars
