@@ -171,7 +171,8 @@ class MatryoshkaTest {
         Function<LossTesting.Vars, LossTesting.Ref> reference = v -> matryoshka(v, dims, weights, reduction, inner);
         LossTesting.Ref ref = reference.apply(vars);
 
-        // bounds: Σ_k w_k × the inner loss's bound on prefix k; gradients: Σ_k w_k·rel_k·max|g_k| (absolute)
+        // bounds: Σ_k w_k × the inner loss's bound on prefix k; gradients: Σ_k w_k·rel_k·max|g_k| (absolute), g_k the
+        // reference gradient of prefix k's value
         double rowTol = 0;
         Map<Input, Double> gradTol = new java.util.EnumMap<>(Input.class);
         double scalarTol = 0;
@@ -179,16 +180,35 @@ class MatryoshkaTest {
             Batch pb = prefixOf(batch, dims[k]);
             LossTesting.Bounds b = LossTesting.Bounds.of(innerLoss, pb, tau);
             rowTol += weights[k] * b.perRow();
-            LossResult rk = innerLoss.compute(pb);
-            for (Map.Entry<Input, Matrix> e : rk.gradients().entrySet()) {
-                gradTol.merge(e.getKey(), weights[k] * b.gradientRelative()
-                        * FloatBounds.maxAbs(e.getValue().data()), Double::sum);
+            // the scale of prefix k's gradients, from central differences of its reference value
+            int m = dims[k];
+            Function<double[], Double> valueK = x -> reduce(reduction, inner.apply(vars, m), null);
+            for (Map.Entry<Input, double[]> e : vars.inputs.entrySet()) {
+                double scale = FloatBounds.maxAbs(numericGradient(valueK, e.getValue(), 1e-6));
+                gradTol.merge(e.getKey(), weights[k] * b.gradientRelative() * scale, Double::sum);
             }
-            for (double g : rk.scalarGradients().values()) {
+            for (Scalar s : learnable) {
+                double keep = s == Scalar.LOG_TEMPERATURE ? vars.logTau : vars.bias;
+                double[] at = {keep};
+                double g = numericGradient(x -> {
+                    if (s == Scalar.LOG_TEMPERATURE) {
+                        vars.logTau = x[0];
+                    } else {
+                        vars.bias = x[0];
+                    }
+                    double value = valueK.apply(null);
+                    if (s == Scalar.LOG_TEMPERATURE) {
+                        vars.logTau = keep;
+                    } else {
+                        vars.bias = keep;
+                    }
+                    return value;
+                }, at, 1e-6)[0];
                 scalarTol += weights[k] * b.gradientRelative() * Math.abs(g);
             }
-            double termRef = reduce(reduction, inner.apply(vars, dims[k]), null);
-            double termTol = reduction == Reduction.MEAN ? b.perRow() : rk.perRow().length * b.perRow();
+            double[] rowsK = inner.apply(vars, m);
+            double termRef = reduce(reduction, rowsK, null);
+            double termTol = reduction == Reduction.MEAN ? b.perRow() : rowsK.length * b.perRow();
             assertWithin("term dim_" + dims[k], termRef, result.terms().get("dim_" + dims[k]), termTol);
         }
         assertEquals(dims.length, result.terms().size(), "terms " + result.terms());
