@@ -94,7 +94,10 @@ final class LossWrappers {
         }
     }
 
-    /** Writes the mined triplets when mining, and returns the file written (null otherwise). */
+    /**
+     * Writes the mined triplets when mining — those mined on the full-width inputs (under Matryoshka each prefix mines
+     * its own) — and returns the file written (null otherwise).
+     */
     static Path writeExtras(LossCommand c, ContrastiveLoss built, Batch batch, Path dir) throws IOException {
         if (c.mining == null) {
             return null;
