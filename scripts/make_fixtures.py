@@ -359,8 +359,29 @@ def align_uniform(t, cfg, params):
     return per_row, None, terms, None, value
 
 
+def matryoshka(t, cfg, params):
+    """Kusupati et al. 2022: Σ_k w_k · inner(a[:, :m_k], p[:, :m_k], negatives[:, :m_k]) with labels passed through;
+    each prefix is re-normalised by the inner loss (F.normalize of the truncated rows). Per row Σ_k w_k ℓ_{k,i};
+    terms dim_<m>: the inner loss's reduced value at prefix m (unweighted)."""
+    inner_cfg = {k: v for k, v in cfg.items() if k not in ("inner", "dims", "weights")}
+    per_row, valid, terms, value = None, None, {}, 0.0
+    for m, w in zip(cfg["dims"], cfg["weights"]):
+        tm = dict(t)
+        for k in INPUT_KEYS:
+            if k in t:
+                tm[k] = t[k][:, :m]
+        ret = LOSSES[cfg["inner"]](tm, inner_cfg, params)
+        rows, valid = ret[0], ret[1]
+        per_row = w * rows if per_row is None else per_row + w * rows
+        part = reduce(rows, cfg["reduction"], valid)
+        terms[f"dim_{m}"] = part
+        value = value + w * part
+    return per_row, valid, terms, None, value
+
+
 LOSSES = {"infonce": infonce, "clip": infonce, "ntxent": ntxent, "supcon": supcon, "siglip": siglip,
-          "dcl": dcl, "dclw": dcl, "margin": margin, "triplet": triplet, "align-uniform": align_uniform}
+          "dcl": dcl, "dclw": dcl, "margin": margin, "triplet": triplet, "align-uniform": align_uniform,
+          "matryoshka": matryoshka}
 
 DEFAULTS = {
     "infonce": dict(temperature=0.1, learnable_temperature=False, max_logit_scale=None, symmetric=False,
@@ -379,6 +400,8 @@ DEFAULTS = {
     "margin": dict(positive_margin=0.0, negative_margin=1.0, similarity="cosine", reduction="mean"),
     "triplet": dict(margin=0.2, softplus=False, similarity="cosine", reduction="mean"),
     "align-uniform": {"alpha": 2.0, "t": 2.0, "lambda": 1.0, "normalize": True},
+    "matryoshka": dict(inner="infonce", dims=None, weights=None, temperature=0.1, learnable_temperature=False,
+                       max_logit_scale=None, symmetric=False, similarity="cosine", reduction="mean"),
 }
 
 
@@ -690,6 +713,15 @@ def build_cases():
     case("align_uniform_alignment_only", "align-uniform", gen(904, 6, 5), **{"lambda": 0.0})
     case("align_uniform_near", "align-uniform", gen(905, 8, 8, kind="near", noise=0.05), t=4.0)
     case("align_uniform_many_rows", "align-uniform", gen(906, 270, 3), alpha=1.0)
+    # ---------------------------------------------------------------- Matryoshka over InfoNCE (Kusupati et al. 2022)
+    case("matryoshka_infonce", "matryoshka", gen(1001, 8, 8), dims=[2, 4, 8], weights=[1.0, 1.0, 1.0])
+    case("matryoshka_infonce_weighted_learnable_symmetric_labels", "matryoshka",
+         gen(1002, 8, 12) | {"labels": [0, 1, 0, 2, 1, 3, 0, 2]}, dims=[3, 6, 10], weights=[0.5, 1.0, 2.0],
+         learnable_temperature=True, temperature=0.07, symmetric=True)
+    case("matryoshka_infonce_shared_negatives_dot_sum", "matryoshka", gen(1003, 6, 6, shared=4, scale=0.5),
+         dims=[1, 3, 6], weights=[1.0, 0.25, 1.0], similarity="dot", reduction="sum", temperature=0.5)
+    case("matryoshka_infonce_paired_negatives_none", "matryoshka", gen(1004, 5, 8, paired=3), dims=[4, 8],
+         weights=[2.0, 1.0], reduction="none")
 
 
 def serialise(obj):

@@ -63,6 +63,9 @@ import picocli.CommandLine.Option;
             "  minus the log q of its candidate (Yi et al. 2019).",
             "clip = symmetric InfoNCE, learnable τ starting at 0.07, logit scale ≤ 100.",
             "supcon embeddings: the anchors, or [anchors; positives] with labels repeated.",
+            "--mining (triplet, margin): --labels R, --positives o, --negatives -; triplets",
+            "  are mined from [anchors; positives] and written to triplets.npy (T×3 rows).",
+            "--matryoshka-dims (any contrastive loss): the loss summed over prefixes.",
             "",
             "Class-scoring losses, queries h against a class table W, s(c|h) = h·W_c + b_c",
             "(--queries, --classes, --targets always R; --class-bias o):",
@@ -192,6 +195,19 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--softplus", description = "triplet: softplus instead of the hinge.")
     Boolean softplus;
 
+    @Option(names = "--matryoshka-dims", split = ",", paramLabel = "M1,M2,…",
+            description = "Matryoshka (any contrastive loss): sum the loss over these prefix dimensions, ascending.")
+    int[] matryoshkaDims;
+
+    @Option(names = "--matryoshka-weights", split = ",", paramLabel = "W1,W2,…",
+            description = "Matryoshka: one weight > 0 per dimension (default all 1).")
+    double[] matryoshkaWeights;
+
+    @Option(names = "--mining", paramLabel = "batch-hard|semi-hard", converter = LossWrappers.MiningConverter.class,
+            description = "triplet, margin: mine triplets from the labelled batch (needs --labels; no --negatives;"
+                    + " --positives optional); writes triplets.npy.")
+    org.contrast4j.loss.TripletMiner.Strategy mining;
+
     @Option(names = "--queries", paramLabel = "H.npy", description = "Class-scoring: queries h, B×D.")
     Path queries;
 
@@ -231,8 +247,9 @@ final class LossCommand implements Callable<Integer> {
             ClassScoringRun.run(this);
             return 0;
         }
-        ContrastiveLoss built = build();
+        ContrastiveLoss built = LossWrappers.wrap(this, build());
         Inputs in = Options.check(null, this::load);
+        LossWrappers.checkBatch(this, in.batch);
         OutputDir.prepare("--out", out, OUTPUTS);
         expectMemory(in);
         LossResult result = Options.check(null, () -> built.compute(in.batch));
@@ -244,7 +261,7 @@ final class LossCommand implements Callable<Integer> {
     private void checkOptions() {
         for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String name = o.longestName();
-            if (!loss.accepts(name)) {
+            if (!loss.accepts(name) && !LossWrappers.accepts(this, name)) {
                 throw new InputException(name + " does not apply to --loss " + loss.key + " (it applies to "
                         + LossKind.acceptedBy(name) + ")");
             }
@@ -273,10 +290,11 @@ final class LossCommand implements Callable<Integer> {
         require("--targets", targets, "B class ids, int32 or int64");
         require("--samples", samples, "k or B×k class ids, int32 or int64");
         require("--noise", noise, "V probabilities summing to 1");
+        LossWrappers.checkOptions(this);
     }
 
     private void require(String option, Path given, String what) {
-        if (given == null && loss.use(option) == LossKind.Use.REQUIRED) {
+        if (given == null && loss.use(option) == LossKind.Use.REQUIRED && !LossWrappers.waives(this, option)) {
             throw new InputException("--loss " + loss.key + " needs " + option + " (" + what + ")");
         }
     }
@@ -324,7 +342,7 @@ final class LossCommand implements Callable<Integer> {
     }
 
     /** The files {@code loss} writes into {@code --out}: stale ones from an earlier run there are removed. */
-    static final String[] OUTPUTS = {"result.json", "grad_*.npy"};
+    static final String[] OUTPUTS = {"result.json", "grad_*.npy", LossWrappers.TRIPLETS};
 
     /** Calls a builder setter when the option was given, naming the option if the builder rejects the value. */
     static <T> void set(String option, T value, Consumer<T> setter) {
@@ -547,6 +565,10 @@ final class LossCommand implements Callable<Integer> {
             }
         }
         json.set("gradient_files", gradFiles);
+        Path triplets = LossWrappers.writeExtras(this, built, in.batch, out);
+        if (triplets != null) {
+            written.add(triplets.toString());
+        }
         Path resultFile = out.resolve("result.json");
         Output.writeJson(resultFile, json);
         written.addFirst(resultFile.toString());

@@ -29,8 +29,9 @@ enum LossKind {
     DCL("dcl", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature", "--engine"),
     DCLW("dclw", contrastive(Use.REQUIRED, Use.NO, Use.NO), "--temperature", "--learnable-temperature", "--sigma",
             "--engine"),
-    MARGIN("margin", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL), "--positive-margin", "--negative-margin"),
-    TRIPLET("triplet", contrastive(Use.REQUIRED, Use.REQUIRED, Use.NO), "--margin", "--softplus"),
+    MARGIN("margin", contrastive(Use.REQUIRED, Use.OPTIONAL, Use.OPTIONAL), "--positive-margin", "--negative-margin",
+            "--mining"),
+    TRIPLET("triplet", contrastive(Use.REQUIRED, Use.REQUIRED, Use.NO), "--margin", "--softplus", "--mining"),
     SOFTMAX("softmax", classScoring(Use.NO, Use.NO)),
     NCE("nce", classScoring(Use.REQUIRED, Use.REQUIRED),
             "--remove-accidental-hits", "--log-normaliser", "--learnable-log-normaliser"),
@@ -44,7 +45,7 @@ enum LossKind {
     static final Set<String> COMMON = Set.of("--loss", "--out", "--reduction", "--help", "--version");
 
     /** Options every contrastive loss takes besides its own. */
-    static final Set<String> CONTRASTIVE_COMMON = Set.of("--similarity");
+    static final Set<String> CONTRASTIVE_COMMON = Set.of("--similarity", "--matryoshka-dims", "--matryoshka-weights");
 
     /** The input-file options of both families, in the order of the usage table. */
     static final List<String> INPUTS = List.of("--anchors", "--positives", "--negatives", "--labels", "--queries",

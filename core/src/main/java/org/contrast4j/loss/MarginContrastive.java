@@ -186,6 +186,11 @@ public final class MarginContrastive implements ContrastiveLoss {
         return new LossResult(Reductions.value(reduction, perRow, null), perRow, 0, grads, Map.of(), terms);
     }
 
+    /** The similarity (for {@link Mined}: its miner measures the same distance). */
+    Similarity similarity() {
+        return similarity;
+    }
+
     @Override
     public String toString() {
         return "MarginContrastive{positiveMargin=" + positiveMargin + ", negativeMargin=" + negativeMargin

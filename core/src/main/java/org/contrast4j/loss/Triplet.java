@@ -127,6 +127,11 @@ public final class Triplet implements ContrastiveLoss {
         return new LossResult(Reductions.value(reduction, perRow, null), perRow, 0, grads, Map.of(), Map.of());
     }
 
+    /** The similarity (for {@link Mined}: its miner measures the same distance). */
+    Similarity similarity() {
+        return similarity;
+    }
+
     @Override
     public String toString() {
         return "Triplet{margin=" + margin + ", softplus=" + softplus + ", similarity=" + similarity

@@ -23,6 +23,12 @@
  *       <td>Wang &amp; Isola 2020</td></tr>
  * </table>
  *
+ * <p>Wrappers, themselves {@link org.contrast4j.loss.ContrastiveLoss}es: {@link org.contrast4j.loss.Matryoshka} sums
+ * any loss over nested prefix dimensions (Kusupati et al. 2022); {@link org.contrast4j.loss.Mined} computes
+ * {@link org.contrast4j.loss.Triplet} or {@link org.contrast4j.loss.MarginContrastive} on the triplets a
+ * {@link org.contrast4j.loss.TripletMiner} picks from a labelled batch (batch-hard, Hermans et al. 2017; semi-hard,
+ * Schroff et al. 2015).
+ *
  * <p>A loss of your own implements {@link org.contrast4j.loss.ContrastiveLoss} and returns a result built with
  * {@link org.contrast4j.loss.LossResult#builder(org.contrast4j.loss.Batch)}, which checks each gradient against the
  * batch's inputs (present, same shape, finite) and every number for finiteness.

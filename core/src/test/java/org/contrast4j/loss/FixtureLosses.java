@@ -13,9 +13,12 @@ import org.contrast4j.similarity.Similarity;
  * silently dropped.
  */
 final class FixtureLosses {
-    /** The CLI loss names and align-uniform; the fixture directory must hold at least one fixture of each. */
+    /**
+     * The CLI loss names, align-uniform and matryoshka (over an inner loss); the fixture directory must hold at least
+     * one fixture of each.
+     */
     static final Set<String> LOSS_NAMES = Set.of("infonce", "clip", "ntxent", "supcon", "siglip", "dcl", "dclw",
-            "margin", "triplet", "align-uniform");
+            "margin", "triplet", "align-uniform", "matryoshka");
 
     private FixtureLosses() {
     }
@@ -97,6 +100,7 @@ final class FixtureLosses {
                     .lambda(c.dbl("lambda"))
                     .normalize(c.bool("normalize"))
                     .build();
+            case "matryoshka" -> matryoshka(c, config, engine);
             default -> throw new IllegalArgumentException("no factory for loss " + loss);
         };
         c.requireAllUsed(loss);
@@ -129,6 +133,30 @@ final class FixtureLosses {
             c.take(key); // documented preset values, verified through the numbers
         }
         return b.build();
+    }
+
+    /**
+     * Matryoshka over the loss named by "inner", whose options are the rest of the config (every one of them
+     * consumed by the inner loss's own factory).
+     */
+    private static ContrastiveLoss matryoshka(Config c, JsonNode config, Engine engine) {
+        String inner = c.take("inner").asText();
+        JsonNode dimsNode = c.take("dims");
+        JsonNode weightsNode = c.take("weights");
+        int[] dims = new int[dimsNode.size()];
+        double[] weights = new double[weightsNode.size()];
+        for (int k = 0; k < dims.length; k++) {
+            dims[k] = dimsNode.get(k).asInt();
+        }
+        for (int k = 0; k < weights.length; k++) {
+            weights[k] = weightsNode.get(k).doubleValue();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode rest = config.deepCopy();
+        rest.remove(java.util.List.of("inner", "dims", "weights"));
+        for (Iterator<String> it = rest.fieldNames(); it.hasNext(); ) {
+            c.take(it.next()); // consumed by the inner factory, which checks them all
+        }
+        return Matryoshka.of(build(inner, rest, engine)).dims(dims).weights(weights).build();
     }
 
     /** The temperature whose logit scale the fixture runs at: 1/τ, clamped at max_logit_scale if set. */
