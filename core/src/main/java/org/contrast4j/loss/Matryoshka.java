@@ -13,8 +13,8 @@ import org.contrast4j.linalg.Matrix;
  * <pre>
  *   L = Σ_k w_k · L_inner( a[:, :m_k], p[:, :m_k], n[:, :m_k] )
  * </pre>
- * The anchors, positives and explicit negatives (shared or paired) are all truncated to the same prefix; labels and
- * negative labels are passed through unchanged. Under {@link org.contrast4j.similarity.Similarity#COSINE} the inner
+ * The anchors, positives and explicit negatives (shared or paired) are all truncated to the same prefix; labels,
+ * negative labels, guide embeddings and log q corrections are passed through unchanged. Under {@link org.contrast4j.similarity.Similarity#COSINE} the inner
  * loss normalises each <i>prefix</i> itself (the prefix of a unit vector is not a unit vector).
  *
  * <p>The gradient is exact: the inner gradient with respect to each prefix, times w_k, is added into the first m_k
@@ -136,7 +136,10 @@ public final class Matryoshka implements ContrastiveLoss {
         return out.build();
     }
 
-    /** The batch truncated to its first m columns, labels and negative labels passed through. */
+    /**
+     * The batch truncated to its first m columns; labels, negative labels, the guide model's embeddings (their own
+     * width, not truncated) and the log q corrections passed through.
+     */
     static Batch prefix(Batch batch, int m) {
         Batch.Builder b = Batch.builder(columns(batch.anchors(), m));
         Matrix p = batch.positivesOrNull();
@@ -152,6 +155,11 @@ public final class Matryoshka implements ContrastiveLoss {
             }
         }
         b.labels(batch.labelsOrNull());
+        if (batch.guideAnchors().isPresent()) {
+            b.guide(batch.guideAnchors().get(), batch.guidePositives().orElseThrow());
+        }
+        batch.logQ().ifPresent(b::logQ);
+        batch.negativeLogQ().ifPresent(b::negativeLogQ);
         return b.build();
     }
 

@@ -326,6 +326,35 @@ class MatryoshkaTest {
                 (v, m) -> sigLip(v, m, true), Scalar.LOG_TEMPERATURE, Scalar.BIAS);
     }
 
+    /**
+     * The guide model's embeddings and the log q corrections reach every prefix: Matryoshka over guided, logQ-corrected
+     * InfoNCE is the weighted sum of that loss on the truncated batches (each checked against its own reference in
+     * InfoNceFalseNegativesTest), and differs from the sum without them.
+     */
+    @Test
+    void guideAndLogQArePassedToEveryPrefix() {
+        SplittableRandom rnd = new SplittableRandom(8);
+        Matrix a = gaussian(rnd, 6, 8);
+        Matrix p = gaussian(rnd, 6, 8);
+        double[] logQ = {-1.0, -2.5, -0.3, -4.0, -1.7, -0.9};
+        Batch batch = Batch.builder(a).positives(p).guide(gaussian(rnd, 6, 3), gaussian(rnd, 6, 3)).logQ(logQ).build();
+        InfoNce inner = InfoNce.builder().temperature(0.5).guideMargin(0.2).build();
+        int[] dims = {3, 8};
+        double[] w = {2, 1};
+        LossResult r = Matryoshka.of(inner).dims(dims).weights(w).build().compute(batch);
+        double expected = 0;
+        double plain = 0;
+        for (int k = 0; k < dims.length; k++) {
+            Batch prefix = Batch.builder(cols(a, dims[k])).positives(cols(p, dims[k]))
+                    .guide(batch.guideAnchors().orElseThrow(), batch.guidePositives().orElseThrow()).logQ(logQ)
+                    .build();
+            expected += w[k] * inner.compute(prefix).value();
+            plain += w[k] * inner.compute(Batch.of(cols(a, dims[k]), cols(p, dims[k]))).value();
+        }
+        assertEquals(expected, r.value(), 1e-6 * Math.max(1, Math.abs(expected)));   // the same float sums, reordered
+        assertTrue(Math.abs(plain - expected) > 1e-3, "the guide and log q change the loss: " + plain + " vs " + expected);
+    }
+
     @Test
     void coordinatesPastTheLargestPrefixGetNoGradient() {
         SplittableRandom rnd = new SplittableRandom(5);
