@@ -68,12 +68,37 @@ public final class Checks {
         return value;
     }
 
+    /** {@code value} ≥ {@code min}, for long values. */
+    public static long atLeast(long value, long min, String name) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", was " + value);
+        }
+        return value;
+    }
+
     /** {@code 0 ≤ index < size}: "{@code name} index is outside [0, size)". */
     public static int index(int index, int size, String name) {
         if (index < 0 || index >= size) {
             throw new IllegalArgumentException(name + " " + index + " is outside [0, " + size + ")");
         }
         return index;
+    }
+
+    /**
+     * {@code x} present, with at least {@code minRows} rows and one column, and only finite values.
+     *
+     * @param why what the rows are needed for, quoted when there are too few (e.g. "a pair"), or null
+     */
+    public static Matrix rows(Matrix x, String name, int minRows, String why) {
+        notNull(x, name);
+        if (x.rows() < minRows) {
+            throw new IllegalArgumentException(name + " needs at least " + minRows + (minRows == 1 ? " row" : " rows")
+                    + (why == null ? "" : " (" + why + ")") + ", was " + x.shape());
+        }
+        if (x.cols() < 1) {
+            throw new IllegalArgumentException(name + " has dimension 0: " + name + " is " + x.shape());
+        }
+        return finite(x, name);
     }
 
     /** Throws at the first NaN or infinite entry of {@code x}, naming its row, column and value. */

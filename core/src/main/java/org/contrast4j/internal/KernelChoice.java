@@ -1,6 +1,5 @@
 package org.contrast4j.internal;
 
-import java.util.Objects;
 import java.util.function.Supplier;
 import org.contrast4j.linalg.KernelKind;
 import org.contrast4j.linalg.Kernels;
@@ -34,7 +33,7 @@ public final class KernelChoice {
 
     /** Called once, by the provider. */
     public static void register(Supplier<KernelKind> provider) {
-        Objects.requireNonNull(provider, "provider must not be null");
+        Checks.notNull(provider, "provider");
         synchronized (KernelChoice.class) {
             if (elementwise != null) {
                 throw new IllegalStateException("the kernel provider is already registered");

@@ -1,5 +1,6 @@
 package org.contrast4j.linalg;
 
+import org.contrast4j.internal.Checks;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -95,9 +96,7 @@ final class BlasKernel implements Kernel {
 
     /** The same library with another split threshold (tests use a small one to exercise the split on small sizes). */
     BlasKernel withMaxFlopsPerCall(long flops) {
-        if (flops < 1) {
-            throw new IllegalArgumentException("flops per call must be >= 1, was " + flops);
-        }
+        Checks.atLeast(flops, 1, "flops per call");
         return new BlasKernel(library, sgemm, getThreads, setThreads, rowOps, flops);
     }
 
@@ -229,9 +228,7 @@ final class BlasKernel implements Kernel {
     /** {@code openblas_set_num_threads(threads)}: process-wide, for every later call from any thread. */
     @Override
     public void setThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
-        }
+        Checks.atLeast(threads, 1, "threads");
         try {
             setThreads.invokeExact(threads);
         } catch (Throwable t) {

@@ -1,5 +1,7 @@
 package org.contrast4j.linalg;
 
+import org.contrast4j.internal.Checks;
+
 /**
  * One implementation of the dense float32 primitives the losses and metrics are built from. Arrays are row-major
  * with explicit offsets and leading dimensions, as in BLAS, so a caller can work on blocks of a larger matrix.
@@ -35,9 +37,7 @@ interface Kernel {
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     default void setThreads(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
-        }
+        Checks.atLeast(threads, 1, "threads");
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.contrast4j.linalg;
 
+import org.contrast4j.internal.Checks;
+
 /**
  * The facade every loss and metric calls for dense float32 products and row operations. The kernel behind it is
  * chosen once per JVM, on first use, by the library's one kernel provider, which also chooses for the tiled engine's
@@ -68,9 +70,7 @@ public final class Kernels {
      * @throws IllegalArgumentException if {@code threads < 1}
      */
     public static void setThreadsPerCall(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
-        }
+        Checks.atLeast(threads, 1, "threads");
         synchronized (THREADS_LOCK) {
             if (singleThreadedScopes > 0) {
                 restoreThreads = threads;
@@ -267,9 +267,7 @@ public final class Kernels {
         if (array == null) {
             throw new IllegalArgumentException(name + " must not be null");
         }
-        if (len < 0) {
-            throw new IllegalArgumentException("len must be >= 0, was " + len);
-        }
+        Checks.atLeast(len, 0, "len");
         if (off < 0 || (long) off + len > array.length) {
             throw new IllegalArgumentException(name + "[" + off + " .. " + ((long) off + len) + ") is outside an array of "
                     + array.length + " values");

@@ -32,9 +32,7 @@ public final class Matrix {
      */
     public static Matrix of(int rows, int cols, float[] data) {
         checkShape(rows, cols);
-        if (data == null) {
-            throw new IllegalArgumentException("data must not be null");
-        }
+        Checks.notNull(data, "data");
         if ((long) rows * cols != data.length) {
             throw new IllegalArgumentException(
                     "a " + rows + "×" + cols + " matrix needs " + (long) rows * cols + " values, got " + data.length);

@@ -192,9 +192,7 @@ public final class Batch {
         private double[] negativeLogQ;
 
         private Builder(Matrix anchors) {
-            if (anchors == null) {
-                throw new IllegalArgumentException("anchors must not be null");
-            }
+            Checks.notNull(anchors, "anchors");
             this.anchors = anchors;
         }
 
@@ -226,9 +224,7 @@ public final class Batch {
          * negatives set before).
          */
         public Builder pairedNegatives(Matrix negatives, int perAnchor) {
-            if (perAnchor < 1) {
-                throw new IllegalArgumentException("paired negatives per anchor must be >= 1, was " + perAnchor);
-            }
+            Checks.atLeast(perAnchor, 1, "paired negatives per anchor");
             this.negatives = negatives;
             this.negativesPerAnchor = perAnchor;
             this.negativeLabels = null;

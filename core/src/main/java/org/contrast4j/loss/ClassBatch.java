@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import java.util.Optional;
 import org.contrast4j.linalg.Matrix;
 
@@ -237,12 +238,8 @@ public final class ClassBatch {
         private double[] sampleCounts;
 
         private Builder(Matrix queries, Matrix classes) {
-            if (queries == null) {
-                throw new IllegalArgumentException("queries must not be null");
-            }
-            if (classes == null) {
-                throw new IllegalArgumentException("classes must not be null");
-            }
+            Checks.notNull(queries, "queries");
+            Checks.notNull(classes, "classes");
             this.queries = queries;
             this.classes = classes;
         }
@@ -261,9 +258,7 @@ public final class ClassBatch {
 
         /** k sampled class ids shared by every query (replaces any samples set before; copied at build). */
         public Builder sharedSamples(int[] ids) {
-            if (ids == null) {
-                throw new IllegalArgumentException("sharedSamples must not be null");
-            }
+            Checks.notNull(ids, "sharedSamples");
             this.samples = ids;
             this.shared = true;
             this.samplesPerRow = ids.length;
@@ -275,12 +270,8 @@ public final class ClassBatch {
          * (replaces any samples set before; copied at build).
          */
         public Builder pairedSamples(int[] ids, int k) {
-            if (ids == null) {
-                throw new IllegalArgumentException("pairedSamples must not be null");
-            }
-            if (k < 1) {
-                throw new IllegalArgumentException("samples per query k must be >= 1, was " + k);
-            }
+            Checks.notNull(ids, "pairedSamples");
+            Checks.atLeast(k, 1, "samples per query k");
             this.samples = ids;
             this.shared = false;
             this.samplesPerRow = k;

@@ -1,5 +1,7 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
+
 /**
  * The setting every {@link ClassScoringLoss} shares, the reduction, so each loss's builder declares only its own.
  *
@@ -12,7 +14,7 @@ abstract class ClassLossBuilder<B extends ClassLossBuilder<B>> {
 
     /** How per-query losses are reduced (default {@link Reduction#MEAN}, over the B queries). */
     public B reduction(Reduction reduction) {
-        this.reduction = Inputs.requireNonNull(reduction, "reduction");
+        this.reduction = Checks.notNull(reduction, "reduction");
         return self();
     }
 }

@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import java.util.EnumMap;
 import java.util.Map;
 import org.contrast4j.linalg.Kernels;
@@ -183,9 +184,7 @@ public final class Dcl implements ContrastiveLoss {
 
         /** σ of the DCLW weighting, &gt; 0 and finite (default 0.5). */
         public Builder sigma(double sigma) {
-            if (!(sigma > 0) || !Double.isFinite(sigma)) {
-                throw new IllegalArgumentException("sigma must be > 0 and finite, was " + sigma);
-            }
+            Checks.positive(sigma, "sigma");
             this.sigma = sigma;
             return this;
         }

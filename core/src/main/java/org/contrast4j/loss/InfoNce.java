@@ -448,7 +448,7 @@ public final class InfoNce implements ContrastiveLoss {
          * {@value Engine#AUTO_TILED_FROM} rows when the batch has no explicit negatives, the dense one otherwise).
          */
         public Builder engine(Engine engine) {
-            this.engine = Inputs.requireNonNull(engine, "engine");
+            this.engine = Checks.notNull(engine, "engine");
             return this;
         }
 
@@ -458,9 +458,7 @@ public final class InfoNce implements ContrastiveLoss {
          * the same bits on every run.
          */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, was " + threads);
-            }
+            Checks.atLeast(threads, 1, "threads");
             this.threads = threads;
             return this;
         }

@@ -71,11 +71,4 @@ final class Inputs {
                     + batch.positivesOrNull().shape());
         }
     }
-
-    static <T extends Enum<T>> T requireNonNull(T value, String what) {
-        if (value == null) {
-            throw new IllegalArgumentException(what + " must not be null");
-        }
-        return value;
-    }
 }

@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import org.contrast4j.similarity.Similarity;
 
 /**
@@ -19,13 +20,13 @@ abstract class LossBuilder<B extends LossBuilder<B>> {
      * distances between unit vectors and DOT between the raw ones).
      */
     public B similarity(Similarity similarity) {
-        this.similarity = Inputs.requireNonNull(similarity, "similarity");
+        this.similarity = Checks.notNull(similarity, "similarity");
         return self();
     }
 
     /** How per-row losses are reduced (default {@link Reduction#MEAN}). */
     public B reduction(Reduction reduction) {
-        this.reduction = Inputs.requireNonNull(reduction, "reduction");
+        this.reduction = Checks.notNull(reduction, "reduction");
         return self();
     }
 }

@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import java.util.Arrays;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
@@ -35,9 +36,7 @@ public final class SparseRows {
      *     differs from {@code rows.rows()}
      */
     public static SparseRows of(int totalRows, int[] ids, Matrix rows) {
-        if (totalRows < 0) {
-            throw new IllegalArgumentException("totalRows must be >= 0, was " + totalRows);
-        }
+        Checks.atLeast(totalRows, 0, "totalRows");
         if (ids == null || rows == null) {
             throw new IllegalArgumentException("ids and rows must not be null");
         }

@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import java.util.Arrays;
 
 /**
@@ -26,9 +27,7 @@ public final class SparseVector {
      *     differ in length
      */
     public static SparseVector of(int length, int[] ids, double[] values) {
-        if (length < 0) {
-            throw new IllegalArgumentException("length must be >= 0, was " + length);
-        }
+        Checks.atLeast(length, 0, "length");
         if (ids == null || values == null) {
             throw new IllegalArgumentException("ids and values must not be null");
         }

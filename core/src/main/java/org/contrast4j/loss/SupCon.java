@@ -1,5 +1,6 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
 import java.util.EnumMap;
 import java.util.Map;
 import org.contrast4j.linalg.Matrix;
@@ -180,9 +181,7 @@ public final class SupCon implements ContrastiveLoss {
 
         /** Multiplies each row's loss by τ/τ_base (default: off); τ_base &gt; 0 and finite (Khosla: 0.07). */
         public Builder baseTemperature(double tauBase) {
-            if (!(tauBase > 0) || !Double.isFinite(tauBase)) {
-                throw new IllegalArgumentException("base temperature must be > 0 and finite, was " + tauBase);
-            }
+            Checks.positive(tauBase, "base temperature");
             this.baseTemperature = tauBase;
             return this;
         }

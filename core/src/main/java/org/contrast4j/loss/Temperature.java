@@ -1,5 +1,7 @@
 package org.contrast4j.loss;
 
+import org.contrast4j.internal.Checks;
+
 /**
  * A loss's temperature τ: fixed or learnable, with an optional maximum logit scale (CLIP clamps 1/τ at 100). The
  * logits are sim/τ; when 1/τ exceeds the maximum the scale is the maximum and the temperature gradient is 0, as
@@ -8,9 +10,7 @@ package org.contrast4j.loss;
 record Temperature(double tau, boolean learnable, double maxLogitScale) {
 
     Temperature {
-        if (!(tau > 0) || !Double.isFinite(tau)) {
-            throw new IllegalArgumentException("temperature must be > 0 and finite, was " + tau);
-        }
+        Checks.positive(tau, "temperature");
         if (!(maxLogitScale > 0)) {
             throw new IllegalArgumentException("maximum logit scale must be > 0, was " + maxLogitScale);
         }

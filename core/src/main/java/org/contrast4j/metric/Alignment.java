@@ -1,5 +1,6 @@
 package org.contrast4j.metric;
 
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 
 /**

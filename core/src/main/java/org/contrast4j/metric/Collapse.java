@@ -1,5 +1,6 @@
 package org.contrast4j.metric;
 
+import org.contrast4j.internal.Checks;
 import java.util.Arrays;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.similarity.Similarity;

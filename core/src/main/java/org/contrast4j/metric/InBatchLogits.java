@@ -1,5 +1,6 @@
 package org.contrast4j.metric;
 
+import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
 
 /**
@@ -31,9 +32,7 @@ final class InBatchLogits {
      */
     static void forEachRow(Matrix anchors, Matrix candidates, double tau, boolean normalize, int block,
                            RowVisitor visitor) {
-        if (block < 1) {
-            throw new IllegalArgumentException("block must be >= 1, was " + block);
-        }
+        Checks.atLeast(block, 1, "block");
         Matrix x = Blocks.prepare(anchors, normalize);
         Matrix y = Blocks.prepare(candidates, normalize);
         int n = x.rows();

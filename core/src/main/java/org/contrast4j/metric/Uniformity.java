@@ -1,5 +1,6 @@
 package org.contrast4j.metric;
 
+import org.contrast4j.internal.Checks;
 import java.util.SplittableRandom;
 import org.contrast4j.linalg.Matrix;
 
@@ -72,9 +73,7 @@ public final class Uniformity {
      */
     public static double sampled(Matrix x, double t, boolean normalize, int pairs, long seed) {
         check(x, t);
-        if (pairs < 1) {
-            throw new IllegalArgumentException("pairs must be >= 1, was " + pairs);
-        }
+        Checks.atLeast(pairs, 1, "pairs");
         Matrix p = Blocks.prepare(x, normalize);
         int n = p.rows();
         int d = p.cols();
@@ -105,9 +104,7 @@ public final class Uniformity {
     /** Exact uniformity over tiles of {@code block}×{@code block} rows (package-private so tests can vary it). */
     static double exact(Matrix x, double t, boolean normalize, int block) {
         check(x, t);
-        if (block < 1) {
-            throw new IllegalArgumentException("block must be >= 1, was " + block);
-        }
+        Checks.atLeast(block, 1, "block");
         Matrix p = Blocks.prepare(x, normalize);
         // uniformity(p, t) = uniformity(p·2^−e, t·2^2e): the tiles' float32 products run on rows whose largest entry
         // is near 1 (exact scaling), so they neither overflow nor underflow for rows of any magnitude

@@ -90,9 +90,7 @@ public final class TiledInfoNce {
      * @param oneShift    whether the one-shift path may run ({@link #ONE_SHIFT_RANGE}; false = always running maxima)
      */
     TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats, boolean oneShift) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be >= 1, was " + threads);
-        }
+        Checks.atLeast(threads, 1, "threads");
         if (rowBlock < 1 || columnBlock < 1) {
             throw new IllegalArgumentException("tile sizes must be >= 1, were rowBlock = " + rowBlock
                     + ", columnBlock = " + columnBlock);
@@ -167,9 +165,7 @@ public final class TiledInfoNce {
         if (a.rows() == 0 || a.cols() == 0) {
             throw new IllegalArgumentException("tiled InfoNCE needs N >= 1 rows of D >= 1, was " + a.shape());
         }
-        if (!(scale > 0) || !Double.isFinite(scale)) {
-            throw new IllegalArgumentException("logit scale must be > 0 and finite, was " + scale);
-        }
+        Checks.positive(scale, "logit scale");
         if (!Double.isFinite(weight)) {
             throw new IllegalArgumentException("row weight must be finite, was " + weight);
         }

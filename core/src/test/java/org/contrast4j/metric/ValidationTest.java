@@ -11,8 +11,11 @@ class ValidationTest {
     private static final Matrix A = Reference.gaussian(4, 3, 1.0, 1);
     private static final Matrix B = Reference.gaussian(4, 3, 1.0, 2);
 
+    /** A missing argument is a NullPointerException, a bad one an IllegalArgumentException; both name it. */
     private static void fails(String message, Executable call) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        Class<? extends RuntimeException> type = message.endsWith("must not be null") ? NullPointerException.class
+                : IllegalArgumentException.class;
+        RuntimeException e = assertThrows(type, call);
         assertEquals(message, e.getMessage());
     }
 
