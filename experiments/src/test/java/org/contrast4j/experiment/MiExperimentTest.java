@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.contrast4j.FloatBounds;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.contrast4j.FloatBounds;
+import org.contrast4j.loss.Batch;
 import org.contrast4j.loss.InfoNce;
+import org.contrast4j.loss.Input;
 import org.contrast4j.loss.LossResult;
 import org.contrast4j.similarity.Similarity;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,7 +71,12 @@ class MiExperimentTest {
     @Test
     void criticGradientMatchesFiniteDifferences() {
         // the chain from InfoNCE's anchor/positive gradients into W and U, against central differences of the loss
-        // value (float32 inputs: step 1e-2 on parameters of order 1, tolerance 2e-3 relative to the largest entry)
+        // value at steps h and 2h. Tolerance from FloatBounds: the features (N×(d+1), rows of norm ≤ R) are rounded to
+        // float32, so each logit (τ = 1, dot) is within δ = γ_{d+3}·R² and the mean InfoNCE value within
+        // 2δ + logSumExpArithmetic(R²), which the central difference divides by h; its truncation error O(h²) is
+        // bounded by 2·|FD(h) − FD(2h)| (FD(2h) − FD(h) ≈ 3·c·h², twice the c·h² error of FD(h)); the loss's
+        // feature gradients are within the core bound (D + 2n + 8)·u·(1 + L)·4·(1 + √D) of their largest entry g, which
+        // the chain Σ_i x_i g_iᵀ and Σ_i g_i y_i y_iᵀ multiplies by Σ_i |x_ir| and Σ_i |y_ir·y_ic|.
         MiExperiment.Critic c = new MiExperiment.Critic(3);
         SplittableRandom rnd = new SplittableRandom(11);
         for (int i = 0; i < c.params.length; i++) {
@@ -80,15 +87,58 @@ class MiExperimentTest {
                 c.params[9 + r * 3 + s] = c.params[9 + s * 3 + r];
             }
         }
-        MiExperiment.Pairs p = MiExperiment.Pairs.draw(rnd, 12, 3, 0.6);
+        int n = 12;
+        MiExperiment.Pairs p = MiExperiment.Pairs.draw(rnd, n, 3, 0.6);
         InfoNce loss = InfoNce.builder().temperature(1.0).similarity(Similarity.DOT).build();
-        LossResult res = loss.compute(c.batch(p));
+        Batch batch = c.batch(p);
+        LossResult res = loss.compute(batch);
         double[] grad = new double[c.params.length];
         c.gradient(p, res, grad);
         double h = 1e-2;
-        double max = 0;
-        double[] fd = new double[grad.length];
+        double[] fd = centralDifferences(c, p, loss, h);
+        double[] coarse = centralDifferences(c, p, loss, 2 * h);
+        int dd = 4; // d + 1
+        double r2 = 0;
+        for (double[] step : new double[][] {{h}, {-h}, {2 * h}, {-2 * h}, {0}}) {
+            // the largest feature row norm over every batch the differences evaluate (each parameter moved by ±step)
+            for (int i = 0; i < c.params.length; i++) {
+                double keep = c.params[i];
+                c.params[i] = keep + step[0];
+                Batch b = c.batch(p);
+                c.params[i] = keep;
+                r2 = Math.max(r2, Math.pow(FloatBounds.maxRowNorm(b.anchors().data(), dd), 2));
+                r2 = Math.max(r2, Math.pow(FloatBounds.maxRowNorm(b.positives().orElseThrow().data(), dd), 2));
+            }
+        }
+        double delta = FloatBounds.gamma(dd + 2L) * r2;
+        double valueBound = 2 * delta + FloatBounds.logSumExpArithmetic(r2, 3);
+        double gradientRelative = (dd + 4.0 * n + 8) * FloatBounds.U * (1 + r2) * 4 * (1 + Math.sqrt(dd));
+        double gMax = Math.max(FloatBounds.maxAbs(res.gradient(Input.ANCHORS).data()),
+                FloatBounds.maxAbs(res.gradient(Input.POSITIVES).data()));
+        float[] x = p.x().data();
+        float[] y = p.y().data();
+        double[] chain = new double[grad.length]; // Σ_i |x_ir| (W[r, c]) and Σ_i |y_ir·y_ic| (U[r, c])
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < 3; r++) {
+                for (int col = 0; col < 3; col++) {
+                    chain[r * 3 + col] += Math.abs(x[i * 3 + r]);
+                    chain[9 + r * 3 + col] += Math.abs((double) y[i * 3 + r] * y[i * 3 + col]);
+                }
+            }
+        }
+        double truncation = 0;
         for (int i = 0; i < grad.length; i++) {
+            truncation = Math.max(truncation, Math.abs(fd[i] - coarse[i]));
+        }
+        for (int i = 0; i < grad.length; i++) {
+            double tol = gradientRelative * gMax * chain[i] + valueBound / h + 2 * truncation + Float.MIN_VALUE;
+            assertEquals(fd[i], grad[i], tol, "parameter " + i);
+        }
+    }
+
+    private static double[] centralDifferences(MiExperiment.Critic c, MiExperiment.Pairs p, InfoNce loss, double h) {
+        double[] fd = new double[c.params.length];
+        for (int i = 0; i < fd.length; i++) {
             double keep = c.params[i];
             c.params[i] = keep + h;
             double up = loss.compute(c.batch(p)).value();
@@ -96,11 +146,8 @@ class MiExperimentTest {
             double down = loss.compute(c.batch(p)).value();
             c.params[i] = keep;
             fd[i] = (up - down) / (2 * h);
-            max = Math.max(max, Math.abs(fd[i]));
         }
-        for (int i = 0; i < grad.length; i++) {
-            assertEquals(fd[i], grad[i], 2e-3 * max, "parameter " + i);
-        }
+        return fd;
     }
 
     @Test
