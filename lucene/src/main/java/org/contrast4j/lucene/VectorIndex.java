@@ -415,18 +415,32 @@ public final class VectorIndex implements AutoCloseable {
      * @throws IllegalStateException if the index holds no vectors
      */
     public TopK search(Matrix queries, int k) throws IOException {
+        return search(queries, k, k);
+    }
+
+    /**
+     * As {@link #search(Matrix, int)}, but the graph search keeps {@code candidates} ≥ k results (its beam, "ef" in
+     * the HNSW paper, "num_candidates" in Elasticsearch) of which the k best are returned: more candidates, higher
+     * recall, slower queries. {@link #search(Matrix, int)} uses candidates = k, as Lucene's {@code
+     * KnnFloatVectorQuery}.
+     *
+     * @throws IllegalArgumentException as {@link #search(Matrix, int)}, or if candidates is outside [k, M]
+     */
+    public TopK search(Matrix queries, int k, int candidates) throws IOException {
         requireVectors();
         Checks.finite(queries, "queries");
         Checks.argument(queries.cols() == dimension, "queries is %s but the index holds %d-dimensional vectors",
                 queries.shape(), dimension);
         Checks.argument(k >= 1 && k <= size, "k must be in [1, %d] (the corpus rows), was %d", size, k);
+        Checks.argument(candidates >= k && candidates <= size, "candidates must be in [k, M] = [%d, %d], was %d", k,
+                size, candidates);
         Matrix q = prepare(similarity, queries, "queries");
         int b = q.rows();
         int[] ids = new int[Checks.product(b, k, "the results", Integer.BYTES)];
         float[] scores = new float[ids.length];
         Arrays.fill(ids, -1);
         for (int i = 0; i < b; i++) {
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, q.row(i), k), k);
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, q.row(i), candidates), candidates);
             ScoreDoc[] hits = sorted(top.scoreDocs);
             for (int r = 0; r < hits.length && r < k; r++) {
                 ids[i * k + r] = hits[r].doc;
