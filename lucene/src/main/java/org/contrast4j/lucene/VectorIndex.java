@@ -473,18 +473,32 @@ public final class VectorIndex implements AutoCloseable {
     public static double recall(TopK approximate, TopK exact) {
         Checks.notNull(approximate, "approximate");
         Checks.notNull(exact, "exact");
-        Checks.argument(approximate.queries() == exact.queries() && approximate.k() == exact.k()
-                        && approximate.corpusSize() == exact.corpusSize(),
+        Checks.argument(approximate.k() == exact.k(), "the rankings differ: %s against %s", approximate, exact);
+        return recall(approximate, exact, exact.k());
+    }
+
+    /**
+     * As {@link #recall(TopK, TopK)} at cutoff {@code k}: the exact top-k rows found in the approximate top-k, both
+     * read from the first k ranks of rankings at least k deep.
+     *
+     * @throws IllegalArgumentException if the two disagree on queries or corpus size, or k exceeds either depth
+     */
+    public static double recall(TopK approximate, TopK exact, int k) {
+        Checks.notNull(approximate, "approximate");
+        Checks.notNull(exact, "exact");
+        Checks.argument(approximate.queries() == exact.queries() && approximate.corpusSize() == exact.corpusSize(),
                 "the rankings differ: %s over %d rows against %s over %d rows", approximate,
                 approximate.corpusSize(), exact, exact.corpusSize());
+        Checks.argument(k >= 1 && k <= approximate.k() && k <= exact.k(),
+                "k must be in [1, %d] (the depth of both rankings), was %d", Math.min(approximate.k(), exact.k()), k);
         double sum = 0;
         int counted = 0;
         for (int q = 0; q < exact.queries(); q++) {
-            int n = exact.found(q);
+            int n = Math.min(k, exact.found(q));
             if (n == 0) {
                 continue;
             }
-            int[] a = approximate.ids(q);
+            int[] a = Arrays.copyOf(approximate.ids(q), k);
             Arrays.sort(a);
             int hit = 0;
             for (int r = 0; r < n; r++) {
