@@ -11,6 +11,7 @@ module org.contrast4j.cli {
     requires com.fasterxml.jackson.databind;
     requires java.desktop;
     requires jdk.management;
+    requires java.logging;
 
     opens org.contrast4j.cli to info.picocli;
 }

@@ -67,6 +67,7 @@ final class IndexCommand implements Callable<Integer> {
             throw new InputException("--beam-width must be in [1, 3200], was " + beamWidth);
         }
         OutputDir.prepare("--out", out);
+        RetrievalIo.quietLucene();
         VectorIndex.Writer w = VectorIndex.writer().similarity(similarity).maxConnections(maxConnections)
                 .beamWidth(beamWidth);
         int rows = -1;

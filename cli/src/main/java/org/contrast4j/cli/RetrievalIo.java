@@ -18,7 +18,20 @@ import org.contrast4j.lucene.VectorIndex;
  * index, int64 .npy.
  */
 final class RetrievalIo {
+    /**
+     * Lucene logs at INFO, on stderr, which vector kernel it chose ("Java vector incubator API enabled…"): kept to
+     * warnings so a command's stderr holds only its errors. A strong reference: JUL forgets the level of a logger
+     * that was garbage-collected.
+     */
+    private static final java.util.logging.Logger LUCENE_LOG =
+            java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
     private RetrievalIo() {
+    }
+
+    /** Keeps Lucene's INFO messages off stderr; call before the first Lucene class loads. */
+    static void quietLucene() {
+        LUCENE_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
     /** Queries B×D and corpus M×D: float, 2-D, finite, the same D ≥ 1, M ≥ 1. */
@@ -133,6 +146,7 @@ final class RetrievalIo {
             throw new InputException(option + " " + dir + ": " + (Files.exists(dir) ? "not a directory"
                     : "no such directory"));
         }
+        quietLucene();
         try {
             return VectorIndex.open(dir);
         } catch (IOException e) {
