@@ -112,10 +112,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Output.Table table = new Output.Table();
         RetrievalEvaluation e;
         if (index == null) {
-            e = exact(cutoffs, json, table);
+            e = exact(cutoffs, table);
         } else {
             try (VectorIndex idx = RetrievalIo.openIndex("--index", index)) {
-                e = bm25 ? bm25(idx, cutoffs, json, table) : hnsw(idx, cutoffs, json, table);
+                e = bm25 ? bm25(idx, cutoffs, table) : hnsw(idx, cutoffs, table);
             }
         }
         for (int k : cutoffs) {
@@ -198,7 +198,7 @@ final class EvaluateCommand implements Callable<Integer> {
         throw new InputException("--qrels " + qrels + ": no query has a relevant corpus row (grade > 0)");
     }
 
-    private RetrievalEvaluation exact(TreeSet<Integer> cutoffs, ObjectNode json, Output.Table table) {
+    private RetrievalEvaluation exact(TreeSet<Integer> cutoffs, Output.Table table) {
         Similarity sim = similarity == null ? Similarity.COSINE : similarity;
         RetrievalIo.Embeddings in = RetrievalIo.embeddings(queries, corpus);
         Map<String, Integer> qIndex = queryIds == null ? null : ids("--query-ids", queryIds, in.b(),
@@ -227,8 +227,8 @@ final class EvaluateCommand implements Callable<Integer> {
         return idx.hasIds() ? RetrievalIo.rowsOf(idx.ids()) : null;
     }
 
-    private RetrievalEvaluation hnsw(VectorIndex idx, TreeSet<Integer> cutoffs, ObjectNode json,
-                                     Output.Table table) throws IOException {
+    private RetrievalEvaluation hnsw(VectorIndex idx, TreeSet<Integer> cutoffs, Output.Table table)
+            throws IOException {
         String label = "--index " + index;
         InputFiles.Loaded q = RetrievalIo.queriesFor(queries, idx, label);
         if (similarity != null && similarity != idx.similarity()) {
@@ -273,8 +273,8 @@ final class EvaluateCommand implements Callable<Integer> {
         return e;
     }
 
-    private RetrievalEvaluation bm25(VectorIndex idx, TreeSet<Integer> cutoffs, ObjectNode json,
-                                     Output.Table table) throws IOException {
+    private RetrievalEvaluation bm25(VectorIndex idx, TreeSet<Integer> cutoffs, Output.Table table)
+            throws IOException {
         String label = "--index " + index;
         if (!idx.hasText()) {
             throw new InputException(label + " holds no text (it was indexed without --text): BM25 needs it");

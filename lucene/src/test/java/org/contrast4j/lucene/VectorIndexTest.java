@@ -230,6 +230,14 @@ class VectorIndexTest {
         assertThrows(IllegalArgumentException.class, () -> VectorIndex.writer().maxConnections(0));
         assertThrows(IllegalArgumentException.class, () -> VectorIndex.writer().beamWidth(0));
         assertThrows(IOException.class, () -> VectorIndex.open(dir.resolve("none")));
+        Path foreign = dir.resolve("foreign");
+        try (var d = org.apache.lucene.store.FSDirectory.open(foreign);
+             var w = new org.apache.lucene.index.IndexWriter(d, new org.apache.lucene.index.IndexWriterConfig())) {
+            w.addDocument(new org.apache.lucene.document.Document());
+        }
+        assertEquals(foreign + " holds a Lucene index that contrast4j did not write (no contrast4j.format in its"
+                + " commit data)", assertThrows(IllegalArgumentException.class, () -> VectorIndex.open(foreign))
+                .getMessage());
         VectorIndex.writer().vectors(c).write(dir);
         try (VectorIndex index = VectorIndex.open(dir)) {
             assertEquals("queries is 1×3 but the index holds 2-dimensional vectors", assertThrows(
