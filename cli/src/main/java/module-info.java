@@ -4,12 +4,14 @@ module org.contrast4j.cli {
     requires org.contrast4j.embed;
     requires org.contrast4j.experiments;
     requires org.contrast4j.djl;
+    requires org.contrast4j.lucene;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires org.knowm.xchart;
     requires com.fasterxml.jackson.databind;
     requires java.desktop;
     requires jdk.management;
+    requires java.logging;
 
     opens org.contrast4j.cli to info.picocli;
 }

@@ -1,11 +1,7 @@
 package org.contrast4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,15 +16,22 @@ import org.contrast4j.retrieval.ExactSearch;
 import org.contrast4j.retrieval.Qrels;
 import org.contrast4j.retrieval.RetrievalEvaluation;
 import org.contrast4j.retrieval.RetrievalMetric;
+import org.contrast4j.retrieval.TopK;
+import org.contrast4j.lucene.VectorIndex;
 import org.contrast4j.similarity.Similarity;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code contrast4j evaluate}: retrieval metrics of an exact search against relevance judgments. */
+/**
+ * {@code contrast4j evaluate}: retrieval metrics against relevance judgments of an exact search, of a Lucene HNSW
+ * index (with its recall against exact search), or of BM25 over the index's text.
+ */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Ranks the corpus for every query by an exact search and reports Recall@K and Precision@K for"
                 + " each K, MRR@10, nDCG@10 and MAP@100, as trec_eval / pytrec_eval and BEIR define them.",
+            "With --index DIR (from `contrast4j index`): the HNSW ranking, and hnsw_recall@K, the fraction of the"
+                + " exact top K it finds; with --bm25 --index DIR --query-text Q.txt: BM25 over the index's text.",
             "Prints a table, and the JSON (written to DIR/result.json with --out, else printed after the table)."},
         footer = {"",
             "R.tsv: query-id<TAB>corpus-id<TAB>grade per line (an optional header line, as",
@@ -38,16 +41,33 @@ import picocli.CommandLine.Option;
             "",
             "Example:",
             "  contrast4j evaluate --queries q.npy --corpus c.npy --qrels test.tsv \\",
-            "      --query-ids q.txt --corpus-ids c.txt --out eval"})
+            "      --query-ids q.txt --corpus-ids c.txt --out eval",
+            "  contrast4j evaluate --queries q.npy --index idx --qrels test.tsv --query-ids q.txt",
+            "  contrast4j evaluate --bm25 --index idx --query-text queries.txt --qrels test.tsv --query-ids q.txt"})
 final class EvaluateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--queries", required = true, paramLabel = "Q.npy", description = "Queries, B×D.")
+    @Option(names = "--queries", paramLabel = "Q.npy", description = "Queries, B×D.")
     Path queries;
 
-    @Option(names = "--corpus", required = true, paramLabel = "C.npy", description = "Corpus, M×D.")
+    @Option(names = "--corpus", paramLabel = "C.npy", description = "Corpus, M×D (exact search).")
     Path corpus;
+
+    @Option(names = "--index", paramLabel = "DIR", description = "A Lucene index from `contrast4j index` instead of"
+            + " --corpus: HNSW search of --queries (and hnsw_recall@K against exact search of the indexed vectors),"
+            + " or BM25 of --query-text with --bm25.")
+    Path index;
+
+    @Option(names = "--bm25", description = "Rank the index's text by BM25 for each line of --query-text.")
+    boolean bm25;
+
+    @Option(names = "--query-text", paramLabel = "Q.txt", description = "With --bm25: one query text per line.")
+    Path queryText;
+
+    @Option(names = "--candidates", paramLabel = "N", description = "With --index (HNSW): candidates kept per query"
+            + " (default the depth evaluated, max(100, largest K)).")
+    Integer candidates;
 
     @Option(names = "--qrels", required = true, paramLabel = "R.tsv", description = "Relevance judgments.")
     Path qrels;
@@ -58,8 +78,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--similarity", paramLabel = "SIM", converter = Choices.SimilarityConverter.class,
             completionCandidates = Choices.SimilarityNames.class,
-            description = "${COMPLETION-CANDIDATES} (default cosine).")
-    Similarity similarity = Similarity.COSINE;
+            description = "${COMPLETION-CANDIDATES} (default cosine; with --index, the index's).")
+    Similarity similarity;
 
     @Option(names = "--query-ids", paramLabel = "F", description = "Query ids, one per line (row order).")
     Path queryIds;
@@ -83,36 +103,21 @@ final class EvaluateCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new InputException("--threads must be >= 1, was " + threads);
         }
+        checkMode();
         if (out != null) {
             OutputDir.prepare("--out", out, "result.json");
         }
-        RetrievalIo.Embeddings in = RetrievalIo.embeddings(queries, corpus);
-        Map<String, Integer> qIndex = queryIds == null ? null : ids("--query-ids", queryIds, in.b(),
-                in.queries().label());
-        Map<String, Integer> cIndex = corpusIds == null ? null : ids("--corpus-ids", corpusIds, in.m(),
-                in.corpus().label());
-        Qrels judged = readQrels(qIndex, cIndex, in);
-        int evaluated = 0;
-        for (int q = 0; q < in.b(); q++) {
-            if (judged.relevantCount(q) > 0) {
-                evaluated++;
+        TreeSet<Integer> cutoffs = new TreeSet<>(ks);
+        ObjectNode json = Output.object();
+        Output.Table table = new Output.Table();
+        RetrievalEvaluation e;
+        if (index == null) {
+            e = exact(cutoffs, table);
+        } else {
+            try (VectorIndex idx = RetrievalIo.openIndex("--index", index)) {
+                e = bm25 ? bm25(idx, cutoffs, table) : hnsw(idx, cutoffs, table);
             }
         }
-        if (evaluated == 0) {
-            throw new InputException("--qrels " + qrels + ": no query has a relevant corpus row (grade > 0)");
-        }
-        TreeSet<Integer> cutoffs = new TreeSet<>(ks);
-        int depth = Math.min(in.m(), Math.max(100, cutoffs.last()));
-        ExactSearch search = ExactSearch.of(similarity);
-        search = search.withThreads(threads);
-        RetrievalEvaluation e = RetrievalEvaluation.search(search, in.queries().matrix(), in.corpus().matrix(),
-                judged, depth);
-
-        ObjectNode json = Output.object();
-        Output.Table table = new Output.Table()
-                .row("queries", in.queries().name() + " (" + in.queries().shapeString() + ")")
-                .row("corpus", in.corpus().name() + " (" + in.corpus().shapeString() + ")")
-                .row("similarity", similarity.name().toLowerCase(Locale.ROOT));
         for (int k : cutoffs) {
             put(json, table, e, RetrievalMetric.RECALL, k);
         }
@@ -124,8 +129,8 @@ final class EvaluateCommand implements Callable<Integer> {
         put(json, table, e, RetrievalMetric.MAP, 100);
         json.put("queries", e.evaluatedQueries());
         json.put("queries_skipped", e.skippedQueries());
-        json.put("corpus", in.m());
-        json.put("similarity", similarity.name().toLowerCase(Locale.ROOT));
+        json.put("corpus", e.ranking().corpusSize());
+        json.setAll(extra);
         table.row("queries evaluated", e.evaluatedQueries() + " (" + e.skippedQueries()
                 + " without a relevant row skipped)");
         var o = spec.commandLine().getOut();
@@ -142,54 +147,173 @@ final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Keys written after the metrics: how the ranking was made. */
+    private final ObjectNode extra = Output.object();
+
+    /** Which options go together: --corpus (exact), --index (HNSW), --bm25 --index --query-text (BM25). */
+    private void checkMode() {
+        if (bm25) {
+            if (index == null) {
+                throw new InputException("--bm25 needs --index DIR (an index built with --text)");
+            }
+            if (queryText == null) {
+                throw new InputException("--bm25 needs --query-text Q.txt (one query per line)");
+            }
+            if (queries != null || corpus != null) {
+                throw new InputException((queries != null ? "--queries" : "--corpus") + " does not apply with --bm25"
+                        + " (BM25 ranks --query-text against the index's text)");
+            }
+            if (similarity != null || candidates != null) {
+                throw new InputException((similarity != null ? "--similarity" : "--candidates")
+                        + " does not apply with --bm25");
+            }
+            return;
+        }
+        if (queryText != null) {
+            throw new InputException("--query-text applies to --bm25 only");
+        }
+        if (queries == null) {
+            throw new InputException("give --queries Q.npy (or --bm25 --query-text Q.txt)");
+        }
+        if ((corpus == null) == (index == null)) {
+            throw new InputException(corpus == null ? "give --corpus C.npy (exact search) or --index DIR (HNSW)"
+                    : "give --corpus or --index, not both");
+        }
+        if (candidates != null && index == null) {
+            throw new InputException("--candidates applies to --index (HNSW) only");
+        }
+    }
+
+    private int depth(TreeSet<Integer> cutoffs, int m) {
+        return Math.min(m, Math.max(100, cutoffs.last()));
+    }
+
+    /** Every query needs judgments: at least one query with a relevant row. */
+    private static void requireRelevant(Qrels judged, Path qrels) {
+        for (int q = 0; q < judged.queries(); q++) {
+            if (judged.relevantCount(q) > 0) {
+                return;
+            }
+        }
+        throw new InputException("--qrels " + qrels + ": no query has a relevant corpus row (grade > 0)");
+    }
+
+    private RetrievalEvaluation exact(TreeSet<Integer> cutoffs, Output.Table table) {
+        Similarity sim = similarity == null ? Similarity.COSINE : similarity;
+        RetrievalIo.Embeddings in = RetrievalIo.embeddings(queries, corpus);
+        Map<String, Integer> qIndex = queryIds == null ? null : ids("--query-ids", queryIds, in.b(),
+                in.queries().label());
+        Map<String, Integer> cIndex = corpusIds == null ? null : ids("--corpus-ids", corpusIds, in.m(),
+                in.corpus().label());
+        Qrels judged = readQrels(qIndex, cIndex, in.b(), in.m(), in.queries().label(), in.corpus().label());
+        requireRelevant(judged, qrels);
+        ExactSearch search = ExactSearch.of(sim);
+        search = search.withThreads(threads);
+        RetrievalEvaluation e = RetrievalEvaluation.search(search, in.queries().matrix(), in.corpus().matrix(),
+                judged, depth(cutoffs, in.m()));
+        table.row("queries", in.queries().name() + " (" + in.queries().shapeString() + ")")
+                .row("corpus", in.corpus().name() + " (" + in.corpus().shapeString() + ")")
+                .row("similarity", sim.name().toLowerCase(Locale.ROOT));
+        extra.put("similarity", sim.name().toLowerCase(Locale.ROOT));
+        extra.put("ranking", "exact");
+        return e;
+    }
+
+    /** Corpus ids: --corpus-ids, else the ids stored in the index, else row numbers (null). */
+    private Map<String, Integer> corpusIndex(VectorIndex idx, String label) {
+        if (corpusIds != null) {
+            return ids("--corpus-ids", corpusIds, idx.size(), label);
+        }
+        return idx.hasIds() ? RetrievalIo.rowsOf(idx.ids()) : null;
+    }
+
+    private RetrievalEvaluation hnsw(VectorIndex idx, TreeSet<Integer> cutoffs, Output.Table table)
+            throws IOException {
+        String label = "--index " + index;
+        InputFiles.Loaded q = RetrievalIo.queriesFor(queries, idx, label);
+        if (similarity != null && similarity != idx.similarity()) {
+            throw new InputException("--similarity " + similarity.name().toLowerCase(Locale.ROOT) + " but " + label
+                    + " was indexed for " + idx.similarity().name().toLowerCase(Locale.ROOT)
+                    + " (leave --similarity out with --index)");
+        }
+        int b = q.dim(0);
+        Map<String, Integer> qIndex = queryIds == null ? null : ids("--query-ids", queryIds, b, q.label());
+        Qrels judged = readQrels(qIndex, corpusIndex(idx, label), b, idx.size(), q.label(), label);
+        requireRelevant(judged, qrels);
+        int depth = depth(cutoffs, idx.size());
+        int n = candidates == null ? depth : candidates;
+        if (n < depth || n > idx.size()) {
+            throw new InputException("--candidates must be in [" + depth + ", " + idx.size() + "] (the depth evaluated,"
+                    + " max(100, largest --k), and the corpus rows), was " + n);
+        }
+        TopK approx;
+        TopK exactTop;
+        try {
+            approx = idx.search(q.matrix(), depth, n);
+            exactTop = idx.exactSearch(q.matrix(), depth, threads);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(q.label() + ": " + e.getMessage(), e);  // a query without unit norm (dot)
+        }
+        RetrievalEvaluation e = RetrievalEvaluation.of(approx, judged);
+        String sim = idx.similarity().name().toLowerCase(Locale.ROOT);
+        table.row("queries", q.name() + " (" + q.shapeString() + ")")
+                .row("index", index + " (" + idx.size() + " rows, " + idx.dimension() + "-D, HNSW M = "
+                        + idx.maxConnections() + ", beam width = " + idx.beamWidth() + ", " + n + " candidates)")
+                .row("similarity", sim);
+        extra.put("similarity", sim);
+        extra.put("ranking", "hnsw");
+        extra.put("candidates", n);
+        for (int k : cutoffs) {
+            if (k <= depth) {
+                double r = VectorIndex.recall(approx, exactTop, k);
+                extra.put("hnsw_recall@" + k, r);
+                table.row("hnsw_recall@" + k + " (vs exact)", r);
+            }
+        }
+        return e;
+    }
+
+    private RetrievalEvaluation bm25(VectorIndex idx, TreeSet<Integer> cutoffs, Output.Table table)
+            throws IOException {
+        String label = "--index " + index;
+        if (!idx.hasText()) {
+            throw new InputException(label + " holds no text (it was indexed without --text): BM25 needs it");
+        }
+        List<String> texts = RetrievalIo.texts("--query-text", queryText, -1, null);
+        int b = texts.size();
+        Map<String, Integer> qIndex = queryIds == null ? null : ids("--query-ids", queryIds, b,
+                "--query-text " + queryText);
+        Qrels judged = readQrels(qIndex, corpusIndex(idx, label), b, idx.size(), "--query-text " + queryText, label);
+        requireRelevant(judged, qrels);
+        TopK top;
+        try {
+            top = idx.bm25(texts, depth(cutoffs, idx.size()));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--query-text " + queryText + ": " + e.getMessage(), e);  // too many terms
+        }
+        table.row("queries", queryText + " (" + b + " lines)")
+                .row("index", index + " (" + idx.size() + " rows)")
+                .row("ranking", "BM25 (StandardAnalyzer, k1 = 1.2, b = 0.75)");
+        extra.put("ranking", "bm25");
+        return RetrievalEvaluation.of(top, judged);
+    }
+
     private static void put(ObjectNode json, Output.Table table, RetrievalEvaluation e, RetrievalMetric m, int k) {
         double v = e.mean(m, k);
         json.put(m.key(k), v);
         table.row(m.key(k), v);
     }
 
-    /** Reads one id per line: exactly {@code rows} distinct non-empty ids. */
+    /** Reads one id per line: exactly {@code rows} distinct non-empty ids; the row of each. */
     private static Map<String, Integer> ids(String option, Path file, int rows, String rowsOf) {
-        List<String> lines = lines(option, file);
-        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-            lines = lines.subList(0, lines.size() - 1);
-        }
-        if (lines.size() != rows) {
-            throw new InputException(option + " " + file + " has " + lines.size() + " ids but " + rowsOf + " has "
-                    + rows + " rows: give one id per row");
-        }
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String id = lines.get(i).strip();
-            if (id.isEmpty()) {
-                throw new InputException(option + " " + file + ":" + (i + 1) + ": empty id");
-            }
-            Integer before = index.put(id, i);
-            if (before != null) {
-                throw new InputException(option + " " + file + ":" + (i + 1) + ": id '" + id + "' repeats line "
-                        + (before + 1));
-            }
-        }
-        return index;
+        return RetrievalIo.rowsOf(RetrievalIo.idList(option, file, rows, rowsOf));
     }
 
-    private static List<String> lines(String option, Path file) {
-        try {
-            return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw new InputException(option + " " + file + ": no such file", e);
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new InputException(option + " " + file + ": not UTF-8 text", e);
-        } catch (IOException e) {
-            throw new InputException(option + " " + file + ": cannot read (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")", e);
-        }
-    }
-
-    private Qrels readQrels(Map<String, Integer> qIndex, Map<String, Integer> cIndex, RetrievalIo.Embeddings in) {
-        Qrels.Builder b = Qrels.builder(in.b(), in.m());
+    private Qrels readQrels(Map<String, Integer> qIndex, Map<String, Integer> cIndex, int queryRows, int corpusRows,
+                            String queriesLabel, String corpusLabel) {
+        Qrels.Builder b = Qrels.builder(queryRows, corpusRows);
         Set<Long> seen = new HashSet<>();
-        List<String> lines = lines("--qrels", qrels);
+        List<String> lines = RetrievalIo.lines("--qrels", qrels);
         int entries = 0;
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n);
@@ -209,9 +333,9 @@ final class EvaluateCommand implements Callable<Integer> {
             if (grade == null || grade < 0) {
                 throw new InputException(where + "grade '" + f[2].strip() + "' is not an integer >= 0");
             }
-            int q = row(where, "query", f[0].strip(), qIndex, in.b(), "--query-ids", in.queries().label());
-            int c = row(where, "corpus", f[1].strip(), cIndex, in.m(), "--corpus-ids", in.corpus().label());
-            if (!seen.add((long) q * in.m() + c)) {
+            int q = row(where, "query", f[0].strip(), qIndex, queryRows, "--query-ids", queriesLabel);
+            int c = row(where, "corpus", f[1].strip(), cIndex, corpusRows, "--corpus-ids", corpusLabel);
+            if (!seen.add((long) q * corpusRows + c)) {
                 throw new InputException(where + "query '" + f[0].strip() + "' judges corpus row '" + f[1].strip()
                         + "' a second time");
             }

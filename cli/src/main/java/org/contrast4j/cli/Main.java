@@ -50,7 +50,8 @@ import picocli.CommandLine.HelpCommand;
 @Command(name = "contrast4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
             ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
-            SearchCommand.class, EvaluateCommand.class, MineCommand.class, SparkCommand.class, HelpCommand.class},
+            SearchCommand.class, EvaluateCommand.class, MineCommand.class, IndexCommand.class, SparkCommand.class,
+            HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 I/O or internal"
                 + " error.", "More memory: CONTRAST4J_JAVA_OPTS=-Xmx8g ./contrast4j COMMAND …",

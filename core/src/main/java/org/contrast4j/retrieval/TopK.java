@@ -26,6 +26,56 @@ public final class TopK {
         this.found = found;
     }
 
+    /**
+     * A ranking produced elsewhere (an approximate index, BM25, another library), to be evaluated by
+     * {@link RetrievalEvaluation#of(TopK, Qrels)} like an exact search's. For each query its ids are listed best first
+     * (the caller ranked them, ties included); a query with fewer than k results ends with id −1 (score NaN) in its
+     * remaining slots, and no real id follows a −1. The arrays are copied.
+     *
+     * @param queries B ≥ 0
+     * @param k results per query, ≥ 1
+     * @param corpusSize M ≥ k, the number of corpus rows ranked
+     * @param ids row-major B×k corpus rows in [0, M), or −1 padding; distinct within a query
+     * @param scores row-major B×k scores (NaN where the id is −1), or null when the ranking has no scores (all NaN)
+     * @throws IllegalArgumentException on a size mismatch, an id outside [−1, M), an id repeated within a query, or a
+     *     real id after −1 padding (naming the query and rank)
+     */
+    public static TopK of(int queries, int k, int corpusSize, int[] ids, float[] scores) {
+        Checks.atLeast(queries, 0, "queries");
+        Checks.atLeast(k, 1, "k");
+        Checks.atLeast(corpusSize, k, "corpusSize");
+        Checks.notNull(ids, "ids");
+        Checks.argument(ids.length == (long) queries * k, "ids has %d values but queries × k = %d × %d",
+                ids.length, queries, k);
+        Checks.argument(scores == null || scores.length == ids.length, "scores has %d values but ids has %d",
+                scores == null ? 0 : scores.length, ids.length);
+        int[] idCopy = ids.clone();
+        float[] scoreCopy = scores == null ? new float[ids.length] : scores.clone();
+        int[] found = new int[queries];
+        java.util.HashSet<Integer> seen = new java.util.HashSet<>();
+        for (int q = 0; q < queries; q++) {
+            seen.clear();
+            int n = 0;
+            for (int r = 0; r < k; r++) {
+                int id = idCopy[q * k + r];
+                Checks.argument(id >= -1 && id < corpusSize, "query %d, rank %d: id %d is outside [-1, %d)", q, r,
+                        id, corpusSize);
+                if (id == -1) {
+                    scoreCopy[q * k + r] = Float.NaN;
+                    continue;
+                }
+                Checks.argument(n == r, "query %d, rank %d: id %d follows -1 padding", q, r, id);
+                Checks.argument(seen.add(id), "query %d, rank %d: id %d is listed twice", q, r, id);
+                if (scores == null) {
+                    scoreCopy[q * k + r] = Float.NaN;
+                }
+                n++;
+            }
+            found[q] = n;
+        }
+        return new TopK(queries, k, corpusSize, idCopy, scoreCopy, found);
+    }
+
     /** B, the number of queries. */
     public int queries() {
         return queries;
