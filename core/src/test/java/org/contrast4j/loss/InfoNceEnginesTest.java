@@ -339,8 +339,8 @@ class InfoNceEnginesTest {
             var e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().threads(bad));
             assertEquals("threads must be >= 1, was " + bad, e.getMessage());
         }
-        var e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().engine(null));
-        assertEquals("engine must not be null", e.getMessage());
+        assertEquals("engine must not be null",
+                assertThrows(NullPointerException.class, () -> InfoNce.builder().engine(null)).getMessage());
     }
 
     @Test

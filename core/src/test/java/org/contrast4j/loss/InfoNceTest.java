@@ -300,7 +300,7 @@ class InfoNceTest {
             e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().temperature(bad));
             assertEquals("temperature must be > 0 and finite, was " + bad, e.getMessage());
         }
-        e = assertThrows(IllegalArgumentException.class, () -> InfoNce.builder().similarity(null));
-        assertEquals("similarity must not be null", e.getMessage());
+        assertEquals("similarity must not be null",
+                assertThrows(NullPointerException.class, () -> InfoNce.builder().similarity(null)).getMessage());
     }
 }

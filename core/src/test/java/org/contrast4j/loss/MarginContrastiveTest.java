@@ -309,7 +309,7 @@ class MarginContrastiveTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> MarginContrastive.builder().positiveMargin(1.5).build());
         assertEquals("negativeMargin (1.0) must be greater than positiveMargin (1.5)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MarginContrastive.builder().similarity(null));
-        assertEquals("similarity must not be null", e.getMessage());
+        assertEquals("similarity must not be null",
+                assertThrows(NullPointerException.class, () -> MarginContrastive.builder().similarity(null)).getMessage());
     }
 }

@@ -285,9 +285,9 @@ class SigLipTest {
             e = assertThrows(IllegalArgumentException.class, () -> SigLip.builder().bias(bad));
             assertEquals("bias must be finite, was " + bad, e.getMessage());
         }
-        e = assertThrows(IllegalArgumentException.class, () -> SigLip.builder().similarity(null));
-        assertEquals("similarity must not be null", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SigLip.builder().reduction(null));
-        assertEquals("reduction must not be null", e.getMessage());
+        assertEquals("similarity must not be null",
+                assertThrows(NullPointerException.class, () -> SigLip.builder().similarity(null)).getMessage());
+        assertEquals("reduction must not be null",
+                assertThrows(NullPointerException.class, () -> SigLip.builder().reduction(null)).getMessage());
     }
 }

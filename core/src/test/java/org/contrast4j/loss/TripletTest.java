@@ -298,7 +298,7 @@ class TripletTest {
             e = assertThrows(IllegalArgumentException.class, () -> Triplet.builder().margin(bad));
             assertEquals("margin must be finite and >= 0, was " + bad, e.getMessage());
         }
-        e = assertThrows(IllegalArgumentException.class, () -> Triplet.builder().reduction(null));
-        assertEquals("reduction must not be null", e.getMessage());
+        assertEquals("reduction must not be null",
+                assertThrows(NullPointerException.class, () -> Triplet.builder().reduction(null)).getMessage());
     }
 }
