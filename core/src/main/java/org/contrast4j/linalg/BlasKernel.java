@@ -298,9 +298,7 @@ final class BlasKernel implements Kernel {
 
     /** A rows×cols window at off with leading dimension ld must lie inside the array, and ld ≥ max(1, cols). */
     private static void checkWindow(String name, float[] x, int off, int rows, int cols, int ld) {
-        if (x == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
+        Checks.notNull(x, name);
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException("leading dimension of " + name + " must be >= max(1, " + cols
                     + "), was " + ld);

@@ -167,9 +167,7 @@ public final class Kernels {
 
     /** A rows×cols block at {@code off} with rows {@code ld} apart must lie inside the array. */
     private static void checkBlock(String name, float[] x, int off, int ld, int rows, int cols) {
-        if (x == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
+        Checks.notNull(x, name);
         if (ld < Math.max(1, cols)) {
             throw new IllegalArgumentException("leading dimension of " + name + " must be >= max(1, " + cols
                     + "), was " + ld);
@@ -264,9 +262,7 @@ public final class Kernels {
     }
 
     private static void checkRange(String name, float[] array, int off, int len) {
-        if (array == null) {
-            throw new IllegalArgumentException(name + " must not be null");
-        }
+        Checks.notNull(array, name);
         Checks.atLeast(len, 0, "len");
         if (off < 0 || (long) off + len > array.length) {
             throw new IllegalArgumentException(name + "[" + off + " .. " + ((long) off + len) + ") is outside an array of "

@@ -297,9 +297,8 @@ public final class ClassBatch {
          * @param sampleCounts E(c) of every sampled id, laid out like the samples (k shared, or B·k row-major)
          */
         public Builder expectedCounts(double[] targetCounts, double[] sampleCounts) {
-            if (targetCounts == null || sampleCounts == null) {
-                throw new IllegalArgumentException("expectedCounts: both the target and the sample counts are needed");
-            }
+            Checks.notNull(targetCounts, "targetCounts");
+            Checks.notNull(sampleCounts, "sampleCounts");
             this.targetCounts = targetCounts;
             this.sampleCounts = sampleCounts;
             return this;

@@ -37,9 +37,8 @@ public final class SparseRows {
      */
     public static SparseRows of(int totalRows, int[] ids, Matrix rows) {
         Checks.atLeast(totalRows, 0, "totalRows");
-        if (ids == null || rows == null) {
-            throw new IllegalArgumentException("ids and rows must not be null");
-        }
+        Checks.notNull(ids, "ids");
+        Checks.notNull(rows, "rows");
         if (ids.length != rows.rows()) {
             throw new IllegalArgumentException(ids.length + " ids but the row matrix is " + rows.shape());
         }

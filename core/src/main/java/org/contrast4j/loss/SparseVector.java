@@ -28,9 +28,8 @@ public final class SparseVector {
      */
     public static SparseVector of(int length, int[] ids, double[] values) {
         Checks.atLeast(length, 0, "length");
-        if (ids == null || values == null) {
-            throw new IllegalArgumentException("ids and values must not be null");
-        }
+        Checks.notNull(ids, "ids");
+        Checks.notNull(values, "values");
         if (ids.length != values.length) {
             throw new IllegalArgumentException(ids.length + " ids but " + values.length + " values");
         }

@@ -39,7 +39,8 @@ public final class AliasTable implements NoiseDistribution {
      *                                  index and value), all are 0, or their sum overflows
      */
     public static AliasTable of(double[] weights) {
-        if (weights == null || weights.length == 0) {
+        Checks.notNull(weights, "weights");
+        if (weights.length == 0) {
             throw new IllegalArgumentException("weights are empty: an alias table needs V >= 1 weights");
         }
         int v = weights.length;

@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import org.contrast4j.loss.ClassBatch;
 import org.contrast4j.loss.ClassLossResult;
 import org.contrast4j.loss.ClassScoringLoss;
@@ -84,9 +85,8 @@ public final class ClassSamples {
     }
 
     private static void checkVocabulary(ClassBatch batch, Sampler sampler) {
-        if (batch == null || sampler == null) {
-            throw new IllegalArgumentException("batch and sampler must not be null");
-        }
+        Checks.notNull(batch, "batch");
+        Checks.notNull(sampler, "sampler");
         int v = sampler.distribution().size();
         if (v != batch.classCount()) {
             throw new IllegalArgumentException("the sampler draws from " + v + " ids but the batch has "

@@ -84,9 +84,7 @@ public final class NegativeQueue {
             throw new IllegalArgumentException("this queue has no labels (made by NegativeQueue.of): enqueue keys "
                     + "alone, or make a NegativeQueue.labelled queue");
         }
-        if (labels == null) {
-            throw new IllegalArgumentException("labels must not be null for a labelled queue");
-        }
+        Checks.notNull(labels, "labels (of a labelled queue)");
         push(keys, labels);
     }
 
@@ -194,9 +192,7 @@ public final class NegativeQueue {
      */
     public Batch batch(Matrix anchors, Matrix positives, long[] labels) {
         requireKeys();
-        if (labels == null) {
-            throw new IllegalArgumentException("labels must not be null (use batch(anchors, positives) for none)");
-        }
+        Checks.notNull(labels, "labels (use batch(anchors, positives) for none)");
         return Batch.builder(anchors).positives(positives).labels(labels)
                 .sharedNegatives(keys(), labels().orElse(null)).build();
     }

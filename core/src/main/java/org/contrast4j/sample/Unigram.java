@@ -1,5 +1,6 @@
 package org.contrast4j.sample;
 
+import org.contrast4j.internal.Checks;
 import java.util.random.RandomGenerator;
 
 /**
@@ -41,7 +42,8 @@ public final class Unigram implements NoiseDistribution {
         if (!(alpha >= 0) || !Double.isFinite(alpha)) {
             throw new IllegalArgumentException("alpha must be finite and >= 0, was " + alpha);
         }
-        if (counts == null || counts.length == 0) {
+        Checks.notNull(counts, "counts");
+        if (counts.length == 0) {
             throw new IllegalArgumentException("counts are empty: a unigram needs V >= 1 counts");
         }
         double[] w = new double[counts.length];

@@ -143,7 +143,7 @@ class KernelsFacadeTest {
         assertEquals("len must be >= 0, was -2",
                 assertThrows(IllegalArgumentException.class, () -> Kernels.dot(x, 0, y, 0, -2)).getMessage());
         assertEquals("x must not be null",
-                assertThrows(IllegalArgumentException.class, () -> Kernels.axpy(1f, null, 0, y, 0, 1)).getMessage());
+                assertThrows(NullPointerException.class, () -> Kernels.axpy(1f, null, 0, y, 0, 1)).getMessage());
     }
 
     @Test

@@ -104,7 +104,7 @@ class ClassBatchTest {
                 "the sample count of query 1, sample 1 is 0.0");
         rejects(() -> base().sharedSamples(new int[] {1}).expectedCounts(new double[] {1, -1, 1}, new double[] {1})
                 .build(), "the target count of query 1 is -1.0");
-        rejects(() -> base().expectedCounts(null, three), "both the target and the sample counts are needed");
+        rejects(() -> base().expectedCounts(null, three), "targetCounts must not be null");
     }
 
     @Test

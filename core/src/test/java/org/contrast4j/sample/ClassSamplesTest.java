@@ -119,6 +119,7 @@ class ClassSamplesTest {
         assertThrows(IllegalArgumentException.class, () -> ClassSamples.perQuery(base, noise.sampler(1), 31, true));
         e = assertThrows(IllegalArgumentException.class, () -> ClassSamples.negatives(base, noise.sampler(1), 30));
         assertTrue(e.getMessage().contains("k = 30"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> ClassSamples.shared(null, noise.sampler(1), 3, false));
+        assertEquals("batch must not be null", assertThrows(NullPointerException.class,
+                () -> ClassSamples.shared(null, noise.sampler(1), 3, false)).getMessage());
     }
 }

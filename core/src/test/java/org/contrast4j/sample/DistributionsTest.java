@@ -164,8 +164,8 @@ class DistributionsTest {
         assertEquals("weights are all 0 (V = 3): at least one must be > 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AliasTable.of(new double[0]));
         assertEquals("weights are empty: an alias table needs V >= 1 weights", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> AliasTable.of(null));
-        assertEquals("weights are empty: an alias table needs V >= 1 weights", e.getMessage());
+        assertEquals("weights must not be null",
+                assertThrows(NullPointerException.class, () -> AliasTable.of(null)).getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> AliasTable.of(new double[] {Double.MAX_VALUE, Double.MAX_VALUE}));
         assertEquals("weights sum to Infinity (V = 2): scale them down", e.getMessage());

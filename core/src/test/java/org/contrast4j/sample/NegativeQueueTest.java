@@ -192,8 +192,8 @@ class NegativeQueueTest {
         q.enqueue(keys(0, 2, 3), labels(0, 2));
         e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(keys(5, 2, 3)));
         assertEquals("this queue is labelled: enqueue(keys, labels) needs one label per key", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(keys(5, 2, 3), null));
-        assertEquals("labels must not be null for a labelled queue", e.getMessage());
+        assertEquals("labels (of a labelled queue) must not be null",
+                assertThrows(NullPointerException.class, () -> q.enqueue(keys(5, 2, 3), null)).getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(keys(5, 3, 3), labels(5, 2)));
         assertEquals("labels has 2 entries but keys has 3 rows", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> q.enqueue(keys(5, 2, 4), labels(5, 2)));
@@ -220,8 +220,8 @@ class NegativeQueueTest {
         e = assertThrows(IllegalArgumentException.class, () -> u.batch(a, a));
         assertEquals("the queue is empty: enqueue keys before using it as negatives", e.getMessage());
         u.enqueue(keys(0, 2, 3));
-        e = assertThrows(IllegalArgumentException.class, () -> u.batch(a, a, null));
-        assertEquals("labels must not be null (use batch(anchors, positives) for none)", e.getMessage());
+        assertEquals("labels (use batch(anchors, positives) for none) must not be null",
+                assertThrows(NullPointerException.class, () -> u.batch(a, a, null)).getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> u.batch(a, keys(0, 2, 4)));
         assertEquals("positives is 2×4 but anchors is 2×3: they must have the same shape", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> q.batch(keys(0, 2, 5), keys(0, 2, 5), new long[2]));
