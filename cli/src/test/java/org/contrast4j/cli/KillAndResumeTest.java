@@ -96,7 +96,9 @@ class KillAndResumeTest {
 
     @Test
     void trainWordsKilledMidEpochResumesToTheSameVectors() throws Exception {
-        List<String> common = List.of("train", "words", "--objective", "neg", "--dim", "32", "--epochs", "4",
+        // 40 epochs of the embedded corpus (each well under a second on an idle machine): the start-up and the
+        // evaluation do not dominate the kill delay, and dozens of epochs remain when the kill lands
+        List<String> common = List.of("train", "words", "--objective", "neg", "--dim", "32", "--epochs", "40",
                 "--min-count", "2", "--threads", "1", "--seed", "5", "--no-progress");
         Path straight = dir.resolve("straight");
         Path broken = dir.resolve("broken");
@@ -105,7 +107,7 @@ class KillAndResumeTest {
         Path logA = dir.resolve("straight.log");
         long t0 = System.nanoTime();
         assertEquals(0, finish(start(logA, a.toArray(String[]::new)), logA), () -> read(logA));
-        long half = killDelay(t0, 4);
+        long half = killDelay(t0, 40);
 
         List<String> b = new ArrayList<>(common);
         b.addAll(List.of("--out", broken.toString()));
