@@ -11,6 +11,7 @@ import org.contrast4j.embed.SkipGram;
 import org.contrast4j.embed.TextCorpus;
 import org.contrast4j.embed.WordNetSynonyms;
 import org.contrast4j.embed.WordVectors;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Option;
 
 /**
@@ -234,5 +235,23 @@ final class WordOptions {
         if (v < min) {
             throw new InputException(option + " must be >= " + min + ", was " + v);
         }
+    }
+
+    /** Writes the run's skip-gram settings as {@code parent.settings} (both word trainers' summary.json); returns it. */
+    ObjectNode putSettings(ObjectNode parent, SkipGram c) {
+        ObjectNode s = parent.putObject("settings");
+        s.put("objective", c.objective().key());
+        s.put("negatives", c.negatives());
+        s.put("noise_power", c.noisePower());
+        s.put("dim", c.dimension());
+        s.put("window", c.window());
+        s.put("epochs", c.epochs());
+        s.put("min_count", minCount);
+        s.put("sample", c.sample());
+        s.put("learning_rate", c.learningRate());
+        s.put("temperature", c.temperature());
+        s.put("batch_size", c.batchSize());
+        s.put("seed", c.seed());
+        return s;
     }
 }
