@@ -21,5 +21,5 @@ module org.contrast4j.core {
 
     exports org.contrast4j.internal to
             org.contrast4j.embed, org.contrast4j.experiments, org.contrast4j.djl, org.contrast4j.lucene,
-            org.contrast4j.cli;
+            org.contrast4j.text, org.contrast4j.cli;
 }
