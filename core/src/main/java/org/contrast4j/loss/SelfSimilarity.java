@@ -37,7 +37,13 @@ final class SelfSimilarity {
      * @param rowsName how the loss names its stacked rows ("2N", "N")
      */
     static void requireDense(String loss, String rowsName, int rows) {
-        DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows, 13,
+        requireDense(loss, rowsName, rows, 0);
+    }
+
+    /** As above, with {@code extraBytes} more per entry (a guide's similarity matrix). */
+    static void requireDense(String loss, String rowsName, int rows, int extraBytes) {
+        DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows,
+                13 + extraBytes,
                 "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the command "
                         + "line), which never forms the " + rows + "×" + rows + " matrix and needs O(" + rowsName
                         + "·D) memory");
