@@ -40,13 +40,18 @@ final class SelfSimilarity {
         requireDense(loss, rowsName, rows, 0);
     }
 
-    /** As above, with {@code extraBytes} more per entry (a guide's similarity matrix). */
-    static void requireDense(String loss, String rowsName, int rows, int extraBytes) {
+    /**
+     * As above, with {@code guideBytes} more per entry for a guide's similarity matrix (0 = no guide; a guided batch
+     * has no tiled engine to point to).
+     */
+    static void requireDense(String loss, String rowsName, int rows, int guideBytes) {
         DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows,
-                13 + extraBytes,
-                "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the command "
-                        + "line), which never forms the " + rows + "×" + rows + " matrix and needs O(" + rowsName
-                        + "·D) memory");
+                13 + guideBytes, guideBytes > 0
+                        ? "a batch with a guide runs on the dense engine: use fewer rows, or give the JVM more heap "
+                                + "(-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
+                        : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
+                                + "command line), which never forms the " + rows + "×" + rows + " matrix and needs O("
+                                + rowsName + "·D) memory");
     }
 
     static SelfSimilarity compute(Matrix z, double scale, boolean[] candidate, float[] target, boolean[] skip,
