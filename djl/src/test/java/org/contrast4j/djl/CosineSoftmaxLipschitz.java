@@ -24,7 +24,9 @@ package org.contrast4j.djl;
  *       ‖Δ(∂L/∂e_m)‖ ≤ (2ν/ρ + β/ρ²)·4s + s·(2κ + 4ν)/ρ, a bound on every entry;</li>
  *   <li>∂L/∂log τ = −Σ C·l: |Δ| ≤ Σ|ΔC|·max|l| + Σ|C|·λ ≤ κ·W·s + 2·W·λ.</li>
  * </ul>
- * These are global (not first-order) bounds; with β = 0 every one is 0.
+ * These are global (not first-order) bounds; with β = 0 every one is 0. When the two computations also use logit
+ * scales differing by a relative σ (s' = s·(1 ± σ): a learnable log τ passed to one of them as float32), the logits
+ * move by s·σ more (|cos| ≤ 1), so λ = s·(2ν + ν² + σ), h by s·σ·A more, and s becomes s·(1 + σ) in the bounds.
  */
 public final class CosineSoftmaxLipschitz {
     private final double s;
@@ -34,15 +36,18 @@ public final class CosineSoftmaxLipschitz {
     private final double lambda;
     private final double kappa;
 
-    private CosineSoftmaxLipschitz(double s, double beta, double rho) {
+    private final double sigma;
+
+    private CosineSoftmaxLipschitz(double s, double sigma, double beta, double rho) {
         if (!(rho > 0)) {
             throw new IllegalArgumentException("rows of norm " + rho + ": no cosine bound");
         }
         this.s = s;
+        this.sigma = sigma;
         this.beta = beta;
         this.rho = rho;
         this.nu = 2 * beta / rho;
-        this.lambda = s * (2 * nu + nu * nu);
+        this.lambda = s * (2 * nu + nu * nu + sigma);
         this.kappa = Math.expm1(2 * lambda);
     }
 
@@ -51,6 +56,11 @@ public final class CosineSoftmaxLipschitz {
      * rows × d, row-major): β = the largest row distance, ρ = the smallest row norm on either side.
      */
     public static CosineSoftmaxLipschitz of(double s, int d, float[]... pairs) {
+        return of(s, 0, d, pairs);
+    }
+
+    /** {@link #of(double, int, float[]...)} when the two computations' logit scales differ by a relative σ. */
+    public static CosineSoftmaxLipschitz of(double s, double sigma, int d, float[]... pairs) {
         if (pairs.length % 2 != 0) {
             throw new IllegalArgumentException("give the embeddings as pairs (x, y)");
         }
@@ -77,7 +87,7 @@ public final class CosineSoftmaxLipschitz {
             }
         }
         // the square roots and sums above in double: a relative 1e-15 that the bounds cover many times over
-        return new CosineSoftmaxLipschitz(s, beta * (1 + 1e-12), rho * (1 - 1e-12));
+        return new CosineSoftmaxLipschitz(s, sigma, beta * (1 + 1e-12), rho * (1 - 1e-12));
     }
 
     /** β, the largest row distance observed. */
@@ -92,11 +102,12 @@ public final class CosineSoftmaxLipschitz {
 
     /** The bound on every entry of Δ(∂L/∂e). */
     public double gradient() {
-        return (2 * nu / rho + beta / (rho * rho)) * 4 * s + s * (2 * kappa + 4 * nu) / rho;
+        double s1 = s * (1 + sigma);
+        return (2 * nu / rho + beta / (rho * rho)) * 4 * s1 + (s1 * (2 * kappa + 4 * nu) + 4 * s * sigma) / rho;
     }
 
     /** |Δ(∂L/∂log τ)| ≤ κ·s + 2·λ. */
     public double logTemperature() {
-        return kappa * s + 2 * lambda;
+        return kappa * s * (1 + sigma) + 2 * lambda;
     }
 }

@@ -243,7 +243,8 @@ class GradCacheTest {
      *       |G_D − G_C| ≤ Γ per entry: DJL's float32 loss against the core's on the same embeddings
      *       ({@link DjlTesting.Bounds#gradientRelative()} × the largest entry of G_C) plus the loss gradient's change
      *       between the two passes' embeddings (their observed row distance β through
-     *       {@link CosineSoftmaxLipschitz#gradient()}; 0 when the passes agree bit for bit). Γ enters the reference's
+     *       {@link CosineSoftmaxLipschitz#gradient()}; 0 when the passes agree bit for bit; with a learnable τ also
+     *       the float32 rounding of the log τ DJL gets). Γ enters the reference's
      *       bound as the output-gradient error dG: Σ_r Γ·|a_r| on top of the γ_n·Σ|terms| of DJL's own sums;</li>
      *   <li>log τ: DJL's −Σ g·l against the core's on the same embeddings ({@link DjlTesting.Bounds#scalar()}) plus
      *       {@link CosineSoftmaxLipschitz#logTemperature()} for the embeddings' difference.</li>
@@ -262,10 +263,13 @@ class GradCacheTest {
             NDArray a = inputs(m, 1, N);
             NDArray b = oneView ? null : inputs(m, 2, N);
             NDArray logTau = null;
+            double sigma = 0;
             if (!Double.isNaN(tau)) {
                 logTau = m.create(new float[] {(float) Math.log(tau)}, new Shape(1));
                 logTau.setRequiresGradient(true);
                 s = 1 / tau;
+                // DJL gets log τ rounded to float32 and takes exp(−log τ) in float32 (a few ulps), the core τ itself
+                sigma = Math.expm1(Math.abs((float) Math.log(tau) - Math.log(tau))) + 4 * FloatBounds.U;
             }
             zeroGradients(blocks);
             Direct d = direct(encA, encB, ps, a, b, djl, logTau, labels);
@@ -295,8 +299,8 @@ class GradCacheTest {
                 DjlTesting.Bounds bounds = DjlTesting.Bounds.of(core, batch);
                 // value: DJL's float32 loss against the core's on the same embeddings (DjlTesting.Bounds), plus the
                 // two passes' observed embedding difference through the loss (CosineSoftmaxLipschitz)
-                CosineSoftmaxLipschitz lip = eb == null ? CosineSoftmaxLipschitz.of(s, dim, d.embeddingsA(), ea)
-                        : CosineSoftmaxLipschitz.of(s, dim, d.embeddingsA(), ea, d.embeddingsB(), eb);
+                CosineSoftmaxLipschitz lip = eb == null ? CosineSoftmaxLipschitz.of(s, sigma, dim, d.embeddingsA(), ea)
+                        : CosineSoftmaxLipschitz.of(s, sigma, dim, d.embeddingsA(), ea, d.embeddingsB(), eb);
                 assertValue(d.value(), r.value(), DjlTesting.Bounds.relative(bounds.value() + lip.value(), d.value()),
                         what);
                 float[] ga = r.gradient(Input.ANCHORS).data();

@@ -14,6 +14,7 @@ import org.contrast4j.djl.MlpReference;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.loss.Input;
 import org.contrast4j.loss.LossResult;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -132,7 +133,9 @@ class EmbeddingGradientsTest {
     private static void assertAgainstReference(Run run, String what) {
         run.reference().assertNoReluWithinRounding(what);
         run.reference().assertOutput(run.z(), what + " embeddings");
-        run.reference().backward(run.g(), null).assertWithin(run.parameters(), what + " parameter gradients");
+        MlpReference.Gradients ref = run.reference().backward(run.g(), null);
+        ref.assertWithin(run.parameters(), what + " parameter gradients");
+        record(ref, run.parameters());
     }
 
     /** Check 4: {@code other} agrees with the whole-batch computation {@code whole}. */
@@ -155,7 +158,26 @@ class EmbeddingGradientsTest {
             dg[k] = gBound;
         }
         // the parameter gradients: the whole batch's reference back-propagation, with the G difference as input error
-        whole.reference().backward(whole.g(), dg).assertWithin(other.parameters(), what + " vs whole batch");
+        MlpReference.Gradients ref = whole.reference().backward(whole.g(), dg);
+        ref.assertWithin(other.parameters(), what + " vs whole batch");
+        record(ref, other.parameters());
+    }
+
+    /** The largest |difference| / bound, and bound / Σ_r|δ_r||a_r|, seen (printed once per run). */
+    private static double largestRatio;
+    private static double largestBoundOverMagnitude;
+
+    private static void record(MlpReference.Gradients ref, List<float[]> actual) {
+        largestRatio = Math.max(largestRatio, ref.largestRatio(actual));
+        for (int k = 0; k < actual.size(); k++) {
+            largestBoundOverMagnitude = Math.max(largestBoundOverMagnitude, ref.boundOverMagnitude(k));
+        }
+    }
+
+    @AfterAll
+    static void report() {
+        System.out.printf("EmbeddingGradientsTest: largest |difference| / derived bound %.3g; largest bound / Σ|terms|"
+                + " %.3g%n", largestRatio, largestBoundOverMagnitude);
     }
 
     @Test
