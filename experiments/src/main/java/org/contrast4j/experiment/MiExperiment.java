@@ -117,9 +117,20 @@ public final class MiExperiment {
      * @return one row per batch size
      */
     public List<Row> run(Consumer<String> progress) {
+        return run(progress, (n, trained, optimal) -> { });
+    }
+
+    /** Sees every held-out batch of N pairs as the trained and the optimal critic score it (for the tests). */
+    @FunctionalInterface
+    interface HeldOut {
+        void batch(int n, Batch trained, Batch optimal);
+    }
+
+    /** {@link #run(Consumer)}, showing every held-out batch to {@code heldOut}. */
+    List<Row> run(Consumer<String> progress, HeldOut heldOut) {
         List<Row> rows = new ArrayList<>();
         for (int n : batchSizes) {
-            Row r = runOne(n);
+            Row r = runOne(n, heldOut);
             rows.add(r);
             progress.accept(String.format(java.util.Locale.ROOT,
                     "mi: N = %d: estimate %.3f (optimal critic %.3f), true I %.3f, log N %.3f, %.1f s", n,
@@ -128,7 +139,7 @@ public final class MiExperiment {
         return rows;
     }
 
-    private Row runOne(int n) {
+    private Row runOne(int n, HeldOut heldOut) {
         long start = System.nanoTime();
         int d = dimension;
         InfoNce loss = InfoNce.builder().temperature(1.0).similarity(Similarity.DOT).build();
@@ -152,8 +163,11 @@ public final class MiExperiment {
         double oracleSum = 0;
         for (int b = 0; b < batches; b++) {
             Pairs pairs = Pairs.draw(held, n, d, rho);
-            est[b] = logN - loss.compute(critic.batch(pairs)).value();
-            oracleSum += logN - loss.compute(oracle.batch(pairs)).value();
+            Batch trained = critic.batch(pairs);
+            Batch optimal = oracle.batch(pairs);
+            heldOut.batch(n, trained, optimal);
+            est[b] = logN - loss.compute(trained).value();
+            oracleSum += logN - loss.compute(optimal).value();
         }
         double mean = Arrays.stream(est).average().orElseThrow();
         double var = 0;
