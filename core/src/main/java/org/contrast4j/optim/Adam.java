@@ -1,5 +1,6 @@
 package org.contrast4j.optim;
 
+import java.util.function.IntToDoubleFunction;
 import org.contrast4j.internal.Checks;
 
 /**
@@ -42,6 +43,9 @@ public final class Adam {
     private final double[] m;
     private final double[] v;
     private long t;
+    /** The bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ of the step being taken (set by {@link #begin}). */
+    private double c1;
+    private double c2;
 
     private Adam(Builder b, int size) {
         this.learningRate = b.learningRate;
@@ -69,17 +73,9 @@ public final class Adam {
      *     or a gradient entry is NaN or infinite (naming its index and value); the state is then unchanged
      */
     public void step(float[] params, float[] grad, double lr) {
-        check(Checks.notNull(params, "params").length, Checks.notNull(grad, "grad").length, lr);
-        for (int i = 0; i < grad.length; i++) {
-            finiteGradient(grad[i], i);
-        }
-        double c1 = 1 - Math.pow(beta1, ++t);
-        double c2 = 1 - Math.pow(beta2, t);
+        begin(Checks.notNull(params, "params").length, Checks.notNull(grad, "grad").length, lr, i -> grad[i]);
         for (int i = 0; i < m.length; i++) {
-            double g = grad[i];
-            m[i] = beta1 * m[i] + (1 - beta1) * g;
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-            params[i] = (float) (params[i] - lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon));
+            params[i] = (float) (params[i] - update(i, grad[i], lr));
         }
     }
 
@@ -90,17 +86,9 @@ public final class Adam {
 
     /** As {@link #step(float[], float[], double)}, for double parameters. */
     public void step(double[] params, double[] grad, double lr) {
-        check(Checks.notNull(params, "params").length, Checks.notNull(grad, "grad").length, lr);
-        for (int i = 0; i < grad.length; i++) {
-            finiteGradient(grad[i], i);
-        }
-        double c1 = 1 - Math.pow(beta1, ++t);
-        double c2 = 1 - Math.pow(beta2, t);
+        begin(Checks.notNull(params, "params").length, Checks.notNull(grad, "grad").length, lr, i -> grad[i]);
         for (int i = 0; i < m.length; i++) {
-            double g = grad[i];
-            m[i] = beta1 * m[i] + (1 - beta1) * g;
-            v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-            params[i] -= lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
+            params[i] -= update(i, grad[i], lr);
         }
     }
 
@@ -115,18 +103,28 @@ public final class Adam {
         return p[0];
     }
 
-    private void check(int params, int grad, double lr) {
+    /** Checks a step's arguments (before any state changes), then counts the step and sets its bias corrections. */
+    private void begin(int params, int grad, double lr, IntToDoubleFunction gradient) {
         if (params != m.length || grad != m.length) {
             throw new IllegalArgumentException("Adam over " + m.length + " parameters got " + params
                     + " parameters and " + grad + " gradients");
         }
         Checks.positive(lr, "learning rate");
+        for (int i = 0; i < grad; i++) {
+            double g = gradient.applyAsDouble(i);
+            if (!Double.isFinite(g)) {
+                throw new IllegalArgumentException("gradient[" + i + "] is " + g + ": Adam needs finite gradients");
+            }
+        }
+        c1 = 1 - Math.pow(beta1, ++t);
+        c2 = 1 - Math.pow(beta2, t);
     }
 
-    private static void finiteGradient(double g, int i) {
-        if (!Double.isFinite(g)) {
-            throw new IllegalArgumentException("gradient[" + i + "] is " + g + ": Adam needs finite gradients");
-        }
+    /** Moves coordinate i's moments with gradient g and returns its update η · m̂ / (√v̂ + ε). */
+    private double update(int i, double g, double lr) {
+        m[i] = beta1 * m[i] + (1 - beta1) * g;
+        v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+        return lr * (m[i] / c1) / (Math.sqrt(v[i] / c2) + epsilon);
     }
 
     /** The number of parameters. */
