@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.contrast4j.NpyBytes;
 import org.contrast4j.io.Npy;
 import org.contrast4j.io.NpyArray;
 import org.contrast4j.linalg.Matrix;

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Random;
+import org.contrast4j.NpyBytes;
 import org.contrast4j.io.Npy;
 import org.contrast4j.linalg.Matrix;
 import picocli.CommandLine;

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.contrast4j.NpyBytes;
 import org.contrast4j.io.Npy;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

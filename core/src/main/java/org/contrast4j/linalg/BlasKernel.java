@@ -248,7 +248,7 @@ final class BlasKernel implements Kernel {
         }
         checkWindow("C", c, cOff, m, n, ldc);
         if (alpha == 0f || k == 0) {
-            scale(m, n, beta, c, cOff, ldc);   // as in BLAS: A and B are not read
+            ScalarKernel.scale(m, n, beta, c, cOff, ldc);   // as in BLAS: A and B are not read
             return;
         }
         checkWindow("A", a, aOff, transA ? k : m, transA ? m : k, lda);
@@ -310,22 +310,6 @@ final class BlasKernel implements Kernel {
         if (rows > 0 && cols > 0 && end > x.length) {
             throw new IllegalArgumentException(name + ": " + rows + "×" + cols + " at offset " + off
                     + " with leading dimension " + ld + " needs " + end + " values, the array has " + x.length);
-        }
-    }
-
-    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        if (beta == 1f) {
-            return;
-        }
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (beta == 0f) {
-                Arrays.fill(c, ci, ci + n, 0f);
-            } else {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
         }
     }
 

@@ -18,17 +18,7 @@ final class ScalarKernel implements Kernel {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
-        // C = beta·C first; beta == 0 overwrites, so NaN or garbage in C never reaches the result (BLAS semantics)
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (beta == 0f) {
-                Arrays.fill(c, ci, ci + n, 0f);
-            } else if (beta != 1f) {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
-        }
+        scale(m, n, beta, c, cOff, ldc); // C = beta·C first
         if (alpha == 0f) {
             return; // as in BLAS, A and B are not read
         }
@@ -64,6 +54,26 @@ final class ScalarKernel implements Kernel {
                         s += a[aOff + p * lda + i] * b[bj + p];
                     }
                     c[ci + j] += alpha * s;
+                }
+            }
+        }
+    }
+
+    /**
+     * C = beta·C, the first step of every kernel's gemm; beta == 0 writes zeros whatever C held (NaN included, BLAS
+     * semantics), so garbage in C never reaches the result.
+     */
+    static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1f) {
+            return;
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (beta == 0f) {
+                Arrays.fill(c, ci, ci + n, 0f);
+            } else {
+                for (int j = 0; j < n; j++) {
+                    c[ci + j] *= beta;
                 }
             }
         }

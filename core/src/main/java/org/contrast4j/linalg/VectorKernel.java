@@ -58,30 +58,13 @@ final class VectorKernel implements Kernel {
             return;
         }
         if (alpha == 0f || k == 0) {
-            scale(m, n, beta, c, cOff, ldc);
+            ScalarKernel.scale(m, n, beta, c, cOff, ldc);
             return;
         }
         if (m < THIN_ROWS || n < NR) {
             thin(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             packed(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        }
-    }
-
-    /** C = beta·C; beta == 0 writes zeros whatever C held (NaN included). */
-    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
-        if (beta == 1f) {
-            return;
-        }
-        for (int i = 0; i < m; i++) {
-            int ci = cOff + i * ldc;
-            if (beta == 0f) {
-                Arrays.fill(c, ci, ci + n, 0f);
-            } else {
-                for (int j = 0; j < n; j++) {
-                    c[ci + j] *= beta;
-                }
-            }
         }
     }
 

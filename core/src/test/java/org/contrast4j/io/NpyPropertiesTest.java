@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -25,6 +24,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
+import org.contrast4j.NpyBytes;
 
 /**
  * Properties of the .npy reader on random arrays and on files broken at random: cut anywhere, bits flipped anywhere,
@@ -136,14 +136,6 @@ class NpyPropertiesTest {
         return b.array();
     }
 
-    /** magic, version 1.0, uint16 header length, header, data: built here, not by the writer under test. */
-    static byte[] npy(String header, byte[] data) {
-        byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer b = ByteBuffer.allocate(10 + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) h.length).put(h).put(data);
-        return b.array();
-    }
-
     // ------------------------------------------------------------ properties
 
     @Property(tries = 100)
@@ -217,8 +209,7 @@ class NpyPropertiesTest {
             @ForAll("dtypeStrings") String descr,
             @ForAll @IntRange(min = 0, max = 64) int dataBytes) throws Exception {
         String shape = "(" + d0 + ", " + d1 + ")";
-        byte[] bytes = npy("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }\n",
-                new byte[dataBytes]);
+        byte[] bytes = NpyBytes.npy(1, 0, NpyBytes.dict(descr, false, shape), new byte[dataBytes]);
         withFile(bytes, p -> {
             NpyArray read = readOrFormatError(p);
             if (read != null) {
@@ -259,8 +250,7 @@ class NpyPropertiesTest {
         int size = supported.contains(descr) ? Integer.parseInt(descr.substring(2)) : 4;
         byte[] data = new byte[rows * cols * size];
         new Random(rows * 31L + cols).nextBytes(data);
-        byte[] bytes = npy("{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-                + ", 'shape': (" + rows + ", " + cols + "), }\n", data);
+        byte[] bytes = NpyBytes.npy(1, 0, NpyBytes.dict(descr, fortran, "(" + rows + ", " + cols + ")"), data);
         withFile(bytes, p -> {
             NpyArray read = readOrFormatError(p);
             assertEquals(supported.contains(descr), read != null, descr);
@@ -289,7 +279,7 @@ class NpyPropertiesTest {
 
     @Property
     void randomHeadersAreAFormatError(@ForAll("headerish") String header) throws Exception {
-        withFile(npy(header, new byte[16]), p -> readOrFormatError(p));
+        withFile(NpyBytes.npy(1, 0, header, new byte[16]), p -> readOrFormatError(p));
     }
 
     @Provide

@@ -1,5 +1,11 @@
 package org.contrast4j.io;
 
+import static org.contrast4j.NpyBytes.dict;
+import static org.contrast4j.NpyBytes.f4;
+import static org.contrast4j.NpyBytes.f8;
+import static org.contrast4j.NpyBytes.i4;
+import static org.contrast4j.NpyBytes.i8;
+import static org.contrast4j.NpyBytes.npy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,58 +28,6 @@ class NpyTest {
     Path dir;
 
     // ------------------------------------------------------------ hand-built files
-
-    /** magic + version + header length (2 bytes for v1, 4 for v2/v3) + header + data, as the format spec says. */
-    static byte[] npy(int major, int minor, String header, byte[] data) {
-        byte[] h = header.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        int lenBytes = major == 1 ? 2 : 4;
-        ByteBuffer b = ByteBuffer.allocate(8 + lenBytes + h.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, (byte) minor});
-        if (lenBytes == 2) {
-            b.putShort((short) h.length);
-        } else {
-            b.putInt(h.length);
-        }
-        b.put(h).put(data);
-        return b.array();
-    }
-
-    static String dict(String descr, boolean fortran, String shape) {
-        return "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': " + shape
-                + ", }\n";
-    }
-
-    static byte[] f4(float... v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) {
-            b.putFloat(x);
-        }
-        return b.array();
-    }
-
-    static byte[] f8(double... v) {
-        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (double x : v) {
-            b.putDouble(x);
-        }
-        return b.array();
-    }
-
-    static byte[] i4(int... v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int x : v) {
-            b.putInt(x);
-        }
-        return b.array();
-    }
-
-    static byte[] i8(long... v) {
-        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (long x : v) {
-            b.putLong(x);
-        }
-        return b.array();
-    }
 
     Path file(String name, byte[] bytes) throws IOException {
         Path p = dir.resolve(name);

@@ -6,12 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,36 +42,13 @@ import org.junit.jupiter.api.TestFactory;
 class ClassFixturesTest {
     static final String DIRECTORY = "/fixtures-class";
     static final Set<String> LOSS_NAMES = Set.of("softmax", "nce", "neg", "sampled-softmax");
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Double> WORST = new TreeMap<>();
     private static final Map<String, String> WORST_AT = new TreeMap<>();
     private static int checked;
 
-    static List<Path> files() {
-        URL url = ClassFixturesTest.class.getResource(DIRECTORY);
-        if (url == null) {
-            throw new IllegalStateException("no " + DIRECTORY + " directory on the test class path");
-        }
-        try (Stream<Path> s = Files.list(Path.of(url.toURI()))) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static JsonNode read(Path file) {
-        try {
-            return JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read fixture " + file, e);
-        }
-    }
-
     @TestFactory
     Stream<DynamicTest> matchesPyTorch() {
-        List<Path> files = files();
+        List<Path> files = Fixture.files(DIRECTORY);
         assertFalse(files.isEmpty(), "no fixtures found");
         return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> check(f)));
     }
@@ -86,8 +57,8 @@ class ClassFixturesTest {
     void everyObjectiveAndOptionIsCovered() {
         Set<String> seen = new TreeSet<>();
         Set<String> options = new TreeSet<>();
-        for (Path f : files()) {
-            JsonNode root = read(f);
+        for (Path f : Fixture.files(DIRECTORY)) {
+            JsonNode root = Fixture.json(f);
             String loss = root.required("loss").asText();
             assertTrue(LOSS_NAMES.contains(loss), f + ": loss " + loss);
             assertEquals(root.required("name").asText() + ".json", f.getFileName().toString());
@@ -121,7 +92,7 @@ class ClassFixturesTest {
     }
 
     private static void check(Path file) {
-        JsonNode root = read(file);
+        JsonNode root = Fixture.json(file);
         String name = root.required("name").asText();
         String lossName = root.required("loss").asText();
         JsonNode in = root.required("inputs");

@@ -35,9 +35,14 @@ record Fixture(String file, String name, String loss, JsonNode config, Batch bat
 
     /** Every fixture file in the resource directory, sorted by file name. */
     static List<Path> files() {
-        URL url = Fixture.class.getResource(DIRECTORY);
+        return files(DIRECTORY);
+    }
+
+    /** Every .json file in a resource directory of the test class path, sorted by file name. */
+    static List<Path> files(String directory) {
+        URL url = Fixture.class.getResource(directory);
         if (url == null) {
-            throw new IllegalStateException("no " + DIRECTORY + " directory on the test class path");
+            throw new IllegalStateException("no " + directory + " directory on the test class path");
         }
         try (Stream<Path> s = Files.list(Path.of(url.toURI()))) {
             return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
@@ -48,13 +53,17 @@ record Fixture(String file, String name, String loss, JsonNode config, Batch bat
         }
     }
 
-    static Fixture read(Path file) {
-        JsonNode root;
+    /** A fixture file's JSON tree. */
+    static JsonNode json(Path file) {
         try {
-            root = JSON.readTree(file.toFile());
+            return JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read fixture " + file, e);
         }
+    }
+
+    static Fixture read(Path file) {
+        JsonNode root = json(file);
         JsonNode in = root.required("inputs");
         Matrix anchors = matrix(in.required("anchors"));
         Batch.Builder b = Batch.builder(anchors);
