@@ -64,6 +64,8 @@ public final class TiledInfoNce {
     private final Epilogue epilogue;
     private final long panelFloats;
     private final boolean oneShift;
+    /** The stored-logits path ({@link #storedLogits}) instead of tiles recomputed. */
+    private final boolean stored;
 
     /**
      * The engine with the default tile ({@value #DEFAULT_ROW_BLOCK} × {@value #DEFAULT_COLUMN_BLOCK}).
@@ -90,6 +92,12 @@ public final class TiledInfoNce {
      * @param oneShift    whether the one-shift path may run ({@link #ONE_SHIFT_RANGE}; false = always running maxima)
      */
     TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats, boolean oneShift) {
+        this(threads, rowBlock, columnBlock, epilogue, panelFloats, oneShift, false);
+    }
+
+    /** @param stored the stored-logits path ({@link #storedLogits}) */
+    TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats, boolean oneShift,
+                 boolean stored) {
         Checks.atLeast(threads, 1, "threads");
         if (rowBlock < 1 || columnBlock < 1) {
             throw new IllegalArgumentException("tile sizes must be >= 1, were rowBlock = " + rowBlock
@@ -101,9 +109,45 @@ public final class TiledInfoNce {
         this.epilogue = epilogue;
         this.panelFloats = panelFloats;
         this.oneShift = oneShift;
+        this.stored = stored;
     }
 
-    /** The number of workers (the calling thread and threads − 1 started per call). */
+    /**
+     * The stored-logits engine: the same loss, gradients and contract as {@link #TiledInfoNce(int)}, computed for
+     * small batches with the N×N similarities in memory (N·(N + {@value #PANEL_PAD}) floats) instead of tiles
+     * recomputed. Workers take blocks of whole rows: each block's similarities in one product, its softmax statistics
+     * (rows exact, columns per worker and merged in worker order); then each block's weights G in place and
+     * ∂L/∂A_R = G_R·B; then ∂L/∂B_C = G_Cᵀ·A per block of columns — three products, 6·N²·D flops for the symmetric loss
+     * instead of the tiled 8·N²·D, and no partial ∂L/∂B per worker. The one-way loss takes the one-pass panels of the
+     * tiled engine (6·N²·D already) with blocks sized to keep every worker busy. Rows per block:
+     * {@link #storedBlock}. Deterministic for a thread count like the tiled engine; the two round differently in the
+     * last bits.
+     *
+     * @param threads workers, ≥ 1
+     * @throws IllegalArgumentException if threads &lt; 1
+     */
+    public static TiledInfoNce storedLogits(int threads) {
+        return new TiledInfoNce(threads, DEFAULT_ROW_BLOCK, DEFAULT_COLUMN_BLOCK, Epilogue.select(), PANEL_FLOATS,
+                true, true);
+    }
+
+    /** Whether this is the {@link #storedLogits stored-logits} engine. */
+    public boolean stored() {
+        return stored;
+    }
+
+    /**
+     * Rows per block of the stored-logits path: N / (2·threads) rounded up to a multiple of 16, at least 32, at most
+     * rowBlock — two blocks per worker where N allows, so the workers stay balanced at small N, and products of at
+     * least 32 rows (unless rowBlock is smaller).
+     */
+    int storedBlock(int n) {
+        int perWorker = (n + 2 * threads - 1) / (2 * threads);
+        int rounded = (perWorker + 15) / 16 * 16;
+        return Math.min(rowBlock, Math.max(32, rounded));
+    }
+
+    /** The number of workers (the calling thread and threads − 1 of the package's shared pool). */
     public int threads() {
         return threads;
     }
@@ -178,7 +222,8 @@ public final class TiledInfoNce {
 
     @Override
     public String toString() {
-        return "TiledInfoNce{threads=" + threads + ", tile=" + rowBlock + "×" + columnBlock + ", kernel="
+        return "TiledInfoNce{threads=" + threads + (stored ? ", stored logits" : "") + ", tile=" + rowBlock + "×"
+                + columnBlock + ", kernel="
                 + Kernels.kind().id() + ", epilogue=" + epilogue.kind().id() + "}";
     }
 
@@ -259,6 +304,8 @@ public final class TiledInfoNce {
         private final ThreadLocal<float[]> guideTile;
         /** One-way in one pass on panels of {@code rows} whole rows; else two passes on rows × columnBlock tiles. */
         private final boolean onePass;
+        /** The symmetric loss on the stored N×N similarities, in blocks of {@code rows} rows. */
+        private final boolean storedSymmetric;
         private final int rows;
         private final int blocks;
         private final int workers;
@@ -304,7 +351,9 @@ public final class TiledInfoNce {
             this.weight = weight;
             int panelRows = (int) Math.min(rowBlock, panelFloats / (n + PANEL_PAD));
             this.onePass = !symmetric && panelRows >= 1 && panelRows >= Math.min(rowBlock, MIN_PANEL_ROWS);
-            this.rows = onePass ? panelRows : rowBlock;
+            this.storedSymmetric = stored && symmetric;
+            this.rows = onePass ? (stored ? Math.min(panelRows, storedBlock(n)) : panelRows)
+                    : storedSymmetric ? storedBlock(n) : rowBlock;
             this.blocks = (n + rows - 1) / rows;
             this.workers = Math.min(threads, blocks);
             this.pool = new Workers(workers);
@@ -329,6 +378,9 @@ public final class TiledInfoNce {
             partialB[0] = gradB.data();
             double[] rowDot = new double[n];
             double[][] colDot = new double[workers][];
+            if (storedSymmetric) {
+                return storedSymmetric(gradA, gradB);
+            }
             if (onePass) {
                 pool.run(w -> panels(w, gradA.data(), partialB, rowDot));
             } else {
@@ -377,6 +429,10 @@ public final class TiledInfoNce {
                     }
                 }
             }
+            return result(gradA, gradB, dot);
+        }
+
+        private Result result(Matrix gradA, Matrix gradB, double dot) {
             boolean[] without = null;
             if (negatives != null) {
                 without = new boolean[n];
@@ -385,6 +441,125 @@ public final class TiledInfoNce {
                 }
             }
             return new Result(forward, reverse, gradA, gradB, weight * scale * dot, without);
+        }
+
+        /**
+         * The symmetric loss on the stored similarities S (N rows, {@code ld} = N + {@value #PANEL_PAD} floats apart):
+         * step 1, each worker's row blocks of S in one product each, their row statistics and the worker's column
+         * statistics; the merge (as the two-pass path's); step 2, each block's weights G in place and
+         * ∂L/∂A_R = G_R·B; step 3, ∂L/∂B_C = G_Cᵀ·A for each block C of columns. The same epilogue calls as the
+         * two-pass path, on whole rows instead of tiles.
+         */
+        private Result storedSymmetric(Matrix gradA, Matrix gradB) {
+            int ld = n + PANEL_PAD;
+            float[] s = new float[Checks.product(n, ld, "the stored similarities", 4)];
+            pool.run(w -> storedStatistics(w, s, ld));
+            float[] rowNorm = new float[n];
+            float[] colShift = fixed ? null : new float[n];
+            float[] colNorm = new float[n];
+            mergeRows(rowNorm);
+            if (fixed) {
+                mergeColumnsOneShift(colNorm);
+            } else {
+                mergeColumns(colShift, colNorm);
+            }
+            double[] rowDot = new double[n];
+            double[][] colDot = new double[workers][];
+            float[] ga = gradA.data();
+            float[] gb = gradB.data();
+            pool.run(w -> {
+                float[] scratch = new float[n];
+                double[] cDot = new double[n];
+                colDot[w] = cDot;
+                float weightF = (float) (weight * scale);
+                for (int blk = w; blk < blocks; blk += workers) {
+                    int i0 = blk * rows;
+                    int h = Math.min(rows, n - i0);
+                    pool.checkpoint();
+                    for (int i = i0; i < i0 + h; i++) {
+                        int off = i * ld;
+                        rowDot[i] = fixed
+                                ? epilogue.gradientRowFixed(s, off, n, 0, shift, scaleF, rowNorm[i], diag[i], colNorm,
+                                        diag, cDot, weightF, scratch)
+                                : epilogue.gradientRow(s, off, n, 0, rowMax[i], rowNorm[i], diag[i], colShift,
+                                        colNorm, diag, cDot, scaleF, weightF, scratch);
+                        s[off + i] = diagonalWeight(i, colShift);
+                    }
+                    Kernels.gemm(false, false, h, d, n, 1f, s, i0 * ld, ld, b, 0, d, 0f, ga, i0 * d, d);
+                }
+            });
+            pool.run(w -> {
+                for (int blk = w; blk < blocks; blk += workers) {
+                    int j0 = blk * rows;
+                    pool.checkpoint();
+                    Kernels.gemm(true, false, Math.min(rows, n - j0), d, n, 1f, s, j0, ld, a, 0, d, 0f, gb, j0 * d,
+                            d);
+                }
+            });
+            double dot = 0;
+            for (double v : rowDot) {
+                dot += v;
+            }
+            for (int j = 0; j < n; j++) {
+                for (int w = 0; w < workers; w++) {
+                    dot += colDot[w][j];
+                }
+            }
+            return result(gradA, gradB, dot);
+        }
+
+        /** Step 1 of the stored path for worker w: its row blocks of S, their row statistics, its column statistics. */
+        private void storedStatistics(int w, float[] s, int ld) {
+            float[] scratch = new float[n];
+            double[] cSum = new double[n];
+            float[] cMax = null;
+            float[] blockMax = null;
+            if (fixed) {
+                colOffs[w] = cSum;
+            } else {
+                cMax = new float[n];
+                Arrays.fill(cMax, Float.NEGATIVE_INFINITY);
+                blockMax = new float[n];
+                colMax[w] = cMax;
+                colSum[w] = cSum;
+            }
+            for (int blk = w; blk < blocks; blk += workers) {
+                int i0 = blk * rows;
+                int h = Math.min(rows, n - i0);
+                pool.checkpoint();
+                similarities(s, ld, i0 * ld, i0, h, 0, n, true);
+                for (int i = i0; i < i0 + h; i++) {
+                    int off = i * ld;
+                    diag[i] = s[off + i];
+                    if (fixed) {
+                        s[off + i] = Float.NEGATIVE_INFINITY;  // the diagonal's term is added in double
+                        rowOff[i] = epilogue.sumExpFixed(s, off, n, shift, scaleF, cSum, 0, scratch);
+                    } else {
+                        float m = epilogue.max(s, off, n);
+                        rowMax[i] = m;
+                        rowSum[i] = epilogue.sumExp(s, off, n, m, scaleF);
+                    }
+                }
+                if (!fixed) {
+                    columnStatistics(s, i0 * ld, ld, h, 0, n, cMax, cSum, blockMax);
+                }
+            }
+        }
+
+        /** The forward losses and each row's normaliser (1/Σ with one shift, log Σ with running maxima). */
+        private void mergeRows(float[] rowNorm) {
+            for (int i = 0; i < n; i++) {
+                if (fixed) {
+                    double e = diagonalExp(i);
+                    forward[i] = Math.log1p(rowOff[i] / e);
+                    rowNorm[i] = (float) (1 / (e + rowOff[i]));
+                } else {
+                    double log = Math.log(rowSum[i]);
+                    forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
+                    rowNorm[i] = (float) log;
+                    rowLogSum[i] = log;
+                }
+            }
         }
 
         /** max_i ‖x_i‖, in double. */
@@ -514,18 +689,21 @@ public final class TiledInfoNce {
                         rowSum[i] += epilogue.sumExp(tile, r * cols, cols, rowMax[i], scaleF);
                     }
                     if (symmetric) {
-                        columnStatistics(tile, h, j0, cols, cMax, cSum, tileMax);
+                        columnStatistics(tile, 0, cols, h, j0, cols, cMax, cSum, tileMax);
                     }
                 }
             }
         }
 
-        /** The online log-sum-exp update of columns j0 … j0+cols for one tile. */
-        private void columnStatistics(float[] tile, int h, int j0, int cols, float[] cMax, double[] cSum,
-                                      float[] shift) {
+        /**
+         * The online log-sum-exp update of columns j0 … j0+cols for one tile of h rows, row r at
+         * tile[off + r·ld …].
+         */
+        private void columnStatistics(float[] tile, int off, int ld, int h, int j0, int cols, float[] cMax,
+                                      double[] cSum, float[] shift) {
             Arrays.fill(shift, j0, j0 + cols, Float.NEGATIVE_INFINITY);
             for (int r = 0; r < h; r++) {
-                epilogue.columnMax(tile, r * cols, cols, shift, j0);
+                epilogue.columnMax(tile, off + r * ld, cols, shift, j0);
             }
             for (int j = j0; j < j0 + cols; j++) {
                 float m = shift[j];
@@ -538,7 +716,7 @@ public final class TiledInfoNce {
                 shift[j] = cMax[j] == Float.NEGATIVE_INFINITY ? 0f : cMax[j];
             }
             for (int r = 0; r < h; r++) {
-                epilogue.columnSumExp(tile, r * cols, cols, shift, scaleF, cSum, j0);
+                epilogue.columnSumExp(tile, off + r * ld, cols, shift, scaleF, cSum, j0);
             }
         }
 

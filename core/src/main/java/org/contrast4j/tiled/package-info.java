@@ -82,7 +82,10 @@
  *
  * <h2>Threads and determinism</h2>
  * Row blocks go to T workers round-robin (worker t takes blocks t, t + T, …): worker 0 is the calling thread, the
- * others are started for the call and end with it. Each worker owns its rows' statistics and ∂L/∂A rows, and keeps its
+ * others are taken by the daemon threads of one pool that every engine shares, started on first use (as many as the
+ * largest T − 1 asked for) and kept between calls, so a call starts no thread; whichever thread runs worker t does
+ * worker t's work, so the result does not depend on scheduling, and a caller runs the workers no pool thread has
+ * taken yet itself (concurrent callers and a busy pool still complete). Each worker owns its rows' statistics and ∂L/∂A rows, and keeps its
  * own column statistics, temperature sums and partial ∂L/∂B, merged in worker order. For a given tile the kernel
  * sees the same sequence of calls with the same shapes (the Java kernels do not even depend on how a product is
  * blocked; OpenBLAS, single-threaded per call here, is deterministic for a fixed shape), and the element-wise code

@@ -238,15 +238,19 @@ class TiledInfoNceTest {
                         for (int threads : new int[] {1, 3}) {
                             // one-way: in one pass on panels of whole rows, and (no panel budget) in two passes;
                             // σ = 10 on unit rows: with one shift for all exponents, and with running maxima
+                            // and the stored-logits path (blocks of min(tile rows, …) rows)
                             for (long panel : symmetric ? new long[] {TiledInfoNce.PANEL_FLOATS}
                                     : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
                                 for (boolean oneShift : new boolean[] {true, false}) {
-                                    TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel, oneShift);
-                                    check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
-                                            + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel
-                                            + " oneShift " + oneShift, ref,
-                                            engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), a, b, 1 / 0.1,
-                                            1.0 / n);
+                                    for (boolean stored : new boolean[] {false, true}) {
+                                        TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel,
+                                                oneShift, stored);
+                                        check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null)
+                                                + " tile " + t[0] + "×" + t[1] + " threads " + threads + " panel "
+                                                + panel + " oneShift " + oneShift + " stored " + stored, ref,
+                                                engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), a, b, 1 / 0.1,
+                                                1.0 / n);
+                                    }
                                 }
                             }
                         }
@@ -300,13 +304,16 @@ class TiledInfoNceTest {
                     for (int[] t : new int[][] {{1, 1}, {4, 7}, {16, 16}, {64, 100}}) {
                         for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
                             for (boolean oneShift : new boolean[] {true, false}) {
-                                TiledInfoNce engine = new TiledInfoNce(3, t[0], t[1], e, panel, oneShift);
+                              for (boolean stored : new boolean[] {false, true}) {
+                                TiledInfoNce engine = new TiledInfoNce(3, t[0], t[1], e, panel, oneShift, stored);
                                 TiledInfoNce.Result r = engine.compute(a, b, 1 / 0.1, false, l,
                                         new TiledInfoNce.Guide(ga, gb, margin), 1.0 / n);
                                 String what = e.name() + " margin " + margin + " labels " + (l != null) + " tile "
-                                        + t[0] + "×" + t[1] + " panel " + panel + " oneShift " + oneShift;
+                                        + t[0] + "×" + t[1] + " panel " + panel + " oneShift " + oneShift
+                                        + " stored " + stored;
                                 check(what, ref, r, a, b, 1 / 0.1, 1.0 / n);
                                 assertArrayEquals(expected, r.withoutNegatives(), what + " rows without negatives");
+                              }
                             }
                         }
                     }
@@ -329,11 +336,13 @@ class TiledInfoNceTest {
         for (Epilogue e : epilogues()) {
             for (boolean symmetric : new boolean[] {false, true}) {
                 for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
-                    TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel, true);
-                    check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
-                            engine.compute(a, b, 2.0, symmetric, null, 1.0), a, b, 2.0, 1.0);
-                    check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
-                            engine.compute(x, y, 2.0, symmetric, null, 0.5), x, y, 2.0, 0.5);
+                    for (boolean stored : new boolean[] {false, true}) {
+                        TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel, true, stored);
+                        check(e.name() + " D=1 stored " + stored, reference(a, b, 2.0, symmetric, null, 1.0),
+                                engine.compute(a, b, 2.0, symmetric, null, 1.0), a, b, 2.0, 1.0);
+                        check(e.name() + " dot stored " + stored, reference(x, y, 2.0, symmetric, null, 0.5),
+                                engine.compute(x, y, 2.0, symmetric, null, 0.5), x, y, 2.0, 0.5);
+                    }
                 }
             }
         }
@@ -351,9 +360,10 @@ class TiledInfoNceTest {
         }
         Matrix one = Matrix.of(n, 6, same);
         for (Epilogue e : epilogues()) {
-            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}}) {
-                // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget)
+            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}, {4, -1}, {64, -1}}) {
+                // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget); {r, -1}: stored logits, blocks of r rows
                 TiledInfoNce engine = t[1] == 0 ? new TiledInfoNce(2, 4, 5, e, 0, true)
+                        : t[1] < 0 ? new TiledInfoNce(2, t[0], 512, e, TiledInfoNce.PANEL_FLOATS, true, true)
                         : new TiledInfoNce(2, t[0], t[1], e, TiledInfoNce.PANEL_FLOATS, true);
                 for (boolean symmetric : new boolean[] {false, true}) {
                     // identical inputs, diagonal logits 1000, the rest up to ~1000 below: tiles off the diagonal
@@ -424,18 +434,21 @@ class TiledInfoNceTest {
             for (int threads : new int[] {1, 2, 3, 5}) {
                 for (boolean symmetric : new boolean[] {true, false}) {
                   for (double scale : new double[] {14.0, 50.0}) {  // one shift, running maxima
-                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS, true);
+                   for (boolean stored : new boolean[] {false, true}) {
+                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS, true,
+                            stored);
                     TiledInfoNce.Result first = engine.compute(a, b, scale, symmetric, labels, 1.0 / n);
                     for (int rep = 0; rep < 3; rep++) {
                         TiledInfoNce.Result again = engine.compute(a, b, scale, symmetric, labels, 1.0 / n);
                         String what = e.name() + ", " + threads + " threads, symmetric " + symmetric + ", σ "
-                                + scale + ", repetition " + rep + ": ";
+                                + scale + ", stored " + stored + ", repetition " + rep + ": ";
                         assertArrayEquals(first.forward(), again.forward(), what + "forward");
                         assertArrayEquals(first.reverse(), again.reverse(), what + "reverse");
                         assertArrayEquals(first.gradA().data(), again.gradA().data(), what + "gradA");
                         assertArrayEquals(first.gradB().data(), again.gradB().data(), what + "gradB");
                         assertEquals(first.gradDotLogit(), again.gradDotLogit(), what + "gradDotLogit");
                     }
+                   }
                   }
                 }
             }
@@ -488,11 +501,14 @@ class TiledInfoNceTest {
         assertTrue(stillInterrupted.get(), "interrupt status kept");
         double seconds = (stoppedAt[0] - interruptedAt) / 1e9;
         assertTrue(seconds < 2, "stopped " + seconds + " s after the interrupt");
-        // no worker outlives the computation
+        // no worker goes on computing: the shared pool's threads are back waiting for work within 2 s
+        long deadline = System.nanoTime() + 2_000_000_000L;
         for (Thread other : Thread.getAllStackTraces().keySet()) {
-            if (other.getName().startsWith("contrast4j-tiled-")) {
-                other.join(2_000);
-                assertTrue(!other.isAlive(), other.getName() + " still running");
+            if (other.getName().startsWith(Workers.THREAD_NAME)) {
+                while (WorkersTest.busy(other) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(!WorkersTest.busy(other), other.getName() + " still computing");
             }
         }
     }
