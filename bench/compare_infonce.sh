@@ -11,7 +11,9 @@
 #
 # Usage: bench/compare_infonce.sh [--sizes "256 1024 2048 4096 8192"] [--dim 256] [--threads 2] [--seed 42]
 #                                 [--rounds 2] [--engines "auto stored tiled dense"] [--dense-max 4096]
-#                                 [--kernel blas] [--out DIR]
+#                                 [--kernel blas] [--base DIR] [--out DIR]
+# --base DIR: also time another checkout's build (e.g. a worktree of main before a change) as the path "base" (its
+# own ./contrast4j with --engine auto), alternating with the others: before/after in one run.
 # Needs: a JDK 25 (scripts/jdk25.sh), Maven (builds the CLI and bench jars when stale), Debian's python3-torch for
 # the peer, libopenblas0-pthread for the blas kernel (without it our rows say which kernel ran instead). About 15
 # minutes on a 2-core machine with the defaults; every raw result is kept in --out (default: a fresh temporary
@@ -28,6 +30,7 @@ rounds=2
 engines="auto stored tiled dense"
 dense_max=4096
 kernel=blas
+base=""
 out=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -39,8 +42,9 @@ while [ $# -gt 0 ]; do
         --engines) engines=$2; shift 2 ;;
         --dense-max) dense_max=$2; shift 2 ;;
         --kernel) kernel=$2; shift 2 ;;
+        --base) base=$(cd "$2" && pwd); shift 2 ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare_infonce.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -66,22 +70,27 @@ fi
     echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 } > "$out/machine.txt"
 
-# warm-up and timed runs per process (the same for both sides): many where a run is short, so that the JIT has
+[ -z "$base" ] || "$base/contrast4j" --help > /dev/null
+[ -z "$base" ] || echo "base: $base at $(git -C "$base" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    >> "$out/machine.txt"
+
+# warm-up and timed runs per process (the same for both sides): more where a run is short, so that the JIT has
 # compiled the engine's loops before the timed runs and the median is over enough of them
 warmup_for() {
-    if [ "$1" -le 256 ]; then echo 300; elif [ "$1" -le 1024 ]; then echo 60; elif [ "$1" -le 2048 ]; then echo 20
-    elif [ "$1" -le 4096 ]; then echo 6; else echo 3; fi
+    if [ "$1" -le 256 ]; then echo 100; elif [ "$1" -le 1024 ]; then echo 20; elif [ "$1" -le 2048 ]; then echo 8
+    elif [ "$1" -le 4096 ]; then echo 3; else echo 2; fi
 }
 reps_for() {
-    if [ "$1" -le 256 ]; then echo 51; elif [ "$1" -le 1024 ]; then echo 21; elif [ "$1" -le 2048 ]; then echo 11
-    elif [ "$1" -le 4096 ]; then echo 7; else echo 5; fi
+    if [ "$1" -le 256 ]; then echo 21; elif [ "$1" -le 1024 ]; then echo 11; elif [ "$1" -le 2048 ]; then echo 7
+    elif [ "$1" -le 4096 ]; then echo 5; else echo 3; fi
 }
 
-ours() {  # N ENGINE ROUND
-    local n=$1 e=$2 r=$3
+ours() {  # N ENGINE ROUND (ENGINE "base": the --base checkout, engine auto)
+    local n=$1 e=$2 r=$3 home=$root engine=$2
+    if [ "$e" = base ]; then home=$base; engine=auto; fi
     echo "N=$n round $r: contrast4j $e…" >&2
-    CONTRAST4J_JAVA_OPTS="-Dcontrast4j.kernel=$kernel -Xmx2g -XX:+UseSerialGC" "$root/contrast4j" bench infonce \
-        --n "$n" --dim "$dim" --symmetric --threads "$threads" --engine "$e" --warmup "$(warmup_for "$n")" \
+    CONTRAST4J_JAVA_OPTS="-Dcontrast4j.kernel=$kernel -Xmx2g -XX:+UseSerialGC" "$home/contrast4j" bench infonce \
+        --n "$n" --dim "$dim" --symmetric --threads "$threads" --engine "$engine" --warmup "$(warmup_for "$n")" \
         --reps "$(reps_for "$n")" --seed "$seed" --json \
         > "$out/ours-$e-$n-$r.txt" 2> "$out/ours-$e-$n-$r.err" \
         || echo '{"error": true}' >> "$out/ours-$e-$n-$r.txt"
@@ -94,11 +103,12 @@ torch() {  # N ROUND
         > "$out/torch-$n-$r.txt" 2> "$out/torch-$n-$r.err" || echo '{"error": true}' >> "$out/torch-$n-$r.txt"
 }
 
+[ -z "$base" ] || engines="$engines base"
 for n in $sizes; do
     echo "N=$n sgemm ceiling…" >&2
     "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
         -Dcontrast4j.kernel=$kernel -cp "$jar" org.contrast4j.bench.SgemmCeiling --n "$n" --dim "$dim" \
-        --threads "$threads" --rows "$(( n < 8192 ? n : 8192 ))" --reps "$(( n <= 2048 ? 15 : 5 ))" --seed "$seed" \
+        --threads "$threads" --rows "$(( n < 8192 ? n : 8192 ))" --reps "$(( n <= 2048 ? 11 : 3 ))" --seed "$seed" \
         --tiles "128x512,256x1024,512x512,1024x512,256xN" \
         > "$out/ceiling-$n.txt" 2> "$out/ceiling-$n.err" || echo '{"error": true}' >> "$out/ceiling-$n.txt"
     for r in $(seq 1 "$rounds"); do
@@ -112,7 +122,7 @@ for n in $sizes; do
 done
 echo "load at end: $(uptime)" >> "$out/machine.txt"
 
-/usr/bin/python3 - "$out" "$dim" "$threads" "$rounds" "$engines" $sizes <<'EOF'
+/usr/bin/python3 - "$out" "$dim" "$threads" "$rounds" "$engines" $sizes <<'EOF' | tee "$out/table.md"
 import json, statistics, sys
 out, dim, threads, rounds, engines = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5].split()
 sizes = [int(s) for s in sys.argv[6:]]
@@ -125,7 +135,7 @@ def load(name):
         return {"error": True}
 
 def pooled(prefix):
-    """The median of the timed runs of every round (ms), the engine each reported, and the loss value."""
+    """The median and the fastest of the timed runs of every round (ms), the engine each reported, the loss value."""
     runs, used, value = [], set(), None
     for r in range(1, rounds + 1):
         res = load(f"{prefix}-{r}")
@@ -135,33 +145,37 @@ def pooled(prefix):
         used.add(res.get("engine", "?"))
         value = res.get("value")
     if not runs:
-        return None, "", None
-    return 1000 * statistics.median(runs), "/".join(sorted(used)), value
+        return None, None, "", None
+    return 1000 * statistics.median(runs), 1000 * min(runs), "/".join(sorted(used)), value
 
 print(open(f"{out}/machine.txt").read().strip())
 print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1, "
       f"{rounds} alternating rounds (results in {out})\n")
-head = ("N", "path", "ours ms", "PyTorch ms", "speed-up", "sgemm GF/s (tile)", "ceiling ms (6N²D)", "of ceiling",
-        "loss ours / torch")
+head = ("N", "path", "ours ms", "PyTorch ms", "speed-up", "fastest ours / torch ms", "speed-up (fastest)",
+        "sgemm GF/s (tile)", "ceiling ms (6N²D)", "of ceiling (fastest)", "loss ours / torch")
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for n in sizes:
-    tms, _, tval = pooled(f"torch-{n}")
+    tms, tmin, _, tval = pooled(f"torch-{n}")
     ceil = load(f"ceiling-{n}")
     rate = None if ceil.get("error") else ceil["gflops"]
     cms = 6.0 * n * n * dim / (rate * 1e9) * 1000 if rate else None
     for e in engines:
-        ms, used, val = pooled(f"ours-{e}-{n}")
+        ms, mn, used, val = pooled(f"ours-{e}-{n}")
         if ms is None and e == "dense" and n > 4096:
             continue
         path = e if not used or used == e else f"{e} → {used}"
+        if e == "base":
+            path = f"main before ({used or 'auto'})"
         cells = [str(n), path,
                  f"{ms:.2f}" if ms else "error",
                  f"{tms:.2f}" if tms else "error",
                  f"{tms / ms:.2f}×" if ms and tms else "-",
+                 f"{mn:.2f} / {tmin:.2f}" if mn and tmin else "-",
+                 f"{tmin / mn:.2f}×" if mn and tmin else "-",
                  f"{rate:.1f} ({ceil.get('tile', '?')})" if rate else "error",
                  f"{cms:.2f}" if cms else "-",
-                 f"{cms / ms:.0%}" if cms and ms else "-",
+                 f"{cms / ms:.0%} ({cms / mn:.0%})" if cms and ms else "-",
                  f"{val:.6f} / {tval:.6f}" if val is not None and tval is not None else "-"]
         print("| " + " | ".join(cells) + " |")
 EOF

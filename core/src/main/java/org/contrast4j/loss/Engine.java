@@ -9,7 +9,14 @@ package org.contrast4j.loss;
  *       memory O(N²), single-threaded softmax;</li>
  *   <li>{@link #TILED}: the {@link org.contrast4j.tiled.TiledInfoNce} engine — the same loss and gradients from tiles
  *       recomputed in two passes, memory O(N·D), multi-threaded ({@link InfoNce.Builder#threads});</li>
- *   <li>{@link #AUTO} (the default): TILED when the batch has at least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
+ *   <li>{@link #STORED} (InfoNCE / CLIP only): {@link org.contrast4j.tiled.TiledInfoNce#storedLogits} — the N×N
+ *       similarities computed once in one product per block of rows and kept (4·N² bytes), the softmax in place and
+ *       the two gradient products: 6·N²·D flops for the symmetric loss instead of the tiled 8·N²·D, multi-threaded.
+ *       NT-Xent, SupCon and DCL have no stored path: STORED runs their tiled engine;</li>
+ *   <li>{@link #AUTO} (the default): for InfoNCE, DENSE below {@value #AUTO_STORED_FROM} rows, STORED from there
+ *       while N &lt; {@value #AUTO_INFONCE_TILED_FROM} (and the stored similarities take at most a quarter of the
+ *       heap), TILED from there ({@link #resolveInfoNce}); for NT-Xent, SupCon and DCL TILED when the batch has at
+ *       least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
  * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
  * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE always runs DENSE, whatever the
@@ -22,7 +29,21 @@ public enum Engine {
     /** The N×N similarity matrix in memory. */
     DENSE,
     /** Tiles recomputed, O(N·D) memory, multi-threaded. */
-    TILED;
+    TILED,
+    /** InfoNCE: the N×N similarities stored once, 6·N²·D flops, multi-threaded; elsewhere TILED. */
+    STORED;
+
+    /**
+     * The batch size from which AUTO runs InfoNCE on the stored-logits path rather than dense: {@value}. See
+     * {@link #AUTO_INFONCE_TILED_FROM} for the measurement.
+     */
+    public static final int AUTO_STORED_FROM = 64;
+
+    /**
+     * The batch size from which AUTO runs InfoNCE on the tiled engine rather than the stored-logits path: {@value}.
+     * See docs/tiled-engine.md for the measurement.
+     */
+    public static final int AUTO_INFONCE_TILED_FROM = 8192;
 
     /**
      * The batch size from which AUTO picks the tiled engine: {@value}. Measured on a 2-core AVX-512 machine (Vector
@@ -45,6 +66,27 @@ public enum Engine {
         if (explicitNegatives || this == DENSE) {
             return DENSE;
         }
-        return this == TILED || n >= AUTO_TILED_FROM ? TILED : DENSE;
+        return this == TILED || this == STORED || n >= AUTO_TILED_FROM ? TILED : DENSE;
+    }
+
+    /**
+     * The path that runs an InfoNCE batch of {@code n} rows under this setting: {@link #DENSE}, {@link #STORED} or
+     * {@link #TILED}. {@code denseOnly}: the batch has what only the dense path takes (explicit negatives, logQ, a guide
+     * under the symmetric loss). AUTO: DENSE below {@value #AUTO_STORED_FROM} rows, STORED below
+     * {@value #AUTO_INFONCE_TILED_FROM} rows while the N·(N + 16) stored floats take at most a quarter of the
+     * maximum heap, else TILED.
+     */
+    public Engine resolveInfoNce(int n, boolean denseOnly) {
+        if (denseOnly || this == DENSE) {
+            return DENSE;
+        }
+        if (this != AUTO) {
+            return this;
+        }
+        if (n < AUTO_STORED_FROM) {
+            return DENSE;
+        }
+        long bytes = 4L * n * (n + 16);
+        return n < AUTO_INFONCE_TILED_FROM && bytes <= Runtime.getRuntime().maxMemory() / 4 ? STORED : TILED;
     }
 }
