@@ -19,8 +19,8 @@ package org.contrast4j.loss;
  *       least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
  * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
- * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE always runs DENSE, whatever the
- * engine. Both give the same {@link LossResult} (values within ~1e-6
+ * with explicit negatives (shared or paired), or a guide under symmetric InfoNCE, always runs DENSE, whatever the
+ * engine (logQ, one-way only, runs on every path). Both give the same {@link LossResult} (values within ~1e-6
  * relative, gradients within ~1e-5: float32 sums in a different order).
  */
 public enum Engine {
@@ -71,7 +71,7 @@ public enum Engine {
 
     /**
      * The path that runs an InfoNCE batch of {@code n} rows under this setting: {@link #DENSE}, {@link #STORED} or
-     * {@link #TILED}. {@code denseOnly}: the batch has what only the dense path takes (explicit negatives, logQ, a guide
+     * {@link #TILED}. {@code denseOnly}: the batch has what only the dense path takes (explicit negatives, a guide
      * under the symmetric loss). AUTO: DENSE below {@value #AUTO_STORED_FROM} rows, STORED below
      * {@value #AUTO_INFONCE_TILED_FROM} rows while the N·(N + 16) stored floats take at most a quarter of the
      * maximum heap, else TILED.

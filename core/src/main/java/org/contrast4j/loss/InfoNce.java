@@ -59,7 +59,7 @@ import org.contrast4j.similarity.Similarity;
  * Thread-safe and immutable.
  *
  * <p>Engine ({@link Engine}, default AUTO): batches without explicit negatives can run on the tiled engine
- * ({@link org.contrast4j.tiled.TiledInfoNce}; with labels and a one-way guide too — logQ and a symmetric guide run
+ * ({@link org.contrast4j.tiled.TiledInfoNce}; with labels, a one-way guide and logQ too — a symmetric guide runs
  * dense), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
  * {@link Builder#threads} workers (default: the available processors), or on its stored-logits path
  * ({@link Engine#STORED}: the N×N similarities kept, 6·N²·D flops instead of 8·N²·D for the symmetric loss, the same
@@ -158,8 +158,8 @@ public final class InfoNce implements ContrastiveLoss {
         double[] logQ = batch.logQOrNull();
         Checks.argument(logQ == null || !symmetric, "%s: the logQ correction is for one-way InfoNCE (the candidates "
                 + "it corrects are the positives); the batch has logQ but the loss is symmetric", NAME);
-        // the tiled engine takes labels and a one-way guide; explicit negatives, logQ and a symmetric guide run dense
-        boolean dense = neg != null || logQ != null || (guideA != null && symmetric);
+        // the tiled engine takes labels, a one-way guide and logQ; explicit negatives and a symmetric guide run dense
+        boolean dense = neg != null || (guideA != null && symmetric);
         Engine path = engine.resolveInfoNce(n, dense);
         if (path != Engine.DENSE) {
             if (path == Engine.STORED) {
@@ -181,7 +181,7 @@ public final class InfoNce implements ContrastiveLoss {
         DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
                 13 + (symmetric ? 17 : 0) + (guideA != null ? 6 : 0), dense
                         ? "the tiled engine takes no " + (neg != null ? "explicit negatives"
-                                : logQ != null ? "logQ" : "guide with the symmetric loss")
+                                : "guide with the symmetric loss")
                                 + ": use fewer rows or negatives, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
                                 + "for the command line)"
                         : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "

@@ -196,6 +196,31 @@ public final class TiledInfoNce {
      */
     public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
                           double weight) {
+        return compute(a, b, scale, symmetric, labels, guide, null, weight);
+    }
+
+    /**
+     * As {@link #compute(Matrix, Matrix, double, boolean, long[], Guide, double)}, with the one-way sampling-bias
+     * (logQ) correction of Yi et al. 2019: every logit of column j, the positive's included, becomes
+     * σ·S_ij − log q_j, so ℓ_i = −(σ·S_ii − log q_i) + log Σ_{j∈C(i)} e^{σ·S_ij − log q_j}. The offsets enter the
+     * similarities as S_ij − log q_j / σ (so the one-shift path, whose bound is on S, does not run); the temperature
+     * sum {@link Result#gradDotLogit()} leaves them out, Σ_ij (∂L/∂l_ij)·σ·S_ij, as the dense engine does.
+     *
+     * @param logQ log q_j of each in-batch column (length N, finite), or null for none
+     * @throws IllegalArgumentException also if logQ is given with {@code symmetric}, has a length other than N or a
+     *     value that is not finite
+     */
+    public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
+                          double[] logQ, double weight) {
+        if (logQ != null) {
+            Checks.argument(!symmetric, "the logQ correction is one-way (its candidates are the positives); the "
+                    + "loss is symmetric");
+            Checks.argument(logQ.length == a.rows(), "logQ must have one entry per row (%d), had %d", a.rows(),
+                    logQ.length);
+            for (int j = 0; j < logQ.length; j++) {
+                Checks.finite(logQ[j], "logQ[" + j + "]");
+            }
+        }
         if (guide != null) {
             Checks.argument(!symmetric, "the tiled engine's guide mask is one-way; the symmetric guided loss runs "
                     + "dense");
@@ -217,7 +242,7 @@ public final class TiledInfoNce {
             throw new IllegalArgumentException("labels must have one entry per row (" + a.rows() + "), had "
                     + labels.length);
         }
-        return new Run(a, b, scale, symmetric, labels, guide, weight).compute();
+        return new Run(a, b, scale, symmetric, labels, guide, logQ, weight).compute();
     }
 
     @Override
@@ -302,6 +327,8 @@ public final class TiledInfoNce {
         private final double[] guideThreshold;
         private final int[] negatives;
         private final ThreadLocal<float[]> guideTile;
+        /** logQ: −log q_j / σ added to column j of S (the logits' offsets in similarity units), or null. */
+        private final float[] columnOffset;
         /** One-way in one pass on panels of {@code rows} whole rows; else two passes on rows × columnBlock tiles. */
         private final boolean onePass;
         /** The symmetric loss on the stored N×N similarities, in blocks of {@code rows} rows. */
@@ -330,7 +357,12 @@ public final class TiledInfoNce {
         private final double[][] colOffs;
         private double[] colOff;
 
-        Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, Guide guide, double weight) {
+        Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, Guide guide, double[] logQ,
+            double weight) {
+            this.columnOffset = logQ == null ? null : new float[logQ.length];
+            for (int j = 0; logQ != null && j < logQ.length; j++) {
+                columnOffset[j] = (float) (-logQ[j] / scale);
+            }
             this.guideA = guide == null ? null : guide.anchors().data();
             this.guideB = guide == null ? null : guide.positives().data();
             this.dg = guide == null ? 0 : guide.anchors().cols();
@@ -357,7 +389,7 @@ public final class TiledInfoNce {
             this.blocks = (n + rows - 1) / rows;
             this.workers = Math.min(threads, blocks);
             this.pool = new Workers(workers);
-            double m = oneShift ? maxNorm(am) * maxNorm(bm) * (1 + 1e-3) : Double.POSITIVE_INFINITY;
+            double m = oneShift && logQ == null ? maxNorm(am) * maxNorm(bm) * (1 + 1e-3) : Double.POSITIVE_INFINITY;
             this.fixed = 2 * scale * m <= ONE_SHIFT_RANGE;
             this.shift = fixed ? (float) m : 0f;
             this.diag = new float[n];
@@ -562,6 +594,22 @@ public final class TiledInfoNce {
             }
         }
 
+        /**
+         * logQ: Σ_c p_c·o_{j0+c} over a row of weights x = weight·p (one-way: no reverse softmax), o the column
+         * offsets — what turns Σ p·(S' − S'_ii) of the offset similarities S' into the temperature sum over S
+         * (together with + o_i once per row). 0 without logQ, or with weight 0 (the sum is then multiplied by 0).
+         */
+        private double offsetDot(float[] x, int off, int len, int j0, float weightF) {
+            if (columnOffset == null || weightF == 0f) {
+                return 0.0;
+            }
+            double sum = 0;
+            for (int c = 0; c < len; c++) {
+                sum += (double) x[off + c] * columnOffset[j0 + c];
+            }
+            return sum / weightF;
+        }
+
         /** max_i ‖x_i‖, in double. */
         private double maxNorm(Matrix x) {
             double m = 0;
@@ -617,7 +665,8 @@ public final class TiledInfoNce {
                         rowLogSum[i] = log;
                         forward[i] = scale * ((double) m - diag[i]) + log;
                         rowDot[i] = epilogue.gradientRow(panel, off, n, 0, m, (float) log, diag[i], null, null,
-                                diag, null, scaleF, weightF, scratch);
+                                diag, null, scaleF, weightF, scratch) - offsetDot(panel, off, n, 0, weightF)
+                                + (columnOffset == null ? 0.0 : columnOffset[i]);
                         panel[off + i] = diagonalWeight(i, null);
                     }
                 }
@@ -793,7 +842,9 @@ public final class TiledInfoNce {
                                 ? epilogue.gradientRowFixed(tile, r * cols, cols, j0, shift, scaleF, rowNorm[i],
                                         diag[i], colNorm, diag, cDot, weightF, scratch)
                                 : epilogue.gradientRow(tile, r * cols, cols, j0, rowMax[i], rowNorm[i], diag[i],
-                                        colShift, colNorm, diag, cDot, scaleF, weightF, scratch);
+                                        colShift, colNorm, diag, cDot, scaleF, weightF, scratch)
+                                        - offsetDot(tile, r * cols, cols, j0, weightF)
+                                        + (columnOffset != null && i >= j0 && i < j0 + cols ? columnOffset[i] : 0.0);
                     }
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
                         tile[(i - i0) * cols + (i - j0)] = diagonalWeight(i, colShift);
@@ -841,6 +892,14 @@ public final class TiledInfoNce {
          */
         private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols, boolean count) {
             Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, out, c0, ld);
+            if (columnOffset != null) {
+                for (int r = 0; r < h; r++) {
+                    int off = r * ld + c0 - j0;
+                    for (int j = j0; j < j0 + cols; j++) {
+                        out[off + j] += columnOffset[j];
+                    }
+                }
+            }
             if (guideA != null) {
                 float[] g = guideTile.get();
                 if (g.length < h * cols) {
