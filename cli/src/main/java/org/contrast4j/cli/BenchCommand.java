@@ -120,7 +120,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--engine", paramLabel = "E", converter = EngineConverter.class,
                 completionCandidates = EngineNames.class,
                 description = "${COMPLETION-CANDIDATES} (default auto: dense below " + Engine.AUTO_STORED_FROM
-                        + " rows, stored logits below " + Engine.AUTO_INFONCE_TILED_FROM + ", tiled from there).")
+                        + " rows, stored logits up to " + Engine.AUTO_STORED_MAX + ", tiled above).")
         Engine engine = Engine.AUTO;
 
         @Option(names = "--reps", paramLabel = "R", description = "Timed runs after the warm-up, >= 1 (default 3).")

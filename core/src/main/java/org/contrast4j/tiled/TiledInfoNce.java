@@ -28,6 +28,10 @@ import org.contrast4j.linalg.Matrix;
  * bits on every run with the same thread count and tile sizes. Memory: the two gradients, O(threads·N) statistics,
  * {@code threads − 1} partial gradients N×D and one tile (or one-way panel) per worker.
  *
+ * <p>{@link #storedLogits} is the same engine on the stored N×N similarities for small batches (6·N²·D flops for the
+ * symmetric loss too); {@link #compute(Matrix, Matrix, double, boolean, long[], Guide, double[], double)} adds the
+ * one-way logQ correction.
+ *
  * <p>Interrupting the calling thread stops every worker at its next tile and {@link #compute} throws
  * {@link java.util.concurrent.CancellationException} (the interrupt status is kept); no result is returned. Instances
  * are immutable and thread-safe.

@@ -288,11 +288,11 @@ class InfoNceEnginesTest {
         // InfoNCE: dense, stored logits, tiled
         assertEquals(Engine.DENSE, Engine.AUTO.resolveInfoNce(Engine.AUTO_STORED_FROM - 1, false));
         assertEquals(Engine.STORED, Engine.AUTO.resolveInfoNce(Engine.AUTO_STORED_FROM, false));
-        long below = Engine.AUTO_INFONCE_TILED_FROM - 1;
-        boolean fits = 4 * below * (below + 16) <= Runtime.getRuntime().maxMemory() / 4;
-        assertEquals(fits ? Engine.STORED : Engine.TILED, Engine.AUTO.resolveInfoNce((int) below, false),
-                "stored below the tiled threshold while the stored floats take at most a quarter of the heap");
-        assertEquals(Engine.TILED, Engine.AUTO.resolveInfoNce(Engine.AUTO_INFONCE_TILED_FROM, false));
+        long most = Engine.AUTO_STORED_MAX;
+        boolean fits = 4 * most * (most + 16) <= Runtime.getRuntime().maxMemory() / 4;
+        assertEquals(fits ? Engine.STORED : Engine.TILED, Engine.AUTO.resolveInfoNce((int) most, false),
+                "stored up to the threshold while the stored floats take at most a quarter of the heap");
+        assertEquals(Engine.TILED, Engine.AUTO.resolveInfoNce(Engine.AUTO_STORED_MAX + 1, false));
         assertEquals(Engine.DENSE, Engine.AUTO.resolveInfoNce(1000, true));
         assertEquals(Engine.DENSE, Engine.STORED.resolveInfoNce(1000, true));
         assertEquals(Engine.STORED, Engine.STORED.resolveInfoNce(2, false));
