@@ -5,7 +5,9 @@
 # Runs alternate within each size: every round runs each of our paths and PyTorch once (a fresh process each, with
 # its warm-up runs), so load that drifts during the script hits every column alike; the table pools the timed runs of
 # all rounds and reports their median. Prints a markdown table:
-#   speed-up     = PyTorch ms / ours ms                                  (same N, D, threads, inputs)
+#   speed-up     = PyTorch ms / ours ms                                  (same N, D, threads, inputs), also for
+#                  the fastest run of each (the least disturbed on a shared machine); CPU ms = median process CPU
+#                  time of a run (all threads), which other load inflates less than wall time
 #   ceiling ms   = 6·N²·D flops (S = A·Bᵀ, G·B, Gᵀ·A: the products any exact method needs) at the sgemm rate
 #   of ceiling   = ceiling ms / ours ms                                  (100% = products only, at their best rate)
 #
@@ -136,32 +138,36 @@ def load(name):
 
 def pooled(prefix):
     """The median and the fastest of the timed runs of every round (ms), the engine each reported, the loss value."""
-    runs, used, value = [], set(), None
+    runs, used, value, cpu = [], set(), None, []
     for r in range(1, rounds + 1):
         res = load(f"{prefix}-{r}")
         if res.get("error") or res.get("oom") or not res.get("runs"):
             continue
         runs += res["runs"]
+        if res.get("cpu_seconds") is not None:
+            cpu.append(res["cpu_seconds"])
         used.add(res.get("engine", "?"))
         value = res.get("value")
     if not runs:
-        return None, None, "", None
-    return 1000 * statistics.median(runs), 1000 * min(runs), "/".join(sorted(used)), value
+        return None, None, "", None, None
+    return (1000 * statistics.median(runs), 1000 * min(runs), "/".join(sorted(used)), value,
+            1000 * statistics.median(cpu) if cpu else None)
 
 print(open(f"{out}/machine.txt").read().strip())
 print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1, "
       f"{rounds} alternating rounds (results in {out})\n")
 head = ("N", "path", "ours ms", "PyTorch ms", "speed-up", "fastest ours / torch ms", "speed-up (fastest)",
+        "CPU ms ours / torch",
         "sgemm GF/s (tile)", "ceiling ms (6N²D)", "of ceiling (fastest)", "loss ours / torch")
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for n in sizes:
-    tms, tmin, _, tval = pooled(f"torch-{n}")
+    tms, tmin, _, tval, tcpu = pooled(f"torch-{n}")
     ceil = load(f"ceiling-{n}")
     rate = None if ceil.get("error") else ceil["gflops"]
     cms = 6.0 * n * n * dim / (rate * 1e9) * 1000 if rate else None
     for e in engines:
-        ms, mn, used, val = pooled(f"ours-{e}-{n}")
+        ms, mn, used, val, cpu = pooled(f"ours-{e}-{n}")
         if ms is None and e == "dense" and n > 4096:
             continue
         path = e if not used or used == e else f"{e} → {used}"
@@ -173,6 +179,7 @@ for n in sizes:
                  f"{tms / ms:.2f}×" if ms and tms else "-",
                  f"{mn:.2f} / {tmin:.2f}" if mn and tmin else "-",
                  f"{tmin / mn:.2f}×" if mn and tmin else "-",
+                 f"{cpu:.0f} / {tcpu:.0f}" if cpu is not None and tcpu is not None else "-",
                  f"{rate:.1f} ({ceil.get('tile', '?')})" if rate else "error",
                  f"{cms:.2f}" if cms else "-",
                  f"{cms / ms:.0%} ({cms / mn:.0%})" if cms and ms else "-",
