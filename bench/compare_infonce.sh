@@ -124,10 +124,11 @@ for n in $sizes; do
 done
 echo "load at end: $(uptime)" >> "$out/machine.txt"
 
-/usr/bin/python3 - "$out" "$dim" "$threads" "$rounds" "$engines" $sizes <<'EOF' | tee "$out/table.md"
+/usr/bin/python3 - "$out" "$dim" "$threads" "$rounds" "$engines" "$dense_max" $sizes <<'EOF' | tee "$out/table.md"
 import json, statistics, sys
 out, dim, threads, rounds, engines = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5].split()
-sizes = [int(s) for s in sys.argv[6:]]
+dense_max = int(sys.argv[6])
+sizes = [int(s) for s in sys.argv[7:]]
 
 def load(name):
     try:
@@ -168,7 +169,7 @@ for n in sizes:
     cms = 6.0 * n * n * dim / (rate * 1e9) * 1000 if rate else None
     for e in engines:
         ms, mn, used, val, cpu = pooled(f"ours-{e}-{n}")
-        if ms is None and e == "dense" and n > 4096:
+        if ms is None and e == "dense" and n > dense_max:
             continue
         path = e if not used or used == e else f"{e} → {used}"
         if e == "base":
