@@ -45,12 +45,14 @@ public enum Engine {
 
     /**
      * The largest batch AUTO runs InfoNCE on the stored-logits path rather than the tiled one: {@value} rows
-     * (256 MiB of stored similarities). In the same measurement the stored path took less time than the tiled one
-     * from N = 256 to 8192 (process CPU time 25 % less at N = 1024, 18 % at 4096 and at 8192: the 25 % fewer flops
-     * less the cost of streaming the N² array through memory), and was not measured above; larger batches keep the
-     * tiled engine's O(N·D) memory.
+     * (64 MiB of stored similarities). In the same measurement the stored path took less time than the tiled one
+     * from N = 256 to 4096 (process CPU time 25 % less at N = 1024, 18 % at 4096), and so it did in the
+     * compare_infonce.sh run (CPU 40 % less at N = 2048, 15–23 % at 4096). At N = 8192 the two measurements
+     * disagree: 18 % less CPU in one JVM with the default collector and a 3 GiB heap, 32 % more in the command-line
+     * benchmark with {@code -Xmx2g -XX:+UseSerialGC}, where each call's fresh 256 MiB array costs its zeroing and
+     * full collections; so from 4097 rows AUTO keeps the tiled engine and its O(N·D) memory.
      */
-    public static final int AUTO_STORED_MAX = 8192;
+    public static final int AUTO_STORED_MAX = 4096;
 
     /**
      * The batch size from which AUTO picks the tiled engine: {@value}. Measured on a 2-core AVX-512 machine (Vector
