@@ -19,9 +19,10 @@ package org.contrast4j.loss;
  *       least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
  * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
- * with explicit negatives (shared or paired), or a guide under symmetric InfoNCE, always runs DENSE, whatever the
- * engine (logQ, one-way only, runs on every path). Both give the same {@link LossResult} (values within ~1e-6
+ * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE always runs DENSE, whatever the
+ * engine. Both give the same {@link LossResult} (values within ~1e-6
  * relative, gradients within ~1e-5: float32 sums in a different order).
+ * (Since the stored-logits path: an InfoNCE batch with logQ and no explicit negatives runs on every engine.)
  */
 public enum Engine {
     /** TILED from {@value #AUTO_TILED_FROM} rows, DENSE below. */
