@@ -1,24 +1,38 @@
 #!/usr/bin/env bash
-# Symmetric InfoNCE, forward + backward, side by side: contrast4j on each kernel path (OpenBLAS, Vector API) against
-# naive PyTorch on the same seeded inputs, and against the sgemm-only ceiling (SgemmCeiling: the loss's four
-# products with nothing in between, best of three tile shapes) at the same thread count. Prints a ratio table:
-#   speed-up   = PyTorch seconds / contrast4j seconds        (same N, D, threads, inputs)
-#   speed-up CPU = the same with process CPU seconds (all threads; less inflated by other load on a busy machine)
-#   efficiency = contrast4j effective GFLOP/s (8·N²·D / s) / ceiling GFLOP/s on the same kernel
+# Symmetric InfoNCE, forward + backward, side by side: contrast4j (the engine AUTO picks, and each path forced:
+# stored logits, tiled, dense) against naive PyTorch on the same seeded inputs, and against the sgemm ceiling
+# (SgemmCeiling: the loss's products with nothing in between, best of five tile shapes) at the same thread count.
+# Runs alternate within each size: every round runs each of our paths and PyTorch once (a fresh process each, with
+# its warm-up runs), so load that drifts during the script hits every column alike; the table pools the timed runs of
+# all rounds and reports their median. Prints a markdown table:
+#   speed-up     = PyTorch ms / ours ms                                  (same N, D, threads, inputs), also for
+#                  the fastest run of each (the least disturbed on a shared machine); CPU ms = median process CPU
+#                  time of a run (all threads), which other load inflates less than wall time
+#   ceiling ms   = 6·N²·D flops (S = A·Bᵀ, G·B, Gᵀ·A: the products any exact method needs) at the sgemm rate
+#   of ceiling   = ceiling ms / ours ms                                  (100% = products only, at their best rate)
 #
-# Usage: bench/compare_infonce.sh [--sizes "2048 8192 16384 65536"] [--dim 256] [--threads 2] [--seed 42]
-#                                 [--out DIR]
+# Usage: bench/compare_infonce.sh [--sizes "256 1024 2048 4096 8192"] [--dim 256] [--threads 2] [--seed 42]
+#                                 [--rounds 2] [--engines "auto stored tiled dense"] [--dense-max 4096]
+#                                 [--kernel blas] [--base DIR] [--out DIR]
+# --base DIR: also time another checkout's build (e.g. a worktree of main before a change) as the path "base" (its
+# own ./contrast4j with --engine auto), alternating with the others: before/after in one run.
 # Needs: a JDK 25 (scripts/jdk25.sh), Maven (builds the CLI and bench jars when stale), Debian's python3-torch for
-# the peer, libopenblas0-pthread for the blas rows (without it those rows fail and say why). About 15 minutes on a
-# 2-core machine with the default sizes; every raw result is kept in --out (default: a fresh temporary directory).
+# the peer, libopenblas0-pthread for the blas kernel (without it our rows say which kernel ran instead). About 15
+# minutes on a 2-core machine with the defaults; every raw result is kept in --out (default: a fresh temporary
+# directory). An engine the CLI does not know (e.g. "stored" on a build before it existed) is reported as "error".
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/jdk25.sh"
 
-sizes="2048 8192 16384 65536"
+sizes="256 1024 2048 4096 8192"
 dim=256
 threads=2
 seed=42
+rounds=2
+engines="auto stored tiled dense"
+dense_max=4096
+kernel=blas
+base=""
 out=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -26,13 +40,19 @@ while [ $# -gt 0 ]; do
         --dim) dim=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --seed) seed=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --engines) engines=$2; shift 2 ;;
+        --dense-max) dense_max=$2; shift 2 ;;
+        --kernel) kernel=$2; shift 2 ;;
+        --base) base=$(cd "$2" && pwd); shift 2 ;;
         --out) out=$2; shift 2 ;;
-        -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare_infonce.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/compare_infonce.XXXXXX")
 mkdir -p "$out"
+export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads MKL_NUM_THREADS=$threads
 
 # the bench jar (SgemmCeiling), rebuilt when older than a source file or pom
 jar=$root/bench/target/benchmarks.jar
@@ -45,45 +65,70 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root"/pom.xml "$root"/core "$root"/bench -n
 fi
 "$root/contrast4j" --help > /dev/null   # builds the CLI now, so that the first timing does not include it
 
-# timed runs per size and warm-up runs before them (the same for both sides): more where a run is short (at N = 2048 a run takes tens of
-# milliseconds and the JIT needs several to compile the engine's loops: with one warm-up the timed runs still fell
-# from 0.096 to 0.056 s); at N > 16384 one run and no warm-up (a run takes about a minute, JIT compilation is a
-# negligible part of it)
-reps_for() { if [ "$1" -le 8192 ]; then echo 5; elif [ "$1" -le 16384 ]; then echo 3; else echo 1; fi; }
+{
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) processors"
+    echo "load at start: $(uptime)"
+    echo "commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+} > "$out/machine.txt"
+
+[ -z "$base" ] || "$base/contrast4j" --help > /dev/null
+[ -z "$base" ] || echo "base: $base at $(git -C "$base" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+    >> "$out/machine.txt"
+
+# warm-up and timed runs per process (the same for both sides): more where a run is short, so that the JIT has
+# compiled the engine's loops before the timed runs and the median is over enough of them
 warmup_for() {
-    if [ "$1" -le 2048 ]; then echo 10; elif [ "$1" -le 8192 ]; then echo 3; elif [ "$1" -le 16384 ]; then echo 1
-    else echo 0; fi
+    if [ "$1" -le 256 ]; then echo 100; elif [ "$1" -le 1024 ]; then echo 20; elif [ "$1" -le 2048 ]; then echo 8
+    elif [ "$1" -le 4096 ]; then echo 3; else echo 2; fi
+}
+reps_for() {
+    if [ "$1" -le 256 ]; then echo 21; elif [ "$1" -le 1024 ]; then echo 11; elif [ "$1" -le 2048 ]; then echo 7
+    elif [ "$1" -le 4096 ]; then echo 5; else echo 3; fi
 }
 
-last_json() { tail -n 1 "$1"; }
-
-for n in $sizes; do
-    reps=$(reps_for "$n")
-    for kernel in blas vector; do
-        echo "N=$n contrast4j, kernel $kernel…" >&2
-        # the heap capped as bench/README.md recommends, so that the peak RSS is the engine's footprint
-        CONTRAST4J_JAVA_OPTS="-Dcontrast4j.kernel=$kernel -Xmx1g -XX:+UseSerialGC" "$root/contrast4j" bench infonce \
-            --n "$n" --dim "$dim" --symmetric --threads "$threads" --engine tiled --warmup "$(warmup_for "$n")" \
-            --reps "$reps" --seed "$seed" --json \
-            > "$out/ours-$kernel-$n.txt" 2> "$out/ours-$kernel-$n.err" \
-            || echo '{"error": true}' >> "$out/ours-$kernel-$n.txt"
-        echo "N=$n sgemm ceiling, kernel $kernel…" >&2
-        rows=$(( n < 8192 ? n : 8192 ))
-        "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx8g \
-            -Dcontrast4j.kernel=$kernel -cp "$jar" org.contrast4j.bench.SgemmCeiling --n "$n" --dim "$dim" \
-            --threads "$threads" --rows "$rows" --reps 3 --seed "$seed" \
-            > "$out/ceiling-$kernel-$n.txt" 2> "$out/ceiling-$kernel-$n.err" \
-            || echo '{"error": true}' >> "$out/ceiling-$kernel-$n.txt"
-    done
-    echo "N=$n PyTorch…" >&2
+ours() {  # N ENGINE ROUND (ENGINE "base": the --base checkout, engine auto)
+    local n=$1 e=$2 r=$3 home=$root engine=$2
+    if [ "$e" = base ]; then home=$base; engine=auto; fi
+    echo "N=$n round $r: contrast4j $e…" >&2
+    CONTRAST4J_JAVA_OPTS="-Dcontrast4j.kernel=$kernel -Xmx2g -XX:+UseSerialGC" "$home/contrast4j" bench infonce \
+        --n "$n" --dim "$dim" --symmetric --threads "$threads" --engine "$engine" --warmup "$(warmup_for "$n")" \
+        --reps "$(reps_for "$n")" --seed "$seed" --json \
+        > "$out/ours-$e-$n-$r.txt" 2> "$out/ours-$e-$n-$r.err" \
+        || echo '{"error": true}' >> "$out/ours-$e-$n-$r.txt"
+}
+torch() {  # N ROUND
+    local n=$1 r=$2
+    echo "N=$n round $r: PyTorch…" >&2
     /usr/bin/python3 "$root/bench/peer/infonce_torch.py" --n "$n" --dim "$dim" --symmetric --threads "$threads" \
-        --warmup "$(warmup_for "$n")" --reps "$reps" --seed "$seed" --json > "$out/torch-$n.txt" 2> "$out/torch-$n.err" \
-        || echo '{"error": true}' >> "$out/torch-$n.txt"
-done
+        --warmup "$(warmup_for "$n")" --reps "$(reps_for "$n")" --seed "$seed" --json \
+        > "$out/torch-$n-$r.txt" 2> "$out/torch-$n-$r.err" || echo '{"error": true}' >> "$out/torch-$n-$r.txt"
+}
 
-/usr/bin/python3 - "$out" "$dim" "$threads" $sizes <<'EOF'
-import json, sys
-out, dim, threads, sizes = sys.argv[1], sys.argv[2], sys.argv[3], [int(s) for s in sys.argv[4:]]
+[ -z "$base" ] || engines="$engines base"
+for n in $sizes; do
+    echo "N=$n sgemm ceiling…" >&2
+    "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx4g \
+        -Dcontrast4j.kernel=$kernel -cp "$jar" org.contrast4j.bench.SgemmCeiling --n "$n" --dim "$dim" \
+        --threads "$threads" --rows "$(( n < 8192 ? n : 8192 ))" --reps "$(( n <= 2048 ? 11 : 3 ))" --seed "$seed" \
+        --tiles "128x512,256x1024,512x512,1024x512,256xN" \
+        > "$out/ceiling-$n.txt" 2> "$out/ceiling-$n.err" || echo '{"error": true}' >> "$out/ceiling-$n.txt"
+    for r in $(seq 1 "$rounds"); do
+        first=1
+        for e in $engines; do
+            if [ "$e" = dense ] && [ "$n" -gt "$dense_max" ]; then continue; fi
+            ours "$n" "$e" "$r"
+            if [ $first = 1 ]; then torch "$n" "$r"; first=0; fi   # PyTorch between our first and second path
+        done
+    done
+done
+echo "load at end: $(uptime)" >> "$out/machine.txt"
+
+/usr/bin/python3 - "$out" "$dim" "$threads" "$rounds" "$engines" "$dense_max" $sizes <<'EOF' | tee "$out/table.md"
+import json, statistics, sys
+out, dim, threads, rounds, engines = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5].split()
+dense_max = int(sys.argv[6])
+sizes = [int(s) for s in sys.argv[7:]]
 
 def load(name):
     try:
@@ -92,37 +137,53 @@ def load(name):
     except (OSError, ValueError, IndexError):
         return {"error": True}
 
-def secs(r):
-    return "error" if r.get("error") else ("oom" if r.get("oom") else f"{r['seconds']:.3f}")
+def pooled(prefix):
+    """The median and the fastest of the timed runs of every round (ms), the engine each reported, the loss value."""
+    runs, used, value, cpu = [], set(), None, []
+    for r in range(1, rounds + 1):
+        res = load(f"{prefix}-{r}")
+        if res.get("error") or res.get("oom") or not res.get("runs"):
+            continue
+        runs += res["runs"]
+        if res.get("cpu_seconds") is not None:
+            cpu.append(res["cpu_seconds"])
+        used.add(res.get("engine", "?"))
+        value = res.get("value")
+    if not runs:
+        return None, None, "", None, None
+    return (1000 * statistics.median(runs), 1000 * min(runs), "/".join(sorted(used)), value,
+            1000 * statistics.median(cpu) if cpu else None)
 
-def mib(r):
-    return "-" if r.get("error") or r.get("peak_rss_bytes") is None else f"{r['peak_rss_bytes'] / 2**20:.0f}"
-
-print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1 (results in {out})")
-head = ("N", "kernel", "ours s", "ours GF/s", "ours RSS MiB", "torch s", "torch RSS MiB", "speed-up",
-        "speed-up CPU", "sgemm GF/s (tile)", "efficiency", "loss ours/torch")
+print(open(f"{out}/machine.txt").read().strip())
+print(f"\nSymmetric InfoNCE forward+backward, D = {dim}, {threads} threads, cosine, tau = 0.1, "
+      f"{rounds} alternating rounds (results in {out})\n")
+head = ("N", "path", "ours ms", "PyTorch ms", "speed-up", "fastest ours / torch ms", "speed-up (fastest)",
+        "CPU ms ours / torch",
+        "sgemm GF/s (tile)", "ceiling ms (6N²D)", "of ceiling (fastest)", "loss ours / torch")
 print("| " + " | ".join(head) + " |")
 print("|" + "|".join("---" for _ in head) + "|")
 for n in sizes:
-    torch = load(f"torch-{n}")
-    for kernel in ("blas", "vector"):
-        ours = load(f"ours-{kernel}-{n}")
-        ceil = load(f"ceiling-{kernel}-{n}")
-        ok = not ours.get("error")
-        speedup = (f"{torch['seconds'] / ours['seconds']:.1f}×" if ok and not torch.get("error")
-                   and not torch.get("oom") else ("torch oom" if torch.get("oom") else "-"))
-        cpu = "-"
-        if ok and ours.get("cpu_seconds") and not torch.get("error") and torch.get("cpu_seconds"):
-            cpu = f"{torch['cpu_seconds'] / ours['cpu_seconds']:.1f}×"
-        eff = (f"{ours['gflops'] / ceil['gflops']:.0%}" if ok and not ceil.get("error") else "-")
-        gf = f"{ours['gflops']:.1f}" if ok else "error"
-        cg = f"{ceil['gflops']:.1f} ({ceil.get('tile', '?')})" if not ceil.get("error") else "error"
-        used = ours.get("kernel", "?") if ok else "?"
-        if ok and used != kernel:
-            used += f" (asked {kernel})"
-        values = "-"
-        if ok and ours.get("value") is not None and torch.get("value") is not None:
-            values = f"{ours['value']:.6f} / {torch['value']:.6f}"
-        print("| " + " | ".join([str(n), used, secs(ours), gf, mib(ours), secs(torch), mib(torch), speedup, cpu, cg,
-                                 eff, values]) + " |")
+    tms, tmin, _, tval, tcpu = pooled(f"torch-{n}")
+    ceil = load(f"ceiling-{n}")
+    rate = None if ceil.get("error") else ceil["gflops"]
+    cms = 6.0 * n * n * dim / (rate * 1e9) * 1000 if rate else None
+    for e in engines:
+        ms, mn, used, val, cpu = pooled(f"ours-{e}-{n}")
+        if ms is None and e == "dense" and n > dense_max:
+            continue
+        path = e if not used or used == e else f"{e} → {used}"
+        if e == "base":
+            path = f"main before ({used or 'auto'})"
+        cells = [str(n), path,
+                 f"{ms:.2f}" if ms else "error",
+                 f"{tms:.2f}" if tms else "error",
+                 f"{tms / ms:.2f}×" if ms and tms else "-",
+                 f"{mn:.2f} / {tmin:.2f}" if mn and tmin else "-",
+                 f"{tmin / mn:.2f}×" if mn and tmin else "-",
+                 f"{cpu:.0f} / {tcpu:.0f}" if cpu is not None and tcpu is not None else "-",
+                 f"{rate:.1f} ({ceil.get('tile', '?')})" if rate else "error",
+                 f"{cms:.2f}" if cms else "-",
+                 f"{cms / ms:.0%} ({cms / mn:.0%})" if cms and ms else "-",
+                 f"{val:.6f} / {tval:.6f}" if val is not None and tval is not None else "-"]
+        print("| " + " | ".join(cells) + " |")
 EOF

@@ -119,8 +119,8 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--engine", paramLabel = "E", converter = EngineConverter.class,
                 completionCandidates = EngineNames.class,
-                description = "${COMPLETION-CANDIDATES} (default auto: tiled from " + Engine.AUTO_TILED_FROM
-                        + " rows).")
+                description = "${COMPLETION-CANDIDATES} (default auto: dense below " + Engine.AUTO_STORED_FROM
+                        + " rows, stored logits up to " + Engine.AUTO_STORED_MAX + ", tiled above).")
         Engine engine = Engine.AUTO;
 
         @Option(names = "--reps", paramLabel = "R", description = "Timed runs after the warm-up, >= 1 (default 3).")
@@ -160,10 +160,11 @@ final class BenchCommand implements Runnable {
             InfoNce loss = InfoNce.builder().temperature(0.1).symmetric(symmetric).engine(engine).threads(threads)
                     .build();
             int workers = threads;
-            Engine used = engine.resolve(n, false);
+            Engine used = engine.resolveInfoNce(n, false);
             // inputs and their gradients; the dense engine also holds N×N logits, probabilities and their gradient
-            Memory.expect(4L * 4 * n * dim + (used == Engine.DENSE ? 3L * 4 * n * n : 0), "a " + n + "×" + dim
-                    + (used == Engine.DENSE ? " dense" : "") + " InfoNCE benchmark");
+            Memory.expect(4L * 4 * n * dim + (used == Engine.DENSE ? 3L * 4 * n * n : used == Engine.STORED
+                    ? 4L * n * (n + 16) : 0), "a " + n + "×" + dim + (used == Engine.TILED ? "" : " "
+                    + used.name().toLowerCase(Locale.ROOT)) + " InfoNCE benchmark");
             Batch batch = Batch.of(Matrix.of(n, dim, inputs(n, dim, seed, 0)),
                     Matrix.of(n, dim, inputs(n, dim, seed, 1)));
             PrintWriter err = spec.commandLine().getErr();
@@ -196,7 +197,7 @@ final class BenchCommand implements Runnable {
                     .row("inputs", n + "×" + dim + " anchors and positives, seed " + seed)
                     .row("engine", used.name().toLowerCase(Locale.ROOT))
                     .row("kernel", Kernels.kind().id())
-                    .row("threads", used == Engine.TILED ? String.valueOf(workers) : "1 (dense)")
+                    .row("threads", used != Engine.DENSE ? String.valueOf(workers) : "1 (dense)")
                     .row("value", value)
                     .row("runs", reps + " after " + warmup + (warmup == 1 ? " warm-up: " : " warm-ups: ")
                             + Arrays.toString(round(seconds)) + " s")
@@ -211,7 +212,7 @@ final class BenchCommand implements Runnable {
                 o.put("n", n);
                 o.put("dim", dim);
                 o.put("symmetric", symmetric);
-                o.put("threads", used == Engine.TILED ? workers : 1);
+                o.put("threads", used != Engine.DENSE ? workers : 1);
                 o.put("engine", used.name().toLowerCase(Locale.ROOT));
                 o.put("kernel", Kernels.kind().id());
                 o.put("seed", seed);
@@ -264,7 +265,7 @@ final class BenchCommand implements Runnable {
         }
     }
 
-    /** {@code dense|tiled|auto}. */
+    /** {@code auto|dense|tiled|stored}. */
     static final class EngineConverter implements CommandLine.ITypeConverter<Engine> {
         @Override
         public Engine convert(String value) {
@@ -276,7 +277,7 @@ final class BenchCommand implements Runnable {
     static final class EngineNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("auto", "dense", "tiled").iterator();
+            return List.of("auto", "dense", "tiled", "stored").iterator();
         }
     }
 }

@@ -170,8 +170,10 @@ final class LossCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "E", converter = BenchCommand.EngineConverter.class,
             completionCandidates = BenchCommand.EngineNames.class,
-            description = "infonce, clip, ntxent, supcon, dcl, dclw: ${COMPLETION-CANDIDATES} (default auto: tiled "
-                    + "from " + Engine.AUTO_TILED_FROM + " rows without --negatives).")
+            description = "infonce, clip, ntxent, supcon, dcl, dclw: ${COMPLETION-CANDIDATES} (default auto: infonce "
+                    + "and clip dense below " + Engine.AUTO_STORED_FROM + " rows, stored logits up to "
+                    + Engine.AUTO_STORED_MAX + ", tiled above; the others tiled from " + Engine.AUTO_TILED_FROM
+                    + " rows; with --negatives dense).")
     Engine engine;
 
     @Option(names = "--base-temperature", paramLabel = "T", description = "supcon: scale each row by τ/T (default off).")

@@ -37,7 +37,7 @@ class BenchCommandTest {
 
     @Test
     void reportsTimingsAndTheLossValueAsJsonOnTheLastLine() throws Exception {
-        for (String engine : new String[] {"dense", "tiled"}) {
+        for (String engine : new String[] {"dense", "tiled", "stored"}) {
             CliTesting.Run r = CliTesting.run("bench", "infonce", "--n", "40", "--dim", "8", "--symmetric",
                     "--threads", "2", "--engine", engine, "--reps", "2", "--seed", "5", "--json");
             assertEquals(0, r.code(), r.err());
@@ -88,7 +88,7 @@ class BenchCommandTest {
         CliTesting.run("bench", "infonce", "--n", "8", "--dim", "4", "--warmup", "-1")
                 .assertBadInput("--warmup must be >= 0, was -1");
         CliTesting.run("bench", "infonce", "--n", "8", "--dim", "4", "--engine", "gpu")
-                .assertBadInput("expected one of auto, dense, tiled but was 'gpu'");
+                .assertBadInput("expected one of auto, dense, tiled, stored but was 'gpu'");
         CliTesting.run("bench", "infonce", "--n", "100000", "--dim", "100000")
                 .assertBadInput("must fit in one Java array");
         CliTesting.run("bench", "infonce", "--dim", "4").assertBadInput("--n");

@@ -9,12 +9,20 @@ package org.contrast4j.loss;
  *       memory O(N²), single-threaded softmax;</li>
  *   <li>{@link #TILED}: the {@link org.contrast4j.tiled.TiledInfoNce} engine — the same loss and gradients from tiles
  *       recomputed in two passes, memory O(N·D), multi-threaded ({@link InfoNce.Builder#threads});</li>
- *   <li>{@link #AUTO} (the default): TILED when the batch has at least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
+ *   <li>{@link #STORED} (InfoNCE / CLIP only): {@link org.contrast4j.tiled.TiledInfoNce#storedLogits} — the N×N
+ *       similarities computed once in one product per block of rows and kept (4·N² bytes), the softmax in place and
+ *       the two gradient products: 6·N²·D flops for the symmetric loss instead of the tiled 8·N²·D, multi-threaded.
+ *       NT-Xent, SupCon and DCL have no stored path: STORED runs their tiled engine;</li>
+ *   <li>{@link #AUTO} (the default): for InfoNCE, DENSE below {@value #AUTO_STORED_FROM} rows, STORED from there
+ *       up to {@value #AUTO_STORED_MAX} rows (while the stored similarities take at most a quarter of the heap),
+ *       TILED above ({@link #resolveInfoNce}); for NT-Xent, SupCon and DCL TILED when the batch has at
+ *       least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
  * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
  * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE, NT-Xent, DCL or SupCon always
  * runs DENSE, whatever the engine. Both give the same {@link LossResult} (values within ~1e-6
  * relative, gradients within ~1e-5: float32 sums in a different order).
+ * (Since the stored-logits path: an InfoNCE batch with logQ and no explicit negatives runs on every engine.)
  */
 public enum Engine {
     /** TILED from {@value #AUTO_TILED_FROM} rows, DENSE below. */
@@ -22,7 +30,30 @@ public enum Engine {
     /** The N×N similarity matrix in memory. */
     DENSE,
     /** Tiles recomputed, O(N·D) memory, multi-threaded. */
-    TILED;
+    TILED,
+    /** InfoNCE: the N×N similarities stored once, 6·N²·D flops, multi-threaded; elsewhere TILED. */
+    STORED;
+
+    /**
+     * The batch size from which AUTO runs InfoNCE on the stored-logits path rather than dense: {@value}. Measured
+     * (symmetric, D = 256, 2 threads, OpenBLAS, the three paths interleaved in one JVM, {@code InfoNcePaths} in the
+     * bench module; docs/tiled-engine.md has the table): at N = 32 dense takes 0.15 ms against 0.67 ms stored (the
+     * hand-off to a second thread costs more than the work), from N = 64 the stored path is faster (2.3 ms against
+     * 6.3 ms at 64, 16 against 49 at 256, 79 against 324 at 1024; fastest of 21 runs on a machine under a load of
+     * ~25, whose absolute times are inflated several-fold).
+     */
+    public static final int AUTO_STORED_FROM = 64;
+
+    /**
+     * The largest batch AUTO runs InfoNCE on the stored-logits path rather than the tiled one: {@value} rows
+     * (64 MiB of stored similarities). In the same measurement the stored path took less time than the tiled one
+     * from N = 256 to 4096 (process CPU time 25 % less at N = 1024, 18 % at 4096), and so it did in the
+     * compare_infonce.sh run (CPU 40 % less at N = 2048, 15–23 % at 4096). At N = 8192 the two measurements
+     * disagree: 18 % less CPU in one JVM with the default collector and a 3 GiB heap, 32 % more in the command-line
+     * benchmark with {@code -Xmx2g -XX:+UseSerialGC}, where each call's fresh 256 MiB array costs its zeroing and
+     * full collections; so from 4097 rows AUTO keeps the tiled engine and its O(N·D) memory.
+     */
+    public static final int AUTO_STORED_MAX = 4096;
 
     /**
      * The batch size from which AUTO picks the tiled engine: {@value}. Measured on a 2-core AVX-512 machine (Vector
@@ -45,6 +76,27 @@ public enum Engine {
         if (explicitNegatives || this == DENSE) {
             return DENSE;
         }
-        return this == TILED || n >= AUTO_TILED_FROM ? TILED : DENSE;
+        return this == TILED || this == STORED || n >= AUTO_TILED_FROM ? TILED : DENSE;
+    }
+
+    /**
+     * The path that runs an InfoNCE batch of {@code n} rows under this setting: {@link #DENSE}, {@link #STORED} or
+     * {@link #TILED}. {@code denseOnly}: the batch has what only the dense path takes (explicit negatives, a guide
+     * under the symmetric loss). AUTO: DENSE below {@value #AUTO_STORED_FROM} rows, STORED up to
+     * {@value #AUTO_STORED_MAX} rows while the N·(N + 16) stored floats take at most a quarter of the maximum heap,
+     * else TILED.
+     */
+    public Engine resolveInfoNce(int n, boolean denseOnly) {
+        if (denseOnly || this == DENSE) {
+            return DENSE;
+        }
+        if (this != AUTO) {
+            return this;
+        }
+        if (n < AUTO_STORED_FROM) {
+            return DENSE;
+        }
+        long bytes = 4L * n * (n + 16);
+        return n <= AUTO_STORED_MAX && bytes <= Runtime.getRuntime().maxMemory() / 4 ? STORED : TILED;
     }
 }

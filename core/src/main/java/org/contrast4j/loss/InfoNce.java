@@ -59,10 +59,13 @@ import org.contrast4j.similarity.Similarity;
  * Thread-safe and immutable.
  *
  * <p>Engine ({@link Engine}, default AUTO): batches without explicit negatives can run on the tiled engine
- * ({@link org.contrast4j.tiled.TiledInfoNce}; with labels and a one-way guide too — logQ and a symmetric guide run
+ * ({@link org.contrast4j.tiled.TiledInfoNce}; with labels, a one-way guide and logQ too — a symmetric guide runs
  * dense), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
- * {@link Builder#threads} workers (default: the available processors); AUTO uses it from
- * {@value Engine#AUTO_TILED_FROM} rows. The result has the same contents either way. With the tiled engine an
+ * {@link Builder#threads} workers (default: the available processors), or on its stored-logits path
+ * ({@link Engine#STORED}: the N×N similarities kept, 6·N²·D flops instead of 8·N²·D for the symmetric loss, the same
+ * workers). AUTO ({@link Engine#resolveInfoNce}) runs dense below {@value Engine#AUTO_STORED_FROM} rows, stored
+ * logits up to {@value Engine#AUTO_STORED_MAX}, tiled above (thresholds measured: docs/tiled-engine.md).
+ * The result has the same contents either way. With the tiled engine an
  * interrupt of the calling thread stops {@link #compute} with a {@link java.util.concurrent.CancellationException}.
  */
 public final class InfoNce implements ContrastiveLoss {
@@ -155,15 +158,21 @@ public final class InfoNce implements ContrastiveLoss {
         double[] logQ = batch.logQOrNull();
         Checks.argument(logQ == null || !symmetric, "%s: the logQ correction is for one-way InfoNCE (the candidates "
                 + "it corrects are the positives); the batch has logQ but the loss is symmetric", NAME);
-        // the tiled engine takes labels and a one-way guide; explicit negatives, logQ and a symmetric guide run dense
-        boolean dense = neg != null || logQ != null || (guideA != null && symmetric);
-        if (engine.resolve(n, dense) == Engine.TILED) {
+        // the tiled engine takes labels, a one-way guide and logQ; explicit negatives and a symmetric guide run dense
+        boolean dense = neg != null || (guideA != null && symmetric);
+        Engine path = engine.resolveInfoNce(n, dense);
+        if (path != Engine.DENSE) {
+            if (path == Engine.STORED) {
+                DenseSize.require(NAME + " (stored-logits engine) on N = " + n + " rows", n, n + 16L, 4,
+                        "use the tiled engine (Engine.TILED or AUTO), which never forms the N×N matrix");
+            }
             requireNegatives(labels, null, n, n, "anchor", "");
             if (symmetric) {
                 requireNegatives(labels, null, n, n, "positive", " in the reverse (positive → anchor) direction");
             }
             return InfoNceTiled.compute(batch, p, temperature, symmetric, similarity, reduction,
-                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), guideMargin);
+                    threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), guideMargin,
+                    path == Engine.STORED);
         }
         int shared = neg != null && paired == 0 ? neg.rows() : 0;
         int main = n + shared;          // columns computed by one product: in-batch positives, then shared negatives
@@ -172,7 +181,7 @@ public final class InfoNce implements ContrastiveLoss {
         DenseSize.require(NAME + " (dense engine) on N = " + n + " rows and " + cols + " candidates", n, cols,
                 13 + (symmetric ? 17 : 0) + (guideA != null ? 6 : 0), dense
                         ? "the tiled engine takes no " + (neg != null ? "explicit negatives"
-                                : logQ != null ? "logQ" : "guide with the symmetric loss")
+                                : "guide with the symmetric loss")
                                 + ": use fewer rows or negatives, or give the JVM more heap (-Xmx; CONTRAST4J_JAVA_OPTS "
                                 + "for the command line)"
                         : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
@@ -444,8 +453,8 @@ public final class InfoNce implements ContrastiveLoss {
         }
 
         /**
-         * How the loss is computed (default {@link Engine#AUTO}: the tiled engine from
-         * {@value Engine#AUTO_TILED_FROM} rows when the batch has no explicit negatives, the dense one otherwise).
+         * How the loss is computed (default {@link Engine#AUTO}: by batch size, {@link Engine#resolveInfoNce}; a batch
+         * with explicit negatives, logQ or a symmetric guide runs dense).
          */
         public Builder engine(Engine engine) {
             this.engine = Checks.notNull(engine, "engine");

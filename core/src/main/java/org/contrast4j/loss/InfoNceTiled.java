@@ -8,7 +8,7 @@ import org.contrast4j.similarity.Similarity;
 import org.contrast4j.tiled.TiledInfoNce;
 
 /**
- * {@link InfoNce} on the {@link TiledInfoNce} engine (in-batch candidates only): prepares the inputs, runs the engine
+ * {@link InfoNce} on the {@link TiledInfoNce} engine, tiled or stored logits (in-batch candidates only): prepares the inputs, runs the engine
  * with the reduction's row weight and maps its result to the same {@link LossResult} the dense path builds.
  */
 final class InfoNceTiled {
@@ -16,15 +16,16 @@ final class InfoNceTiled {
     }
 
     static LossResult compute(Batch batch, Matrix p, Temperature temperature, boolean symmetric, Similarity similarity,
-                              Reduction reduction, int threads, double guideMargin) {
+                              Reduction reduction, int threads, double guideMargin, boolean stored) {
         Matrix a = batch.anchors();
         int n = a.rows();
         double w = Reductions.rowWeight(reduction, n) * (symmetric ? 0.5 : 1.0);
         Matrix ga = batch.guideAnchorsOrNull();
         TiledInfoNce.Guide guide = ga == null ? null : new TiledInfoNce.Guide(Similarity.COSINE.prepare(ga),
                 Similarity.COSINE.prepare(batch.guidePositivesOrNull()), guideMargin);
-        TiledInfoNce.Result r = new TiledInfoNce(threads).compute(similarity.prepare(a), similarity.prepare(p),
-                temperature.scale(), symmetric, batch.labelsOrNull(), guide, w);
+        TiledInfoNce engine = stored ? TiledInfoNce.storedLogits(threads) : new TiledInfoNce(threads);
+        TiledInfoNce.Result r = engine.compute(similarity.prepare(a), similarity.prepare(p),
+                temperature.scale(), symmetric, batch.labelsOrNull(), guide, batch.logQOrNull(), w);
         boolean[] skip = r.withoutNegatives();
         int skipped = 0;
         for (int i = 0; skip != null && i < n; i++) {

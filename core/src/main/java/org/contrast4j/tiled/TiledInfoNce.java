@@ -28,6 +28,10 @@ import org.contrast4j.linalg.Matrix;
  * bits on every run with the same thread count and tile sizes. Memory: the two gradients, O(threads·N) statistics,
  * {@code threads − 1} partial gradients N×D and one tile (or one-way panel) per worker.
  *
+ * <p>{@link #storedLogits} is the same engine on the stored N×N similarities for small batches (6·N²·D flops for the
+ * symmetric loss too); {@link #compute(Matrix, Matrix, double, boolean, long[], Guide, double[], double)} adds the
+ * one-way logQ correction.
+ *
  * <p>Interrupting the calling thread stops every worker at its next tile and {@link #compute} throws
  * {@link java.util.concurrent.CancellationException} (the interrupt status is kept); no result is returned. Instances
  * are immutable and thread-safe.
@@ -64,6 +68,8 @@ public final class TiledInfoNce {
     private final Epilogue epilogue;
     private final long panelFloats;
     private final boolean oneShift;
+    /** The stored-logits path ({@link #storedLogits}) instead of tiles recomputed. */
+    private final boolean stored;
 
     /**
      * The engine with the default tile ({@value #DEFAULT_ROW_BLOCK} × {@value #DEFAULT_COLUMN_BLOCK}).
@@ -90,6 +96,12 @@ public final class TiledInfoNce {
      * @param oneShift    whether the one-shift path may run ({@link #ONE_SHIFT_RANGE}; false = always running maxima)
      */
     TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats, boolean oneShift) {
+        this(threads, rowBlock, columnBlock, epilogue, panelFloats, oneShift, false);
+    }
+
+    /** @param stored the stored-logits path ({@link #storedLogits}) */
+    TiledInfoNce(int threads, int rowBlock, int columnBlock, Epilogue epilogue, long panelFloats, boolean oneShift,
+                 boolean stored) {
         Checks.atLeast(threads, 1, "threads");
         if (rowBlock < 1 || columnBlock < 1) {
             throw new IllegalArgumentException("tile sizes must be >= 1, were rowBlock = " + rowBlock
@@ -101,9 +113,45 @@ public final class TiledInfoNce {
         this.epilogue = epilogue;
         this.panelFloats = panelFloats;
         this.oneShift = oneShift;
+        this.stored = stored;
     }
 
-    /** The number of workers (the calling thread and threads − 1 started per call). */
+    /**
+     * The stored-logits engine: the same loss, gradients and contract as {@link #TiledInfoNce(int)}, computed for
+     * small batches with the N×N similarities in memory (N·(N + {@value #PANEL_PAD}) floats) instead of tiles
+     * recomputed. Workers take blocks of whole rows: each block's similarities in one product, its softmax statistics
+     * (rows exact, columns per worker and merged in worker order); then each block's weights G in place and
+     * ∂L/∂A_R = G_R·B; then ∂L/∂B_C = G_Cᵀ·A per block of columns — three products, 6·N²·D flops for the symmetric loss
+     * instead of the tiled 8·N²·D, and no partial ∂L/∂B per worker. The one-way loss takes the one-pass panels of the
+     * tiled engine (6·N²·D already) with blocks sized to keep every worker busy. Rows per block:
+     * {@link #storedBlock}. Deterministic for a thread count like the tiled engine; the two round differently in the
+     * last bits.
+     *
+     * @param threads workers, ≥ 1
+     * @throws IllegalArgumentException if threads &lt; 1
+     */
+    public static TiledInfoNce storedLogits(int threads) {
+        return new TiledInfoNce(threads, DEFAULT_ROW_BLOCK, DEFAULT_COLUMN_BLOCK, Epilogue.select(), PANEL_FLOATS,
+                true, true);
+    }
+
+    /** Whether this is the {@link #storedLogits stored-logits} engine. */
+    public boolean stored() {
+        return stored;
+    }
+
+    /**
+     * Rows per block of the stored-logits path: N / (2·threads) rounded up to a multiple of 16, at least 32, at most
+     * rowBlock — two blocks per worker where N allows, so the workers stay balanced at small N, and products of at
+     * least 32 rows (unless rowBlock is smaller).
+     */
+    int storedBlock(int n) {
+        int perWorker = (n + 2 * threads - 1) / (2 * threads);
+        int rounded = (perWorker + 15) / 16 * 16;
+        return Math.min(rowBlock, Math.max(32, rounded));
+    }
+
+    /** The number of workers (the calling thread and threads − 1 of the package's shared pool). */
     public int threads() {
         return threads;
     }
@@ -152,6 +200,31 @@ public final class TiledInfoNce {
      */
     public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
                           double weight) {
+        return compute(a, b, scale, symmetric, labels, guide, null, weight);
+    }
+
+    /**
+     * As {@link #compute(Matrix, Matrix, double, boolean, long[], Guide, double)}, with the one-way sampling-bias
+     * (logQ) correction of Yi et al. 2019: every logit of column j, the positive's included, becomes
+     * σ·S_ij − log q_j, so ℓ_i = −(σ·S_ii − log q_i) + log Σ_{j∈C(i)} e^{σ·S_ij − log q_j}. The offsets enter the
+     * similarities as S_ij − log q_j / σ (so the one-shift path, whose bound is on S, does not run); the temperature
+     * sum {@link Result#gradDotLogit()} leaves them out, Σ_ij (∂L/∂l_ij)·σ·S_ij, as the dense engine does.
+     *
+     * @param logQ log q_j of each in-batch column (length N, finite), or null for none
+     * @throws IllegalArgumentException also if logQ is given with {@code symmetric}, has a length other than N or a
+     *     value that is not finite
+     */
+    public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
+                          double[] logQ, double weight) {
+        if (logQ != null) {
+            Checks.argument(!symmetric, "the logQ correction is one-way (its candidates are the positives); the "
+                    + "loss is symmetric");
+            Checks.argument(logQ.length == a.rows(), "logQ must have one entry per row (%d), had %d", a.rows(),
+                    logQ.length);
+            for (int j = 0; j < logQ.length; j++) {
+                Checks.finite(logQ[j], "logQ[" + j + "]");
+            }
+        }
         if (guide != null) {
             Checks.argument(!symmetric, "the tiled engine's guide mask is one-way; the symmetric guided loss runs "
                     + "dense");
@@ -173,12 +246,13 @@ public final class TiledInfoNce {
             throw new IllegalArgumentException("labels must have one entry per row (" + a.rows() + "), had "
                     + labels.length);
         }
-        return new Run(a, b, scale, symmetric, labels, guide, weight).compute();
+        return new Run(a, b, scale, symmetric, labels, guide, logQ, weight).compute();
     }
 
     @Override
     public String toString() {
-        return "TiledInfoNce{threads=" + threads + ", tile=" + rowBlock + "×" + columnBlock + ", kernel="
+        return "TiledInfoNce{threads=" + threads + (stored ? ", stored logits" : "") + ", tile=" + rowBlock + "×"
+                + columnBlock + ", kernel="
                 + Kernels.kind().id() + ", epilogue=" + epilogue.kind().id() + "}";
     }
 
@@ -257,8 +331,12 @@ public final class TiledInfoNce {
         private final double[] guideThreshold;
         private final int[] negatives;
         private final ThreadLocal<float[]> guideTile;
+        /** logQ: −log q_j / σ added to column j of S (the logits' offsets in similarity units), or null. */
+        private final float[] columnOffset;
         /** One-way in one pass on panels of {@code rows} whole rows; else two passes on rows × columnBlock tiles. */
         private final boolean onePass;
+        /** The symmetric loss on the stored N×N similarities, in blocks of {@code rows} rows. */
+        private final boolean storedSymmetric;
         private final int rows;
         private final int blocks;
         private final int workers;
@@ -283,7 +361,12 @@ public final class TiledInfoNce {
         private final double[][] colOffs;
         private double[] colOff;
 
-        Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, Guide guide, double weight) {
+        Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, Guide guide, double[] logQ,
+            double weight) {
+            this.columnOffset = logQ == null ? null : new float[logQ.length];
+            for (int j = 0; logQ != null && j < logQ.length; j++) {
+                columnOffset[j] = (float) (-logQ[j] / scale);
+            }
             this.guideA = guide == null ? null : guide.anchors().data();
             this.guideB = guide == null ? null : guide.positives().data();
             this.dg = guide == null ? 0 : guide.anchors().cols();
@@ -304,11 +387,13 @@ public final class TiledInfoNce {
             this.weight = weight;
             int panelRows = (int) Math.min(rowBlock, panelFloats / (n + PANEL_PAD));
             this.onePass = !symmetric && panelRows >= 1 && panelRows >= Math.min(rowBlock, MIN_PANEL_ROWS);
-            this.rows = onePass ? panelRows : rowBlock;
+            this.storedSymmetric = stored && symmetric;
+            this.rows = onePass ? (stored ? Math.min(panelRows, storedBlock(n)) : panelRows)
+                    : storedSymmetric ? storedBlock(n) : rowBlock;
             this.blocks = (n + rows - 1) / rows;
             this.workers = Math.min(threads, blocks);
             this.pool = new Workers(workers);
-            double m = oneShift ? maxNorm(am) * maxNorm(bm) * (1 + 1e-3) : Double.POSITIVE_INFINITY;
+            double m = oneShift && logQ == null ? maxNorm(am) * maxNorm(bm) * (1 + 1e-3) : Double.POSITIVE_INFINITY;
             this.fixed = 2 * scale * m <= ONE_SHIFT_RANGE;
             this.shift = fixed ? (float) m : 0f;
             this.diag = new float[n];
@@ -329,6 +414,9 @@ public final class TiledInfoNce {
             partialB[0] = gradB.data();
             double[] rowDot = new double[n];
             double[][] colDot = new double[workers][];
+            if (storedSymmetric) {
+                return storedSymmetric(gradA, gradB);
+            }
             if (onePass) {
                 pool.run(w -> panels(w, gradA.data(), partialB, rowDot));
             } else {
@@ -377,6 +465,10 @@ public final class TiledInfoNce {
                     }
                 }
             }
+            return result(gradA, gradB, dot);
+        }
+
+        private Result result(Matrix gradA, Matrix gradB, double dot) {
             boolean[] without = null;
             if (negatives != null) {
                 without = new boolean[n];
@@ -385,6 +477,141 @@ public final class TiledInfoNce {
                 }
             }
             return new Result(forward, reverse, gradA, gradB, weight * scale * dot, without);
+        }
+
+        /**
+         * The symmetric loss on the stored similarities S (N rows, {@code ld} = N + {@value #PANEL_PAD} floats apart):
+         * step 1, each worker's row blocks of S in one product each, their row statistics and the worker's column
+         * statistics; the merge (as the two-pass path's); step 2, each block's weights G in place and
+         * ∂L/∂A_R = G_R·B; step 3, ∂L/∂B_C = G_Cᵀ·A for each block C of columns. The same epilogue calls as the
+         * two-pass path, on whole rows instead of tiles.
+         */
+        private Result storedSymmetric(Matrix gradA, Matrix gradB) {
+            int ld = n + PANEL_PAD;
+            float[] s = new float[Checks.product(n, ld, "the stored similarities", 4)];
+            pool.run(w -> storedStatistics(w, s, ld));
+            float[] rowNorm = new float[n];
+            float[] colShift = fixed ? null : new float[n];
+            float[] colNorm = new float[n];
+            mergeRows(rowNorm);
+            if (fixed) {
+                mergeColumnsOneShift(colNorm);
+            } else {
+                mergeColumns(colShift, colNorm);
+            }
+            double[] rowDot = new double[n];
+            double[][] colDot = new double[workers][];
+            float[] ga = gradA.data();
+            float[] gb = gradB.data();
+            pool.run(w -> {
+                float[] scratch = new float[n];
+                double[] cDot = new double[n];
+                colDot[w] = cDot;
+                float weightF = (float) (weight * scale);
+                for (int blk = w; blk < blocks; blk += workers) {
+                    int i0 = blk * rows;
+                    int h = Math.min(rows, n - i0);
+                    pool.checkpoint();
+                    for (int i = i0; i < i0 + h; i++) {
+                        int off = i * ld;
+                        rowDot[i] = fixed
+                                ? epilogue.gradientRowFixed(s, off, n, 0, shift, scaleF, rowNorm[i], diag[i], colNorm,
+                                        diag, cDot, weightF, scratch)
+                                : epilogue.gradientRow(s, off, n, 0, rowMax[i], rowNorm[i], diag[i], colShift,
+                                        colNorm, diag, cDot, scaleF, weightF, scratch);
+                        s[off + i] = diagonalWeight(i, colShift);
+                    }
+                    Kernels.gemm(false, false, h, d, n, 1f, s, i0 * ld, ld, b, 0, d, 0f, ga, i0 * d, d);
+                }
+            });
+            pool.run(w -> {
+                for (int blk = w; blk < blocks; blk += workers) {
+                    int j0 = blk * rows;
+                    pool.checkpoint();
+                    Kernels.gemm(true, false, Math.min(rows, n - j0), d, n, 1f, s, j0, ld, a, 0, d, 0f, gb, j0 * d,
+                            d);
+                }
+            });
+            double dot = 0;
+            for (double v : rowDot) {
+                dot += v;
+            }
+            for (int j = 0; j < n; j++) {
+                for (int w = 0; w < workers; w++) {
+                    dot += colDot[w][j];
+                }
+            }
+            return result(gradA, gradB, dot);
+        }
+
+        /** Step 1 of the stored path for worker w: its row blocks of S, their row statistics, its column statistics. */
+        private void storedStatistics(int w, float[] s, int ld) {
+            float[] scratch = new float[n];
+            double[] cSum = new double[n];
+            float[] cMax = null;
+            float[] blockMax = null;
+            if (fixed) {
+                colOffs[w] = cSum;
+            } else {
+                cMax = new float[n];
+                Arrays.fill(cMax, Float.NEGATIVE_INFINITY);
+                blockMax = new float[n];
+                colMax[w] = cMax;
+                colSum[w] = cSum;
+            }
+            for (int blk = w; blk < blocks; blk += workers) {
+                int i0 = blk * rows;
+                int h = Math.min(rows, n - i0);
+                pool.checkpoint();
+                similarities(s, ld, i0 * ld, i0, h, 0, n, true);
+                for (int i = i0; i < i0 + h; i++) {
+                    int off = i * ld;
+                    diag[i] = s[off + i];
+                    if (fixed) {
+                        s[off + i] = Float.NEGATIVE_INFINITY;  // the diagonal's term is added in double
+                        rowOff[i] = epilogue.sumExpFixed(s, off, n, shift, scaleF, cSum, 0, scratch);
+                    } else {
+                        float m = epilogue.max(s, off, n);
+                        rowMax[i] = m;
+                        rowSum[i] = epilogue.sumExp(s, off, n, m, scaleF);
+                    }
+                }
+                if (!fixed) {
+                    columnStatistics(s, i0 * ld, ld, h, 0, n, cMax, cSum, blockMax);
+                }
+            }
+        }
+
+        /** The forward losses and each row's normaliser (1/Σ with one shift, log Σ with running maxima). */
+        private void mergeRows(float[] rowNorm) {
+            for (int i = 0; i < n; i++) {
+                if (fixed) {
+                    double e = diagonalExp(i);
+                    forward[i] = Math.log1p(rowOff[i] / e);
+                    rowNorm[i] = (float) (1 / (e + rowOff[i]));
+                } else {
+                    double log = Math.log(rowSum[i]);
+                    forward[i] = scale * ((double) rowMax[i] - diag[i]) + log;
+                    rowNorm[i] = (float) log;
+                    rowLogSum[i] = log;
+                }
+            }
+        }
+
+        /**
+         * logQ: Σ_c p_c·o_{j0+c} over a row of weights x = weight·p (one-way: no reverse softmax), o the column
+         * offsets — what turns Σ p·(S' − S'_ii) of the offset similarities S' into the temperature sum over S
+         * (together with + o_i once per row). 0 without logQ, or with weight 0 (the sum is then multiplied by 0).
+         */
+        private double offsetDot(float[] x, int off, int len, int j0, float weightF) {
+            if (columnOffset == null || weightF == 0f) {
+                return 0.0;
+            }
+            double sum = 0;
+            for (int c = 0; c < len; c++) {
+                sum += (double) x[off + c] * columnOffset[j0 + c];
+            }
+            return sum / weightF;
         }
 
         /** max_i ‖x_i‖, in double. */
@@ -442,7 +669,8 @@ public final class TiledInfoNce {
                         rowLogSum[i] = log;
                         forward[i] = scale * ((double) m - diag[i]) + log;
                         rowDot[i] = epilogue.gradientRow(panel, off, n, 0, m, (float) log, diag[i], null, null,
-                                diag, null, scaleF, weightF, scratch);
+                                diag, null, scaleF, weightF, scratch) - offsetDot(panel, off, n, 0, weightF)
+                                + (columnOffset == null ? 0.0 : columnOffset[i]);
                         panel[off + i] = diagonalWeight(i, null);
                     }
                 }
@@ -514,18 +742,21 @@ public final class TiledInfoNce {
                         rowSum[i] += epilogue.sumExp(tile, r * cols, cols, rowMax[i], scaleF);
                     }
                     if (symmetric) {
-                        columnStatistics(tile, h, j0, cols, cMax, cSum, tileMax);
+                        columnStatistics(tile, 0, cols, h, j0, cols, cMax, cSum, tileMax);
                     }
                 }
             }
         }
 
-        /** The online log-sum-exp update of columns j0 … j0+cols for one tile. */
-        private void columnStatistics(float[] tile, int h, int j0, int cols, float[] cMax, double[] cSum,
-                                      float[] shift) {
+        /**
+         * The online log-sum-exp update of columns j0 … j0+cols for one tile of h rows, row r at
+         * tile[off + r·ld …].
+         */
+        private void columnStatistics(float[] tile, int off, int ld, int h, int j0, int cols, float[] cMax,
+                                      double[] cSum, float[] shift) {
             Arrays.fill(shift, j0, j0 + cols, Float.NEGATIVE_INFINITY);
             for (int r = 0; r < h; r++) {
-                epilogue.columnMax(tile, r * cols, cols, shift, j0);
+                epilogue.columnMax(tile, off + r * ld, cols, shift, j0);
             }
             for (int j = j0; j < j0 + cols; j++) {
                 float m = shift[j];
@@ -538,7 +769,7 @@ public final class TiledInfoNce {
                 shift[j] = cMax[j] == Float.NEGATIVE_INFINITY ? 0f : cMax[j];
             }
             for (int r = 0; r < h; r++) {
-                epilogue.columnSumExp(tile, r * cols, cols, shift, scaleF, cSum, j0);
+                epilogue.columnSumExp(tile, off + r * ld, cols, shift, scaleF, cSum, j0);
             }
         }
 
@@ -615,7 +846,9 @@ public final class TiledInfoNce {
                                 ? epilogue.gradientRowFixed(tile, r * cols, cols, j0, shift, scaleF, rowNorm[i],
                                         diag[i], colNorm, diag, cDot, weightF, scratch)
                                 : epilogue.gradientRow(tile, r * cols, cols, j0, rowMax[i], rowNorm[i], diag[i],
-                                        colShift, colNorm, diag, cDot, scaleF, weightF, scratch);
+                                        colShift, colNorm, diag, cDot, scaleF, weightF, scratch)
+                                        - offsetDot(tile, r * cols, cols, j0, weightF)
+                                        + (columnOffset != null && i >= j0 && i < j0 + cols ? columnOffset[i] : 0.0);
                     }
                     for (int i = Math.max(i0, j0); i < Math.min(i0 + h, j0 + cols); i++) {
                         tile[(i - i0) * cols + (i - j0)] = diagonalWeight(i, colShift);
@@ -663,6 +896,14 @@ public final class TiledInfoNce {
          */
         private void similarities(float[] out, int ld, int c0, int i0, int h, int j0, int cols, boolean count) {
             Kernels.gemm(false, true, h, cols, d, 1f, a, i0 * d, d, b, j0 * d, d, 0f, out, c0, ld);
+            if (columnOffset != null) {
+                for (int r = 0; r < h; r++) {
+                    int off = r * ld + c0 - j0;
+                    for (int j = j0; j < j0 + cols; j++) {
+                        out[off + j] += columnOffset[j];
+                    }
+                }
+            }
             if (guideA != null) {
                 float[] g = guideTile.get();
                 if (g.length < h * cols) {

@@ -90,7 +90,7 @@ public final class TiledSelfSimilarity {
         this.oneShift = oneShift;
     }
 
-    /** The number of workers (the calling thread and threads − 1 started per call). */
+    /** The number of workers (the calling thread and threads − 1 of the package's shared pool). */
     public int threads() {
         return threads;
     }

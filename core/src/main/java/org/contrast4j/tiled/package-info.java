@@ -29,6 +29,20 @@
  * (8·N²·D). Its gradient products run column chunk by column chunk, the tiles' shapes. Measured: 73% of the symmetric
  * time at N = 16384 (one thread), 88% at N = 65536 (two threads, where the 64 MiB panels stream through memory).
  *
+ * <h2>Stored logits</h2>
+ * For small batches ({@link org.contrast4j.tiled.TiledInfoNce#storedLogits}; {@link org.contrast4j.loss.Engine#STORED},
+ * which AUTO picks from 64 to 4096 rows) the symmetric loss keeps S: workers compute blocks of whole rows of S with
+ * one product each into an N×(N + 16) array with the statistics of pass 1, then the weights G in place with
+ * ∂L/∂A_R = G_R·B, then ∂L/∂B_C = G_Cᵀ·A per block of columns — <b>6·N²·D</b> flops, no partial ∂L/∂B, blocks of
+ * N/(2T) rows so that every worker is busy from small N on; the epilogue calls are the two passes' own. Measured and
+ * compared in docs/tiled-engine.md.
+ *
+ * <h2>logQ</h2>
+ * The one-way sampling-bias correction (every logit of column j minus log q_j) enters as S_ij − log q_j / σ in each
+ * tile or panel right after its product, so every statistic and weight above applies unchanged (the one-shift path,
+ * whose bound is on S, does not run); the temperature sum subtracts Σ_j P_ij·(−log q_j)/σ and adds the diagonal's,
+ * so it stays Σ (∂L/∂l)·σ·S as on the dense engine.
+ *
  * <h2>One shift</h2>
  * The running maxima cost two exponentials per entry and pass (one for the row, one for the column softmax). When all
  * logits lie within a small range below one common shift — 2·σ·M ≤ 64 with M = max‖a_i‖·max‖b_j‖·(1 + 1e-3) ≥ |S_ij|,
@@ -82,7 +96,10 @@
  *
  * <h2>Threads and determinism</h2>
  * Row blocks go to T workers round-robin (worker t takes blocks t, t + T, …): worker 0 is the calling thread, the
- * others are started for the call and end with it. Each worker owns its rows' statistics and ∂L/∂A rows, and keeps its
+ * others are taken by the daemon threads of one pool that every engine shares, started on first use (as many as the
+ * largest T − 1 asked for) and kept between calls, so a call starts no thread; whichever thread runs worker t does
+ * worker t's work, so the result does not depend on scheduling, and a caller runs the workers no pool thread has
+ * taken yet itself (concurrent callers and a busy pool still complete). Each worker owns its rows' statistics and ∂L/∂A rows, and keeps its
  * own column statistics, temperature sums and partial ∂L/∂B, merged in worker order. For a given tile the kernel
  * sees the same sequence of calls with the same shapes (the Java kernels do not even depend on how a product is
  * blocked; OpenBLAS, single-threaded per call here, is deterministic for a fixed shape), and the element-wise code

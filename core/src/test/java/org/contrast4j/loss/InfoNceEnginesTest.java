@@ -58,26 +58,34 @@ class InfoNceEnginesTest {
             b.labels(labels);
         }
         double tau = 0.5;
-        InfoNce loss = InfoNce.builder().temperature(tau).learnableTemperature(true).symmetric(symmetric)
-                .similarity(s).reduction(r).engine(Engine.TILED).threads(2).build();
-        checkAgainstReference(loss, b.build(), tau, 0,
-                v -> InfoNceTest.reference(v, s == Similarity.COSINE, symmetric, labels, 0, 0,
-                        Double.POSITIVE_INFINITY, r), Scalar.LOG_TEMPERATURE);
+        for (Engine engine : new Engine[] {Engine.TILED, Engine.STORED}) {
+            InfoNce loss = InfoNce.builder().temperature(tau).learnableTemperature(true).symmetric(symmetric)
+                    .similarity(s).reduction(r).engine(engine).threads(2).build();
+            checkAgainstReference(loss, b.build(), tau, 0,
+                    v -> InfoNceTest.reference(v, s == Similarity.COSINE, symmetric, labels, 0, 0,
+                            Double.POSITIVE_INFINITY, r), Scalar.LOG_TEMPERATURE);
+        }
     }
 
     @Test
     void tiledClampAndFixedTemperatureMatchTheReference() {
         SplittableRandom rnd = new SplittableRandom(11);
         Batch batch = Batch.of(gaussian(rnd, 6, 4), gaussian(rnd, 6, 4));
-        InfoNce clamped = InfoNce.clip().temperature(0.005).engine(Engine.TILED).build();
+        for (Engine engine : new Engine[] {Engine.TILED, Engine.STORED}) {
+            clampAndFixedTemperature(batch, engine);
+        }
+    }
+
+    private static void clampAndFixedTemperature(Batch batch, Engine engine) {
+        InfoNce clamped = InfoNce.clip().temperature(0.005).engine(engine).build();
         LossResult r = checkAgainstReference(clamped, batch, 0.005, 0,
                 v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN),
                 Scalar.LOG_TEMPERATURE);
         assertEquals(0.0, r.scalarGradients().get(Scalar.LOG_TEMPERATURE));
-        checkAgainstReference(InfoNce.clip().temperature(0.05).engine(Engine.TILED).build(), batch, 0.05, 0,
+        checkAgainstReference(InfoNce.clip().temperature(0.05).engine(engine).build(), batch, 0.05, 0,
                 v -> InfoNceTest.reference(v, true, true, null, 0, 0, 100, Reduction.MEAN),
                 Scalar.LOG_TEMPERATURE);
-        checkAgainstReference(InfoNce.builder().temperature(0.2).engine(Engine.TILED).build(), batch, 0.2, 0,
+        checkAgainstReference(InfoNce.builder().temperature(0.2).engine(engine).build(), batch, 0.2, 0,
                 v -> InfoNceTest.reference(v, true, false, null, 0, 0, Double.POSITIVE_INFINITY, Reduction.MEAN));
     }
 
@@ -125,8 +133,11 @@ class InfoNceEnginesTest {
                 .reduction(c.reduction());
         LossResult dense = lb.engine(Engine.DENSE).build().compute(batch);
         LossResult tiled = lb.engine(Engine.TILED).threads(c.threads()).build().compute(batch);
+        LossResult stored = lb.engine(Engine.STORED).threads(c.threads()).build().compute(batch);
         double scale = Math.min(1 / c.tau(), c.maxLogitScale());
-        assertAgree(c.name(), dense, tiled, Agreement.of(batch, c.similarity(), scale, c.reduction(), c.symmetric()));
+        Agreement bound = Agreement.of(batch, c.similarity(), scale, c.reduction(), c.symmetric());
+        assertAgree(c.name(), dense, tiled, bound);
+        assertAgree(c.name() + ", stored logits", dense, stored, bound);
     }
 
     /**
@@ -273,13 +284,27 @@ class InfoNceEnginesTest {
         assertEquals(Engine.DENSE, Engine.TILED.resolve(100, true));
         assertEquals(Engine.TILED, Engine.TILED.resolve(2, false));
         assertEquals(Engine.DENSE, Engine.DENSE.resolve(1 << 20, false));
+        assertEquals(Engine.TILED, Engine.STORED.resolve(2, false));   // no stored path for the self-similarity losses
+        // InfoNCE: dense, stored logits, tiled
+        assertEquals(Engine.DENSE, Engine.AUTO.resolveInfoNce(Engine.AUTO_STORED_FROM - 1, false));
+        assertEquals(Engine.STORED, Engine.AUTO.resolveInfoNce(Engine.AUTO_STORED_FROM, false));
+        long most = Engine.AUTO_STORED_MAX;
+        boolean fits = 4 * most * (most + 16) <= Runtime.getRuntime().maxMemory() / 4;
+        assertEquals(fits ? Engine.STORED : Engine.TILED, Engine.AUTO.resolveInfoNce((int) most, false),
+                "stored up to the threshold while the stored floats take at most a quarter of the heap");
+        assertEquals(Engine.TILED, Engine.AUTO.resolveInfoNce(Engine.AUTO_STORED_MAX + 1, false));
+        assertEquals(Engine.DENSE, Engine.AUTO.resolveInfoNce(1000, true));
+        assertEquals(Engine.DENSE, Engine.STORED.resolveInfoNce(1000, true));
+        assertEquals(Engine.STORED, Engine.STORED.resolveInfoNce(2, false));
+        assertEquals(Engine.TILED, Engine.TILED.resolveInfoNce(2, false));
+        assertEquals(Engine.DENSE, Engine.DENSE.resolveInfoNce(1 << 20, false));
         // AUTO gives the bits of the engine it resolves to
         SplittableRandom rnd = new SplittableRandom(19);
-        for (int n : new int[] {Engine.AUTO_TILED_FROM - 1, Engine.AUTO_TILED_FROM}) {
+        for (int n : new int[] {Engine.AUTO_STORED_FROM - 1, Engine.AUTO_STORED_FROM, Engine.AUTO_TILED_FROM}) {
             Batch batch = Batch.of(gaussian(rnd, n, 4), gaussian(rnd, n, 4));
             InfoNce.Builder b = InfoNce.builder().symmetric(true).threads(2);
             LossResult auto = b.build().compute(batch);
-            LossResult resolved = b.engine(Engine.AUTO.resolve(n, false)).build().compute(batch);
+            LossResult resolved = b.engine(Engine.AUTO.resolveInfoNce(n, false)).build().compute(batch);
             assertEquals(resolved.value(), auto.value(), "n = " + n);
             assertArrayEquals(resolved.gradient(Input.ANCHORS).data(), auto.gradient(Input.ANCHORS).data());
         }
@@ -305,8 +330,9 @@ class InfoNceEnginesTest {
         SplittableRandom rnd = new SplittableRandom(29);
         Batch batch = Batch.builder(gaussian(rnd, 700, 12)).positives(gaussian(rnd, 700, 12))
                 .labels(new SplittableRandom(3).ints(700, 0, 40).asLongStream().toArray()).build();
-        for (int threads : new int[] {1, 2, 3}) {
-            InfoNce loss = InfoNce.clip().engine(Engine.TILED).threads(threads).build();
+        for (int threads : new int[] {1, 2, 3, -1, -2, -3}) {   // negative: the stored-logits path
+            InfoNce loss = InfoNce.clip().engine(threads > 0 ? Engine.TILED : Engine.STORED)
+                    .threads(Math.abs(threads)).build();
             LossResult first = loss.compute(batch);
             LossResult second = loss.compute(batch);
             assertEquals(first.value(), second.value());
@@ -321,7 +347,7 @@ class InfoNceEnginesTest {
     void badInputGivesTheDenseMessages() {
         SplittableRandom rnd = new SplittableRandom(1);
         Matrix one = gaussian(rnd, 1, 3);
-        for (Engine engine : new Engine[] {Engine.DENSE, Engine.TILED}) {
+        for (Engine engine : new Engine[] {Engine.DENSE, Engine.TILED, Engine.STORED}) {
             InfoNce loss = InfoNce.builder().engine(engine).build();
             var e = assertThrows(IllegalArgumentException.class, () -> loss.compute(Batch.of(one, one.copy())));
             assertEquals("InfoNCE needs a negative for every anchor: the batch has N = 1 and no explicit negatives",

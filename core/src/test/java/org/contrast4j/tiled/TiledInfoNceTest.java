@@ -59,6 +59,16 @@ class TiledInfoNceTest {
     /** The reference with any candidate mask: {@code isCandidate.test(i, j)} for row i (of its direction), column j. */
     static Ref maskedReference(Matrix am, Matrix bm, double scale, boolean symmetric,
                                java.util.function.BiPredicate<Integer, Integer> isCandidate, double w) {
+        return maskedReference(am, bm, scale, symmetric, isCandidate, null, w);
+    }
+
+    /**
+     * With logit offsets o_j (logQ: o_j = −log q_j, one-way): l_ij = σ·S_ij + o_j; the temperature sum leaves the
+     * offsets out, Σ_ij (∂L/∂l_ij)·σ·S_ij.
+     */
+    static Ref maskedReference(Matrix am, Matrix bm, double scale, boolean symmetric,
+                               java.util.function.BiPredicate<Integer, Integer> isCandidate, double[] offset,
+                               double w) {
         int n = am.rows();
         int d = am.cols();
         double[][] s = new double[n][n];
@@ -80,19 +90,20 @@ class TiledInfoNceTest {
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < n; j++) {
                     if (isCandidate.test(i, j)) {
-                        max = Math.max(max, scale * (dir == 0 ? s[i][j] : s[j][i]));
+                        max = Math.max(max, scale * (dir == 0 ? s[i][j] : s[j][i]) + off(offset, j));
                     }
                 }
                 double sum = 0;
                 for (int j = 0; j < n; j++) {
                     if (isCandidate.test(i, j)) {
-                        sum += Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - max);
+                        sum += Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) + off(offset, j) - max);
                     }
                 }
                 double lse = max + Math.log(sum);
-                (dir == 0 ? forward : reverse)[i] = lse - scale * s[i][i];
+                (dir == 0 ? forward : reverse)[i] = lse - scale * s[i][i] - off(offset, i);
                 for (int j = 0; j < n; j++) {
-                    double p = isCandidate.test(i, j) ? Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) - lse) : 0;
+                    double p = isCandidate.test(i, j)
+                            ? Math.exp(scale * (dir == 0 ? s[i][j] : s[j][i]) + off(offset, j) - lse) : 0;
                     double gij = w * (p - (i == j ? 1 : 0));
                     if (dir == 0) {
                         g[i][j] += gij;
@@ -115,6 +126,10 @@ class TiledInfoNceTest {
             }
         }
         return new Ref(forward, reverse, gradA, gradB, dot);
+    }
+
+    private static double off(double[] offset, int j) {
+        return offset == null ? 0.0 : offset[j];
     }
 
     private static boolean candidate(long[] labels, int i, int j) {
@@ -163,11 +178,21 @@ class TiledInfoNceTest {
      * 2·w·N·(2·(e^{2δ'} − 1)·L + 4δ'), δ' = δ plus the float32 arithmetic.
      */
     static void check(String what, Ref ref, TiledInfoNce.Result r, Matrix a, Matrix b, double scale, double weight) {
+        check(what, ref, r, a, b, scale, weight, 0);
+    }
+
+    /**
+     * With logit offsets of size up to {@code maxOffset} (logQ): the engine adds o_j/σ to each float similarity, one
+     * more rounding of a value up to norms + maxOffset/σ (δ grows by u·(σ·norms + maxOffset)), and the logits reach
+     * L + maxOffset.
+     */
+    static void check(String what, Ref ref, TiledInfoNce.Result r, Matrix a, Matrix b, double scale, double weight,
+                      double maxOffset) {
         int d = a.cols();
         int n = a.rows();
         double norms = FloatBounds.maxRowNorm(a.data(), d) * FloatBounds.maxRowNorm(b.data(), d);
-        double delta = scale * FloatBounds.dot(d, norms);
-        double maxLogit = scale * norms;
+        double delta = scale * FloatBounds.dot(d, norms) + FloatBounds.U * (scale * norms + maxOffset);
+        double maxLogit = scale * norms + maxOffset;
         double rowTol = FloatBounds.softmaxRow(delta, maxLogit, 3);
         double gradRel = (d + 2.0 * n + 8) * FloatBounds.U * (1 + maxLogit) * 4;
         double deltaAll = delta + FloatBounds.logSumExpArithmetic(maxLogit, 3);
@@ -238,15 +263,19 @@ class TiledInfoNceTest {
                         for (int threads : new int[] {1, 3}) {
                             // one-way: in one pass on panels of whole rows, and (no panel budget) in two passes;
                             // σ = 10 on unit rows: with one shift for all exponents, and with running maxima
+                            // and the stored-logits path (blocks of min(tile rows, …) rows)
                             for (long panel : symmetric ? new long[] {TiledInfoNce.PANEL_FLOATS}
                                     : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
                                 for (boolean oneShift : new boolean[] {true, false}) {
-                                    TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel, oneShift);
-                                    check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null) + " tile "
-                                            + t[0] + "×" + t[1] + " threads " + threads + " panel " + panel
-                                            + " oneShift " + oneShift, ref,
-                                            engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), a, b, 1 / 0.1,
-                                            1.0 / n);
+                                    for (boolean stored : new boolean[] {false, true}) {
+                                        TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel,
+                                                oneShift, stored);
+                                        check(e.name() + " symmetric=" + symmetric + " labels=" + (l != null)
+                                                + " tile " + t[0] + "×" + t[1] + " threads " + threads + " panel "
+                                                + panel + " oneShift " + oneShift + " stored " + stored, ref,
+                                                engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), a, b, 1 / 0.1,
+                                                1.0 / n);
+                                    }
                                 }
                             }
                         }
@@ -300,13 +329,16 @@ class TiledInfoNceTest {
                     for (int[] t : new int[][] {{1, 1}, {4, 7}, {16, 16}, {64, 100}}) {
                         for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
                             for (boolean oneShift : new boolean[] {true, false}) {
-                                TiledInfoNce engine = new TiledInfoNce(3, t[0], t[1], e, panel, oneShift);
+                              for (boolean stored : new boolean[] {false, true}) {
+                                TiledInfoNce engine = new TiledInfoNce(3, t[0], t[1], e, panel, oneShift, stored);
                                 TiledInfoNce.Result r = engine.compute(a, b, 1 / 0.1, false, l,
                                         new TiledInfoNce.Guide(ga, gb, margin), 1.0 / n);
                                 String what = e.name() + " margin " + margin + " labels " + (l != null) + " tile "
-                                        + t[0] + "×" + t[1] + " panel " + panel + " oneShift " + oneShift;
+                                        + t[0] + "×" + t[1] + " panel " + panel + " oneShift " + oneShift
+                                        + " stored " + stored;
                                 check(what, ref, r, a, b, 1 / 0.1, 1.0 / n);
                                 assertArrayEquals(expected, r.withoutNegatives(), what + " rows without negatives");
+                              }
                             }
                         }
                     }
@@ -315,6 +347,76 @@ class TiledInfoNceTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new TiledInfoNce(1).compute(a, b, 10, true, null,
                 new TiledInfoNce.Guide(ga, gb, 0), 1.0));
+    }
+
+    /**
+     * The logQ correction (one-way): every logit of column j becomes σ·S_ij − log q_j, against the reference with
+     * those offsets, for every tile, pass structure, thread count and path, with labels and a guide; symmetric is
+     * refused.
+     */
+    @Test
+    void logQMatchesTheReferenceOnEveryPath() {
+        SplittableRandom rnd = new SplittableRandom(21);
+        int n = 41;
+        Matrix a = unitRows(rnd, n, 6);
+        Matrix b = unitRows(rnd, n, 6);
+        Matrix ga = unitRows(rnd, n, 3);
+        Matrix gb = unitRows(rnd, n, 3);
+        long[] labels = labels(rnd, n, 7);
+        double[] logQ = new double[n];
+        double maxOffset = 0;
+        for (int j = 0; j < n; j++) {
+            logQ[j] = Math.log(0.5) - 8 * rnd.nextDouble();
+            maxOffset = Math.max(maxOffset, Math.abs(logQ[j]));
+        }
+        double[] offset = new double[n];
+        for (int j = 0; j < n; j++) {
+            offset[j] = -logQ[j];
+        }
+        double[][] g = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < 3; k++) {
+                    g[i][j] += (double) ga.get(i, k) * gb.get(j, k);
+                }
+            }
+        }
+        for (boolean guided : new boolean[] {false, true}) {
+            for (long[] l : new long[][] {null, labels}) {
+                java.util.function.BiPredicate<Integer, Integer> mask = (i, j) -> i.equals(j)
+                        || ((l == null || l[i] != l[j]) && !(guided && g[i][j] > g[i][i] - 0.3));
+                Ref ref = maskedReference(a, b, 1 / 0.1, false, mask, offset, 1.0 / n);
+                for (Epilogue e : epilogues()) {
+                    for (int[] t : new int[][] {{1, 1}, {4, 7}, {16, 16}, {64, 100}}) {
+                        for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
+                            for (boolean stored : new boolean[] {false, true}) {
+                                for (int threads : new int[] {1, 3}) {
+                                    TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel, true,
+                                            stored);
+                                    TiledInfoNce.Result r = engine.compute(a, b, 1 / 0.1, false, l,
+                                            guided ? new TiledInfoNce.Guide(ga, gb, 0.3) : null, logQ, 1.0 / n);
+                                    check(e.name() + " logQ guided " + guided + " labels " + (l != null) + " tile "
+                                            + t[0] + "×" + t[1] + " panel " + panel + " stored " + stored
+                                            + " threads " + threads, ref, r, a, b, 1 / 0.1, 1.0 / n, maxOffset);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new TiledInfoNce(1).compute(a, b, 10, true, null, null, logQ, 1.0));
+        assertEquals("the logQ correction is one-way (its candidates are the positives); the loss is symmetric",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new TiledInfoNce(1).compute(a, b, 10, false, null, null, new double[3], 1.0));
+        assertEquals("logQ must have one entry per row (41), had 3", e.getMessage());
+        double[] bad = logQ.clone();
+        bad[5] = Double.NaN;
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new TiledInfoNce(1).compute(a, b, 10, false, null, null, bad, 1.0));
+        assertTrue(e.getMessage().contains("logQ[5]"), e.getMessage());
     }
 
     @Test
@@ -329,11 +431,13 @@ class TiledInfoNceTest {
         for (Epilogue e : epilogues()) {
             for (boolean symmetric : new boolean[] {false, true}) {
                 for (long panel : new long[] {TiledInfoNce.PANEL_FLOATS, 0}) {
-                    TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel, true);
-                    check(e.name() + " D=1", reference(a, b, 2.0, symmetric, null, 1.0),
-                            engine.compute(a, b, 2.0, symmetric, null, 1.0), a, b, 2.0, 1.0);
-                    check(e.name() + " dot", reference(x, y, 2.0, symmetric, null, 0.5),
-                            engine.compute(x, y, 2.0, symmetric, null, 0.5), x, y, 2.0, 0.5);
+                    for (boolean stored : new boolean[] {false, true}) {
+                        TiledInfoNce engine = new TiledInfoNce(2, 5, 3, e, panel, true, stored);
+                        check(e.name() + " D=1 stored " + stored, reference(a, b, 2.0, symmetric, null, 1.0),
+                                engine.compute(a, b, 2.0, symmetric, null, 1.0), a, b, 2.0, 1.0);
+                        check(e.name() + " dot stored " + stored, reference(x, y, 2.0, symmetric, null, 0.5),
+                                engine.compute(x, y, 2.0, symmetric, null, 0.5), x, y, 2.0, 0.5);
+                    }
                 }
             }
         }
@@ -351,9 +455,10 @@ class TiledInfoNceTest {
         }
         Matrix one = Matrix.of(n, 6, same);
         for (Epilogue e : epilogues()) {
-            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}}) {
-                // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget)
+            for (int[] t : new int[][] {{1, 1}, {4, 5}, {64, 64}, {4, 0}, {4, -1}, {64, -1}}) {
+                // {4, 0}: 4×5 tiles, one-way in two passes (no panel budget); {r, -1}: stored logits, blocks of r rows
                 TiledInfoNce engine = t[1] == 0 ? new TiledInfoNce(2, 4, 5, e, 0, true)
+                        : t[1] < 0 ? new TiledInfoNce(2, t[0], 512, e, TiledInfoNce.PANEL_FLOATS, true, true)
                         : new TiledInfoNce(2, t[0], t[1], e, TiledInfoNce.PANEL_FLOATS, true);
                 for (boolean symmetric : new boolean[] {false, true}) {
                     // identical inputs, diagonal logits 1000, the rest up to ~1000 below: tiles off the diagonal
@@ -424,18 +529,21 @@ class TiledInfoNceTest {
             for (int threads : new int[] {1, 2, 3, 5}) {
                 for (boolean symmetric : new boolean[] {true, false}) {
                   for (double scale : new double[] {14.0, 50.0}) {  // one shift, running maxima
-                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS, true);
+                   for (boolean stored : new boolean[] {false, true}) {
+                    TiledInfoNce engine = new TiledInfoNce(threads, 32, 48, e, TiledInfoNce.PANEL_FLOATS, true,
+                            stored);
                     TiledInfoNce.Result first = engine.compute(a, b, scale, symmetric, labels, 1.0 / n);
                     for (int rep = 0; rep < 3; rep++) {
                         TiledInfoNce.Result again = engine.compute(a, b, scale, symmetric, labels, 1.0 / n);
                         String what = e.name() + ", " + threads + " threads, symmetric " + symmetric + ", σ "
-                                + scale + ", repetition " + rep + ": ";
+                                + scale + ", stored " + stored + ", repetition " + rep + ": ";
                         assertArrayEquals(first.forward(), again.forward(), what + "forward");
                         assertArrayEquals(first.reverse(), again.reverse(), what + "reverse");
                         assertArrayEquals(first.gradA().data(), again.gradA().data(), what + "gradA");
                         assertArrayEquals(first.gradB().data(), again.gradB().data(), what + "gradB");
                         assertEquals(first.gradDotLogit(), again.gradDotLogit(), what + "gradDotLogit");
                     }
+                   }
                   }
                 }
             }
@@ -488,11 +596,14 @@ class TiledInfoNceTest {
         assertTrue(stillInterrupted.get(), "interrupt status kept");
         double seconds = (stoppedAt[0] - interruptedAt) / 1e9;
         assertTrue(seconds < 2, "stopped " + seconds + " s after the interrupt");
-        // no worker outlives the computation
+        // no worker goes on computing: the shared pool's threads are back waiting for work within 2 s
+        long deadline = System.nanoTime() + 2_000_000_000L;
         for (Thread other : Thread.getAllStackTraces().keySet()) {
-            if (other.getName().startsWith("contrast4j-tiled-")) {
-                other.join(2_000);
-                assertTrue(!other.isAlive(), other.getName() + " still running");
+            if (other.getName().startsWith(Workers.THREAD_NAME)) {
+                while (WorkersTest.busy(other) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(!WorkersTest.busy(other), other.getName() + " still computing");
             }
         }
     }
