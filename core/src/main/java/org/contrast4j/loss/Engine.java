@@ -18,14 +18,13 @@ package org.contrast4j.loss;
  *       TILED above ({@link #resolveInfoNce}); for NT-Xent, SupCon and DCL TILED when the batch has at
  *       least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
- * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
- * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE, NT-Xent, DCL or SupCon always
- * runs DENSE, whatever the engine. Both give the same {@link LossResult} (values within ~1e-6
- * relative, gradients within ~1e-5: float32 sums in a different order).
- * (Since the stored-logits path: an InfoNCE batch with logQ and no explicit negatives runs on every engine.)
+ * The tiled and stored paths cover in-batch candidates (with or without labels; for one-way InfoNCE a guide mask and
+ * the logQ correction); a batch with explicit negatives (shared or paired), or a guide under symmetric InfoNCE,
+ * NT-Xent, DCL or SupCon always runs DENSE, whatever the engine. All give the same {@link LossResult} (values within
+ * ~1e-6 relative, gradients within ~1e-5: float32 sums in a different order).
  */
 public enum Engine {
-    /** TILED from {@value #AUTO_TILED_FROM} rows, DENSE below. */
+    /** By batch size: see {@link #resolveInfoNce} for InfoNCE; TILED from {@value #AUTO_TILED_FROM} rows, DENSE below, for the others. */
     AUTO,
     /** The N×N similarity matrix in memory. */
     DENSE,
