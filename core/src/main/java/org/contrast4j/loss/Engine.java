@@ -24,7 +24,10 @@ package org.contrast4j.loss;
  * ~1e-6 relative, gradients within ~1e-5: float32 sums in a different order).
  */
 public enum Engine {
-    /** By batch size: see {@link #resolveInfoNce} for InfoNCE; TILED from {@value #AUTO_TILED_FROM} rows, DENSE below, for the others. */
+    /**
+     * By batch size: {@link #resolveInfoNce} for InfoNCE; for the others TILED from {@value #AUTO_TILED_FROM} rows,
+     * DENSE below.
+     */
     AUTO,
     /** The N×N similarity matrix in memory. */
     DENSE,
