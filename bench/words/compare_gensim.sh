@@ -28,7 +28,7 @@ fi
 [ -f "$corpus" ] || "$here/make_corpus.sh" "$corpus"
 mkdir -p "$out"
 questions=$out/questions-words.txt
-gzip -dc "$root/core/src/main/resources/org/contrast4j/embed/questions-words.txt.gz" > "$questions"
+gzip -dc "$root/embed/src/main/resources/org/contrast4j/embed/questions-words.txt.gz" > "$questions"
 
 echo "corpus $corpus: $(wc -w < "$corpus") words; threads $threads, epochs $epochs, seed $seed" >&2
 echo "contrast4j train words --objective $objective …" >&2

@@ -65,6 +65,58 @@ public final class SkipGram {
     public static final double DEFAULT_SAMPLE = 1e-4;
     /** Default temperature of InfoNCE. */
     public static final double DEFAULT_TEMPERATURE = 0.5;
+    /** Default step of the sampled objectives. */
+    public static final Step DEFAULT_STEP = Step.SHARED;
+
+    /**
+     * How the sampled objectives (neg, NCE, sampled softmax) step through a window; the softmax and InfoNCE ignore it.
+     * <ul>
+     *   <li>{@link #PAIR} ({@code pair}): word2vec.c's and gensim's loop — every (context, center) pair draws its own
+     *       k noise samples and is one SGD step (k + 1 dot products, one fused update of k + 1 output rows);</li>
+     *   <li>{@link #SHARED} ({@code shared}): pWord2Vec's scheme (Ji, Shin, Sundaram &amp; Dubey 2016, "Parallelizing
+     *       Word2Vec in Shared and Distributed Memory"; BlazingText, Gupta &amp; Khare 2017) — the m context words of
+     *       one center's window share one draw of k noise samples, and the window is one SGD step on the summed loss
+     *       of its m pairs: S = X·Yᵀ (m × (k + 1) scores, X the context words' input rows, Y the rows of the center
+     *       and the samples), then ΔX = G·Y and ΔY = Gᵀ·X, three small matrix products on rows that stay in cache, and
+     *       m times fewer noise draws. The pairs trained are the same; each pair's negatives are still k independent
+     *       draws from q (only shared within a window), and for NCE and sampled softmax the log(k·q) correction is
+     *       unchanged.</li>
+     * </ul>
+     */
+    public enum Step {
+        /** One SGD step per pair, k samples each (word2vec.c). */
+        PAIR("pair"),
+        /** One SGD step per window, k samples shared by its context words (pWord2Vec). */
+        SHARED("shared");
+
+        private final String key;
+
+        Step(String key) {
+            this.key = key;
+        }
+
+        /** {@code pair} or {@code shared}. */
+        public String key() {
+            return key;
+        }
+
+        /**
+         * The step named {@code name} (its key or enum name, case-insensitive).
+         *
+         * @throws IllegalArgumentException naming the accepted keys
+         */
+        public static Step parse(String name) {
+            if (name != null) {
+                String n = name.trim().toLowerCase(Locale.ROOT);
+                for (Step st : values()) {
+                    if (st.key.equals(n) || st.name().toLowerCase(Locale.ROOT).equals(n)) {
+                        return st;
+                    }
+                }
+            }
+            throw new IllegalArgumentException("unknown step '" + name + "': use pair or shared");
+        }
+    }
 
     private final Objective objective;
     private final int negatives;
@@ -78,6 +130,7 @@ public final class SkipGram {
     private final int batchSize;
     private final int threads;
     private final long seed;
+    private final Step step;
 
     private SkipGram(Builder b) {
         this.objective = b.objective;
@@ -92,6 +145,7 @@ public final class SkipGram {
         this.batchSize = b.batchSize > 0 ? b.batchSize : defaultBatchSize(b.objective);
         this.threads = b.threads;
         this.seed = b.seed;
+        this.step = b.step;
     }
 
     /** A builder with the defaults above. */
@@ -103,7 +157,7 @@ public final class SkipGram {
     public Builder toBuilder() {
         return new Builder().objective(objective).negatives(negatives).noisePower(noisePower).dimension(dimension)
                 .window(window).epochs(epochs).sample(sample).learningRate(learningRate).temperature(temperature)
-                .batchSize(batchSize).threads(threads).seed(seed);
+                .batchSize(batchSize).threads(threads).seed(seed).step(step);
     }
 
     /**
@@ -201,6 +255,11 @@ public final class SkipGram {
         return seed;
     }
 
+    /** The step of the sampled objectives ({@link Step}); ignored by the softmax and InfoNCE. */
+    public Step step() {
+        return step;
+    }
+
     /** The settings that differ between this trainer and {@code other}, as "name this vs other" strings. */
     List<String> differences(SkipGram other) {
         List<String> diff = new ArrayList<>();
@@ -216,6 +275,7 @@ public final class SkipGram {
         differ(diff, "batchSize", batchSize, other.batchSize);
         differ(diff, "threads", threads, other.threads);
         differ(diff, "seed", seed, other.seed);
+        differ(diff, "step", step.key(), other.step.key());
         return diff;
     }
 
@@ -233,15 +293,15 @@ public final class SkipGram {
     @Override
     public int hashCode() {
         return Objects.hash(objective, negatives, noisePower, dimension, window, epochs, sample, learningRate,
-                temperature, batchSize, threads, seed);
+                temperature, batchSize, threads, seed, step);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "SkipGram{objective=%s, negatives=%d, noisePower=%s, dimension=%d,"
                         + " window=%d, epochs=%d, sample=%s, learningRate=%s, temperature=%s, batchSize=%d, threads=%d,"
-                        + " seed=%d}", objective.key(), negatives, noisePower, dimension, window, epochs, sample,
-                learningRate, temperature, batchSize, threads, seed);
+                        + " seed=%d, step=%s}", objective.key(), negatives, noisePower, dimension, window, epochs,
+                sample, learningRate, temperature, batchSize, threads, seed, step.key());
     }
 
     /** Builds a {@link SkipGram}; every setter validates its argument at once. */
@@ -258,6 +318,7 @@ public final class SkipGram {
         private int batchSize;
         private int threads = 1;
         private long seed = 1;
+        private Step step = DEFAULT_STEP;
 
         private Builder() {
         }
@@ -352,6 +413,16 @@ public final class SkipGram {
         /** The seed of the initial tables and of every random draw (default 1). */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The step of the sampled objectives (default {@link #DEFAULT_STEP}): {@link Step#PAIR} or
+         * {@link Step#SHARED}.
+         */
+        public Builder step(Step step) {
+            Checks.notNull(step, "step");
+            this.step = step;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package org.contrast4j.embed;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.contrast4j.linalg.KernelKind;
 
@@ -38,6 +39,124 @@ final class SkipGramVectorMath implements SkipGramMath {
                 out[r] = o + g[j] * h;
             }
             in[q + i] = h + e;
+        }
+    }
+
+    @Override
+    public void blockScores(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, int d, float[] s) {
+        int full = d - d % VL;
+        for (int i = 0; i < m; i++) {
+            int x = xRows[i];
+            int j = 0;
+            // four output rows at a time: the query chunk is loaded once for four products
+            for (; j + 4 <= n; j += 4) {
+                int y0 = yRows[j];
+                int y1 = yRows[j + 1];
+                int y2 = yRows[j + 2];
+                int y3 = yRows[j + 3];
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = FloatVector.zero(S);
+                FloatVector a2 = FloatVector.zero(S);
+                FloatVector a3 = FloatVector.zero(S);
+                for (int k = 0; k < full; k += VL) {
+                    FloatVector h = FloatVector.fromArray(S, in, x + k);
+                    a0 = h.fma(FloatVector.fromArray(S, out, y0 + k), a0);
+                    a1 = h.fma(FloatVector.fromArray(S, out, y1 + k), a1);
+                    a2 = h.fma(FloatVector.fromArray(S, out, y2 + k), a2);
+                    a3 = h.fma(FloatVector.fromArray(S, out, y3 + k), a3);
+                }
+                float s0 = a0.reduceLanes(VectorOperators.ADD);
+                float s1 = a1.reduceLanes(VectorOperators.ADD);
+                float s2 = a2.reduceLanes(VectorOperators.ADD);
+                float s3 = a3.reduceLanes(VectorOperators.ADD);
+                for (int k = full; k < d; k++) {
+                    float h = in[x + k];
+                    s0 += h * out[y0 + k];
+                    s1 += h * out[y1 + k];
+                    s2 += h * out[y2 + k];
+                    s3 += h * out[y3 + k];
+                }
+                s[i * n + j] = s0;
+                s[i * n + j + 1] = s1;
+                s[i * n + j + 2] = s2;
+                s[i * n + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                int y = yRows[j];
+                FloatVector a = FloatVector.zero(S);
+                for (int k = 0; k < full; k += VL) {
+                    a = FloatVector.fromArray(S, in, x + k).fma(FloatVector.fromArray(S, out, y + k), a);
+                }
+                float acc = a.reduceLanes(VectorOperators.ADD);
+                for (int k = full; k < d; k++) {
+                    acc += in[x + k] * out[y + k];
+                }
+                s[i * n + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void blockUpdate(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, float[] g, int d,
+                            float[] scratch) {
+        int k = 0;
+        for (; k + VL <= d; k += VL) {
+            for (int i = 0; i < m; i++) {
+                FloatVector e = FloatVector.zero(S);
+                for (int j = 0; j < n; j++) {
+                    e = FloatVector.fromArray(S, out, yRows[j] + k).fma(FloatVector.broadcast(S, g[i * n + j]), e);
+                }
+                e.intoArray(scratch, i * VL);
+            }
+            for (int j = 0; j < n; j++) {
+                int r = yRows[j] + k;
+                FloatVector y = FloatVector.fromArray(S, out, r);
+                for (int i = 0; i < m; i++) {
+                    y = FloatVector.fromArray(S, in, xRows[i] + k).fma(FloatVector.broadcast(S, g[i * n + j]), y);
+                }
+                y.intoArray(out, r);
+            }
+            for (int i = 0; i < m; i++) {
+                int r = xRows[i] + k;
+                FloatVector.fromArray(S, in, r).add(FloatVector.fromArray(S, scratch, i * VL)).intoArray(in, r);
+            }
+        }
+        for (; k < d; k++) {
+            for (int i = 0; i < m; i++) {
+                float e = 0;
+                for (int j = 0; j < n; j++) {
+                    e += g[i * n + j] * out[yRows[j] + k];
+                }
+                scratch[i] = e;
+            }
+            for (int j = 0; j < n; j++) {
+                int r = yRows[j] + k;
+                float y = out[r];
+                for (int i = 0; i < m; i++) {
+                    y += g[i * n + j] * in[xRows[i] + k];
+                }
+                out[r] = y;
+            }
+            for (int i = 0; i < m; i++) {
+                in[xRows[i] + k] += scratch[i];
+            }
+        }
+    }
+
+    @Override
+    public int blockWidth() {
+        return VL;
+    }
+
+    @Override
+    public void expShifted(float[] x, int off, int n, float shift) {
+        int i = off;
+        int end = off + n;
+        for (; i + VL <= end; i += VL) {
+            FloatVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP).intoArray(x, i);
+        }
+        for (; i < end; i++) {
+            x[i] = (float) Math.exp(x[i] - shift);
         }
     }
 
