@@ -36,15 +36,20 @@ import java.util.Objects;
  *       seed (bit-identical, also across a checkpoint and resume);</li>
  *   <li><b>noise</b>: q(c) ∝ n_c^{noisePower} ({@code org.contrast4j.sample.Unigram}, alias-method draws), k samples
  *       per pair, for neg, NCE and sampled softmax;</li>
+ *   <li><b>step</b> ({@link Step}) of neg, NCE and sampled softmax: {@link Step#SHARED} (default) makes a center's
+ *       window one SGD step whose context words share one draw of k noise samples, three small products per window
+ *       (pWord2Vec, Ji et al. 2016); {@link Step#PAIR} steps pair by pair with k samples each, as word2vec.c;</li>
  *   <li><b>batches</b>: InfoNCE pools {@value SkipGramWorker#SHUFFLE_BATCHES} batches of a thread's pairs, shuffles
- *       them (so a batch's negatives are not its own sentence's topic) and steps on {@link #batchSize()} pairs at a
- *       time (default 256), the other pairs' contexts being the negatives, temperature τ; the full softmax steps on
+ *       them window by window (so a batch's negatives are not its own sentence's topic, and a center's pairs stay
+ *       together: the batch is computed once per distinct center, see {@link SkipGramSteps#infoNce}) and steps on
+ *       {@link #batchSize()} pairs at a time (default 256), the other pairs' contexts being the negatives,
+ *       temperature τ; the full softmax steps on
  *       {@link #batchSize()} centers at a time (default 16), each with all its contexts, through three matrix
  *       products.</li>
  * </ul>
  * Every step is plain SGD on the summed loss of its pairs (the losses' reduction SUM), as word2vec.
  *
- * <p>Defaults: {@link Objective#NEGATIVE_SAMPLING}, k = 5 negatives, noise power 0.75, D = 100, window 5, 5 epochs,
+ * <p>Defaults: {@link Objective#NEGATIVE_SAMPLING}, the {@link Step#SHARED} step, k = 5 negatives, noise power 0.75, D = 100, window 5, 5 epochs,
  * sample t = 10⁻⁴ (word2vec's default is 10⁻³; 10⁻⁴ suits corpora of a few million words), lr₀ = 0.025
  * (word2vec's for skip-gram; 0.05 for InfoNCE, see {@link #defaultLearningRate}), τ = 0.5 (InfoNCE), batch 256
  * pairs (InfoNCE) or 16 centers (softmax), 1 thread, seed 1. A run whose tables overflow stops with an
