@@ -29,7 +29,8 @@ interface SkipGramMath {
 
     /**
      * The scores of a shared-negatives block (pWord2Vec, Ji et al. 2016): s[i·n + j] = in[xRows[i] ..]·out[yRows[j] ..]
-     * over d columns, for i &lt; m, j &lt; n, rounded to float (float32 products and sums, any order).
+     * over d columns, for i &lt; m, j &lt; n, rounded to float (float32 products and sums in an order fixed by the
+     * implementation, the same on every call, so that runs of one seed are bit-identical).
      */
     void blockScores(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, int d, float[] s);
 
@@ -50,7 +51,7 @@ interface SkipGramMath {
     /** The column block of {@link #blockUpdate} (the vector length, 1 for the scalar code). */
     int blockWidth();
 
-    /** x[off + i] = e^{x[off + i] − shift} for i &lt; n, in float32 (a few ulp). */
+    /** x[off + i] = e^{x[off + i] − shift} for i &lt; n: {@link Math#exp} in double, rounded to float. */
     void expShifted(float[] x, int off, int n, float shift);
 
     /** {@link KernelKind#VECTOR} or {@link KernelKind#SCALAR}. */

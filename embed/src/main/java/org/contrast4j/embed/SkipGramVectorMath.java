@@ -1,7 +1,6 @@
 package org.contrast4j.embed;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.contrast4j.linalg.KernelKind;
 
@@ -65,10 +64,10 @@ final class SkipGramVectorMath implements SkipGramMath {
                     a2 = h.fma(FloatVector.fromArray(S, out, y2 + k), a2);
                     a3 = h.fma(FloatVector.fromArray(S, out, y3 + k), a3);
                 }
-                float s0 = a0.reduceLanes(VectorOperators.ADD);
-                float s1 = a1.reduceLanes(VectorOperators.ADD);
-                float s2 = a2.reduceLanes(VectorOperators.ADD);
-                float s3 = a3.reduceLanes(VectorOperators.ADD);
+                float s0 = sum(a0);
+                float s1 = sum(a1);
+                float s2 = sum(a2);
+                float s3 = sum(a3);
                 for (int k = full; k < d; k++) {
                     float h = in[x + k];
                     s0 += h * out[y0 + k];
@@ -87,7 +86,7 @@ final class SkipGramVectorMath implements SkipGramMath {
                 for (int k = 0; k < full; k += VL) {
                     a = FloatVector.fromArray(S, in, x + k).fma(FloatVector.fromArray(S, out, y + k), a);
                 }
-                float acc = a.reduceLanes(VectorOperators.ADD);
+                float acc = sum(a);
                 for (int k = full; k < d; k++) {
                     acc += in[x + k] * out[y + k];
                 }
@@ -148,16 +147,27 @@ final class SkipGramVectorMath implements SkipGramMath {
         return VL;
     }
 
+    /**
+     * e^{x − shift} lane by lane with {@link Math#exp} (not the Vector API's EXP, whose result may differ between the
+     * interpreter and compiled code, which would break the bit-identical runs of one seed).
+     */
     @Override
     public void expShifted(float[] x, int off, int n, float shift) {
-        int i = off;
-        int end = off + n;
-        for (; i + VL <= end; i += VL) {
-            FloatVector.fromArray(S, x, i).sub(shift).lanewise(VectorOperators.EXP).intoArray(x, i);
-        }
-        for (; i < end; i++) {
+        for (int i = off; i < off + n; i++) {
             x[i] = (float) Math.exp(x[i] - shift);
         }
+    }
+
+    /**
+     * The sum of the lanes in a fixed order, halving: lanes i and i + L/2 added, and so on (the Vector API's
+     * reduceLanes(ADD) may add in another order in compiled code than in the interpreter, which would break the
+     * bit-identical runs of one seed).
+     */
+    private static float sum(FloatVector v) {
+        for (int half = VL / 2; half >= 1; half /= 2) {
+            v = v.add(v.slice(half));
+        }
+        return v.lane(0);
     }
 
     @Override

@@ -249,7 +249,8 @@ class SkipGramBlockStepsTest {
                     max = Math.max(max, s[j]);
                 }
             }
-            // logit error: the product (γ_{D+1}), the float shift s − max (u·2·max|s|), the float exp (≤ 2 ulp = 4u)
+            // logit error: the product (γ_{D+1}), the float shift s − max (u·2·max|s|), exp rounded to float (≤ 2u,
+            // and Math.exp within 1 ulp of double: 4u covers both)
             delta += U * 2 * maxAbs + 4 * U;
             double sum = 0;
             for (int j = 0; j < b; j++) {
