@@ -63,6 +63,9 @@ final class SkipGramWordTrainer implements WordTrainer {
         if (s.batchSize() != null && (objective == Objective.INFONCE || objective == Objective.SOFTMAX)) {
             b.batchSize(s.batchSize());
         }
+        if (s.step() != null) {
+            b.step(SkipGram.Step.parse(s.step()));
+        }
         return b.build();
     }
 

@@ -172,7 +172,7 @@ final class TrainWordsCommand implements Callable<Integer> {
         j.put("invalid_bytes", text.invalidBytes());
         j.put("vocabulary", encoded.vocabulary().size());
         j.put("tokens", encoded.tokens());
-        options.putSettings(j, c).put("threads", c.threads());
+        options.putSettings(j, c).put("threads", c.threads()).put("step", c.step().key());
         j.put("resumed_after_epoch", resumedAt);
         j.put("words_per_second", run.wordsPerSecond());
         j.put("seconds", run.seconds());

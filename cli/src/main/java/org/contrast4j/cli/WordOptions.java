@@ -62,6 +62,12 @@ final class WordOptions {
             description = "Pairs per InfoNCE batch (default 256), centers per softmax batch (default 16).")
     Integer batchSize;
 
+    @Option(names = "--step", paramLabel = "pair|shared",
+            description = "Step of neg, nce, sampled-softmax: shared (one SGD step per window, its context words"
+                    + " sharing the k noise samples, pWord2Vec; default) or pair (one step and k samples per pair,"
+                    + " word2vec.c).")
+    String step;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Hogwild threads (default 1: deterministic for a seed; more run faster).")
     int threads;
@@ -91,7 +97,7 @@ final class WordOptions {
     /** The training settings as given. */
     WordTrainer.Settings settings() {
         return new WordTrainer.Settings(negatives, noisePower, dim, window, epochs, minCount, sample, learningRate,
-                temperature, batchSize, threads, seed);
+                temperature, batchSize, threads, seed, step);
     }
 
     /** The trainer's configuration for {@code objective}; an invalid setting is reported under its option's name. */
@@ -111,7 +117,7 @@ final class WordOptions {
         String[][] names = {{"negatives", "--num-negatives"}, {"noisePower", "--noise-power"}, {"dimension", "--dim"},
             {"window", "--window"}, {"sample", "--sample"}, {"learningRate", "--learning-rate"},
             {"temperature", "--temperature"}, {"batchSize", "--batch-size"}, {"threads", "--threads"},
-            {"seed", "--seed"}, {"objective", "--objective"}};
+            {"seed", "--seed"}, {"objective", "--objective"}, {"step", "--step"}};
         String m = message;
         for (String[] n : names) {
             m = m.replaceAll("(?<=[(,] )" + n[0] + " (?=\\S+ requested)", java.util.regex.Matcher.quoteReplacement(
@@ -175,7 +181,8 @@ final class WordOptions {
         String[][] names = {{"negatives k", "--num-negatives"}, {"noisePower", "--noise-power"},
             {"dimension", "--dim"}, {"window", "--window"}, {"epochs", "--epochs"}, {"sample", "--sample"},
             {"learningRate", "--learning-rate"}, {"temperature", "--temperature"}, {"batchSize", "--batch-size"},
-            {"threads", "--threads"}, {"InfoNCE needs batchSize", "--objective infonce needs --batch-size"}};
+            {"threads", "--threads"}, {"InfoNCE needs batchSize", "--objective infonce needs --batch-size"},
+            {"unknown step", "--step: unknown step"}};
         for (String[] n : names) {
             if (message.startsWith(n[0])) {
                 return n[1] + message.substring(n[0].length());

@@ -28,10 +28,17 @@ interface WordTrainer {
      * @param batchSize InfoNCE batch size, or null for the default
      * @param threads Hogwild threads
      * @param seed random seed
+     * @param step the sampled objectives' step ({@code pair} or {@code shared}), or null for the default
      */
     record Settings(int negatives, double noisePower, int dimension, int window, int epochs, int minCount,
                     double sample, Double learningRate, Double temperature, Integer batchSize, int threads,
-                    long seed) {
+                    long seed, String step) {
+        /** Settings with the default step. */
+        Settings(int negatives, double noisePower, int dimension, int window, int epochs, int minCount,
+                 double sample, Double learningRate, Double temperature, Integer batchSize, int threads, long seed) {
+            this(negatives, noisePower, dimension, window, epochs, minCount, sample, learningRate, temperature,
+                    batchSize, threads, seed, null);
+        }
     }
 
     /** One finished epoch: wall seconds, corpus words processed, words per second, mean loss per pair. */

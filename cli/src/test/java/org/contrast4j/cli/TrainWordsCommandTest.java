@@ -102,6 +102,7 @@ class TrainWordsCommandTest {
 
         JsonNode s = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
         assertEquals("neg", s.get("settings").get("objective").asText());
+        assertEquals("shared", s.get("settings").get("step").asText());
         assertEquals(2, s.get("epochs").size());
         assertEquals(0, s.get("resumed_after_epoch").asInt());
         assertEquals(600 * 8, s.get("corpus_tokens").asLong());
@@ -153,6 +154,8 @@ class TrainWordsCommandTest {
 
         CliTesting.run(args(cut, "--resume", "--seed", "2"))
                 .assertBadInput("--resume", "other settings (--seed 2 requested, checkpoint has 1)");
+        CliTesting.run(args(cut, "--resume", "--step", "pair"))
+                .assertBadInput("--resume", "other settings (--step pair requested, checkpoint has shared)");
     }
 
     @Test
@@ -169,6 +172,7 @@ class TrainWordsCommandTest {
         CliTesting.run(args(out, "--dim", "0")).assertBadInput("--dim must be >= 1, was 0");
         CliTesting.run(args(out, "--sample", "-1")).assertBadInput("--sample must be finite and >= 0, was -1.0");
         CliTesting.run(args(out, "--objective", "hs")).assertBadInput("--objective", "unknown objective 'hs'");
+        CliTesting.run(args(out, "--step", "window")).assertBadInput("--step", "unknown step 'window'");
         CliTesting.run(args(out, "--objective", "infonce", "--batch-size", "1"))
                 .assertBadInput("--objective infonce needs --batch-size >= 2");
         CliTesting.run(args(dir.resolve("fresh"), "--resume")).assertBadInput("--resume", "nothing to resume");

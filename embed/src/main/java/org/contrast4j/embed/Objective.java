@@ -27,10 +27,14 @@ import java.util.Locale;
  *   <tr><td>{@link #INFONCE} ({@code infonce})</td>
  *       <td>in a batch of B pairs (a_i = input vector of the center, p_i = output vector of the context),
  *       −s_ii/τ + log Σ_j e^{s_ij/τ}; the other pairs' contexts are the negatives, except those with the same
- *       context word or the same center word (false negatives, masked); a thread's pairs are pooled over 64 batches and
- *       shuffled first, so a batch mixes sentences (van den Oord et al. 2018)</td>
- *       <td>O(B·D)</td><td>{@code InfoNce}, dot similarity, labels = context ids</td></tr>
+ *       context word or the same center word (false negatives, masked); a thread's windows are pooled over 64 batches and
+ *       shuffled first, so a batch mixes sentences while a center's pairs stay together (van den Oord et al.
+ *       2018)</td>
+ *       <td>O(U·D) for a batch's U distinct centers (about B/5 with the default window)</td><td>{@code InfoNce}, dot similarity, labels = context ids</td></tr>
  * </table>
+ *
+ * <p>neg, NCE and sampled softmax step either pair by pair or window by window with shared samples
+ * ({@link SkipGram.Step}); the loss of each pair is the one above either way.
  *
  * <p>Roles: the per-pair objectives follow word2vec.c and gensim — the context word's input vector is the query and
  * the center word the target class. The batched ones (softmax, InfoNCE) use the center word's input vector as the

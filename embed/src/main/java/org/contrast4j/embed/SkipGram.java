@@ -36,15 +36,20 @@ import java.util.Objects;
  *       seed (bit-identical, also across a checkpoint and resume);</li>
  *   <li><b>noise</b>: q(c) ∝ n_c^{noisePower} ({@code org.contrast4j.sample.Unigram}, alias-method draws), k samples
  *       per pair, for neg, NCE and sampled softmax;</li>
+ *   <li><b>step</b> ({@link Step}) of neg, NCE and sampled softmax: {@link Step#SHARED} (default) makes a center's
+ *       window one SGD step whose context words share one draw of k noise samples, three small products per window
+ *       (pWord2Vec, Ji et al. 2016); {@link Step#PAIR} steps pair by pair with k samples each, as word2vec.c;</li>
  *   <li><b>batches</b>: InfoNCE pools {@value SkipGramWorker#SHUFFLE_BATCHES} batches of a thread's pairs, shuffles
- *       them (so a batch's negatives are not its own sentence's topic) and steps on {@link #batchSize()} pairs at a
- *       time (default 256), the other pairs' contexts being the negatives, temperature τ; the full softmax steps on
+ *       them window by window (so a batch's negatives are not its own sentence's topic, and a center's pairs stay
+ *       together: the batch is computed once per distinct center, see {@link SkipGramSteps#infoNce}) and steps on
+ *       {@link #batchSize()} pairs at a time (default 256), the other pairs' contexts being the negatives,
+ *       temperature τ; the full softmax steps on
  *       {@link #batchSize()} centers at a time (default 16), each with all its contexts, through three matrix
  *       products.</li>
  * </ul>
  * Every step is plain SGD on the summed loss of its pairs (the losses' reduction SUM), as word2vec.
  *
- * <p>Defaults: {@link Objective#NEGATIVE_SAMPLING}, k = 5 negatives, noise power 0.75, D = 100, window 5, 5 epochs,
+ * <p>Defaults: {@link Objective#NEGATIVE_SAMPLING}, the {@link Step#SHARED} step, k = 5 negatives, noise power 0.75, D = 100, window 5, 5 epochs,
  * sample t = 10⁻⁴ (word2vec's default is 10⁻³; 10⁻⁴ suits corpora of a few million words), lr₀ = 0.025
  * (word2vec's for skip-gram; 0.05 for InfoNCE, see {@link #defaultLearningRate}), τ = 0.5 (InfoNCE), batch 256
  * pairs (InfoNCE) or 16 centers (softmax), 1 thread, seed 1. A run whose tables overflow stops with an
@@ -65,6 +70,58 @@ public final class SkipGram {
     public static final double DEFAULT_SAMPLE = 1e-4;
     /** Default temperature of InfoNCE. */
     public static final double DEFAULT_TEMPERATURE = 0.5;
+    /** Default step of the sampled objectives. */
+    public static final Step DEFAULT_STEP = Step.SHARED;
+
+    /**
+     * How the sampled objectives (neg, NCE, sampled softmax) step through a window; the softmax and InfoNCE ignore it.
+     * <ul>
+     *   <li>{@link #PAIR} ({@code pair}): word2vec.c's and gensim's loop — every (context, center) pair draws its own
+     *       k noise samples and is one SGD step (k + 1 dot products, one fused update of k + 1 output rows);</li>
+     *   <li>{@link #SHARED} ({@code shared}): pWord2Vec's scheme (Ji, Shin, Sundaram &amp; Dubey 2016, "Parallelizing
+     *       Word2Vec in Shared and Distributed Memory"; BlazingText, Gupta &amp; Khare 2017) — the m context words of
+     *       one center's window share one draw of k noise samples, and the window is one SGD step on the summed loss
+     *       of its m pairs: S = X·Yᵀ (m × (k + 1) scores, X the context words' input rows, Y the rows of the center
+     *       and the samples), then ΔX = G·Y and ΔY = Gᵀ·X, three small matrix products on rows that stay in cache, and
+     *       m times fewer noise draws. The pairs trained are the same; each pair's negatives are still k independent
+     *       draws from q (only shared within a window), and for NCE and sampled softmax the log(k·q) correction is
+     *       unchanged.</li>
+     * </ul>
+     */
+    public enum Step {
+        /** One SGD step per pair, k samples each (word2vec.c). */
+        PAIR("pair"),
+        /** One SGD step per window, k samples shared by its context words (pWord2Vec). */
+        SHARED("shared");
+
+        private final String key;
+
+        Step(String key) {
+            this.key = key;
+        }
+
+        /** {@code pair} or {@code shared}. */
+        public String key() {
+            return key;
+        }
+
+        /**
+         * The step named {@code name} (its key or enum name, case-insensitive).
+         *
+         * @throws IllegalArgumentException naming the accepted keys
+         */
+        public static Step parse(String name) {
+            if (name != null) {
+                String n = name.trim().toLowerCase(Locale.ROOT);
+                for (Step st : values()) {
+                    if (st.key.equals(n) || st.name().toLowerCase(Locale.ROOT).equals(n)) {
+                        return st;
+                    }
+                }
+            }
+            throw new IllegalArgumentException("unknown step '" + name + "': use pair or shared");
+        }
+    }
 
     private final Objective objective;
     private final int negatives;
@@ -78,6 +135,7 @@ public final class SkipGram {
     private final int batchSize;
     private final int threads;
     private final long seed;
+    private final Step step;
 
     private SkipGram(Builder b) {
         this.objective = b.objective;
@@ -92,6 +150,7 @@ public final class SkipGram {
         this.batchSize = b.batchSize > 0 ? b.batchSize : defaultBatchSize(b.objective);
         this.threads = b.threads;
         this.seed = b.seed;
+        this.step = b.step;
     }
 
     /** A builder with the defaults above. */
@@ -103,7 +162,7 @@ public final class SkipGram {
     public Builder toBuilder() {
         return new Builder().objective(objective).negatives(negatives).noisePower(noisePower).dimension(dimension)
                 .window(window).epochs(epochs).sample(sample).learningRate(learningRate).temperature(temperature)
-                .batchSize(batchSize).threads(threads).seed(seed);
+                .batchSize(batchSize).threads(threads).seed(seed).step(step);
     }
 
     /**
@@ -201,6 +260,11 @@ public final class SkipGram {
         return seed;
     }
 
+    /** The step of the sampled objectives ({@link Step}); ignored by the softmax and InfoNCE. */
+    public Step step() {
+        return step;
+    }
+
     /** The settings that differ between this trainer and {@code other}, as "name this vs other" strings. */
     List<String> differences(SkipGram other) {
         List<String> diff = new ArrayList<>();
@@ -216,6 +280,7 @@ public final class SkipGram {
         differ(diff, "batchSize", batchSize, other.batchSize);
         differ(diff, "threads", threads, other.threads);
         differ(diff, "seed", seed, other.seed);
+        differ(diff, "step", step.key(), other.step.key());
         return diff;
     }
 
@@ -233,15 +298,15 @@ public final class SkipGram {
     @Override
     public int hashCode() {
         return Objects.hash(objective, negatives, noisePower, dimension, window, epochs, sample, learningRate,
-                temperature, batchSize, threads, seed);
+                temperature, batchSize, threads, seed, step);
     }
 
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "SkipGram{objective=%s, negatives=%d, noisePower=%s, dimension=%d,"
                         + " window=%d, epochs=%d, sample=%s, learningRate=%s, temperature=%s, batchSize=%d, threads=%d,"
-                        + " seed=%d}", objective.key(), negatives, noisePower, dimension, window, epochs, sample,
-                learningRate, temperature, batchSize, threads, seed);
+                        + " seed=%d, step=%s}", objective.key(), negatives, noisePower, dimension, window, epochs,
+                sample, learningRate, temperature, batchSize, threads, seed, step.key());
     }
 
     /** Builds a {@link SkipGram}; every setter validates its argument at once. */
@@ -258,6 +323,7 @@ public final class SkipGram {
         private int batchSize;
         private int threads = 1;
         private long seed = 1;
+        private Step step = DEFAULT_STEP;
 
         private Builder() {
         }
@@ -352,6 +418,16 @@ public final class SkipGram {
         /** The seed of the initial tables and of every random draw (default 1). */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The step of the sampled objectives (default {@link #DEFAULT_STEP}): {@link Step#PAIR} or
+         * {@link Step#SHARED}.
+         */
+        public Builder step(Step step) {
+            Checks.notNull(step, "step");
+            this.step = step;
             return this;
         }
 

@@ -19,8 +19,9 @@ import org.contrast4j.io.AtomicFiles;
 /**
  * The checkpoint file of a {@link SkipGramTraining}: a binary file (big-endian, {@link DataOutputStream}) holding
  * <pre>
- *   magic "contrast4j-skipgram", version 1,
- *   settings (objective key, k, noise power, D, window, epochs, sample, lr₀, τ, batch size, threads, seed),
+ *   magic "contrast4j-skipgram", version 2,
+ *   settings (objective key, k, noise power, D, window, epochs, sample, lr₀, τ, batch size, threads, seed, step key;
+ *   version 1 files have no step key and are read as step pair),
  *   vocabulary (V, then each word and count, min count), corpus (tokens, sentences, fingerprint),
  *   finished epochs (number, seconds, words, words/s, loss, pairs each), random states (one per thread),
  *   input table, output table (V·D floats each), CRC-32 of everything before it
@@ -30,7 +31,9 @@ import org.contrast4j.io.AtomicFiles;
  */
 final class SkipGramCheckpoint {
     private static final String MAGIC = "contrast4j-skipgram";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** Version 1 had no step: its runs were trained with {@link SkipGram.Step#PAIR}. */
+    private static final int VERSION_WITHOUT_STEP = 1;
 
     private SkipGramCheckpoint() {
     }
@@ -61,6 +64,7 @@ final class SkipGramCheckpoint {
         o.writeInt(c.batchSize());
         o.writeInt(c.threads());
         o.writeLong(c.seed());
+        o.writeUTF(c.step().key());
         Vocabulary v = run.vocabulary();
         o.writeInt(v.size());
         o.writeInt(v.minCount());
@@ -240,7 +244,7 @@ final class SkipGramCheckpoint {
             throw new IllegalArgumentException(file + ": not a contrast4j skip-gram checkpoint");
         }
         int version = i.readInt();
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_WITHOUT_STEP) {
             throw new IllegalArgumentException(file + ": checkpoint version " + version + ", this library reads "
                     + VERSION);
         }
@@ -249,7 +253,9 @@ final class SkipGramCheckpoint {
             config = SkipGram.builder().objective(Objective.parse(i.readUTF())).negatives(i.readInt())
                     .noisePower(i.readDouble()).dimension(i.readInt()).window(i.readInt()).epochs(i.readInt())
                     .sample(i.readDouble()).learningRate(i.readDouble()).temperature(i.readDouble())
-                    .batchSize(i.readInt()).threads(i.readInt()).seed(i.readLong()).build();
+                    .batchSize(i.readInt()).threads(i.readInt()).seed(i.readLong())
+                    .step(version == VERSION_WITHOUT_STEP ? SkipGram.Step.PAIR : SkipGram.Step.parse(i.readUTF()))
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": invalid settings in the checkpoint: " + e.getMessage(), e);
         }

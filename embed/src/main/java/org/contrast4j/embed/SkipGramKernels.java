@@ -24,12 +24,24 @@ final class SkipGramKernels {
     // per-pair scratch
     private final int[] rows;
     private final float[] g;
-    private final double[] z;
+    private double[] z;
+    // shared-negatives block scratch
+    private int[] xr = new int[0];
+    private int[] yr = new int[0];
+    private int[] bIds = new int[0];
+    private float[] bs = new float[0];
+    private float[] scratch = new float[0];
     // batch scratch
     private float[] h = new float[0];
     private float[] s = new float[0];
     private float[] dh = new float[0];
     private float[] p = new float[0];
+    // InfoNCE grouping scratch: by center (c*) and by context (x*)
+    private float[] er = new float[0];
+    private double[] gw = new double[0];
+    private double[] zi = new double[0];
+    private final Groups byCenter = new Groups();
+    private final Groups byContext = new Groups();
 
     SkipGramKernels(SkipGramMath math, int d, int maxIdsPerPair) {
         this.math = math;
@@ -122,6 +134,121 @@ final class SkipGramKernels {
         return withLoss ? lse - z[0] : 0;
     }
 
+    /**
+     * Negative sampling ({@code logCorrection == null}) or NCE for the block of one window with shared negatives
+     * (pWord2Vec, Ji, Shin, Sundaram &amp; Dubey 2016; BlazingText, Gupta &amp; Khare 2017): the m queries
+     * {@code contexts[0..m)} (rows of {@code in}: the window's context words) each against the same target
+     * {@code ids[0]} (the center word) and the same noise samples {@code ids[1..n)} (samples equal to the target
+     * dropped when {@code removeHits}). With S = X·Yᵀ (m×n', X the query rows, Y the kept output rows),
+     * Δ = S − logCorrection[id] (NCE) or S (neg), the loss is the sum of the m pairs' losses of
+     * {@link #noiseContrast} and the step is −lr times its gradient, G_i0 = lr·σ(−Δ_i0), G_ij = −lr·σ(Δ_ij), applied
+     * as ΔX = G·Y and ΔY = Gᵀ·X ({@link SkipGramMath#blockUpdate}), both from the rows before the step.
+     *
+     * @return the block's summed loss if {@code withLoss}, else 0
+     */
+    double sharedNoiseContrast(float[] in, int[] contexts, int m, float[] out, int[] ids, int n,
+                               float[] logCorrection, boolean removeHits, float lr, boolean withLoss) {
+        int nk = sharedRows(in, contexts, m, out, ids, n, removeHits);
+        float[] sc = bs;
+        double loss = 0;
+        for (int i = 0; i < m; i++) {
+            int o = i * nk;
+            for (int j = 0; j < nk; j++) {
+                float delta = sc[o + j];
+                if (logCorrection != null) {
+                    delta -= logCorrection[bIds[j]];
+                }
+                if (j == 0) {
+                    sc[o] = lr * sigmoid(-delta);
+                    if (withLoss) {
+                        loss += softplus(-delta);
+                    }
+                } else {
+                    sc[o + j] = -lr * sigmoid(delta);
+                    if (withLoss) {
+                        loss += softplus(delta);
+                    }
+                }
+            }
+        }
+        math.blockUpdate(in, xr, m, out, yr, nk, sc, d, scratch);
+        return loss;
+    }
+
+    /**
+     * Sampled softmax for the block of one window with shared samples: each query {@code contexts[i]} gets the logits
+     * z_ij = s_ij − logCorrection[id_j] over the target {@code ids[0]} and the samples {@code ids[1..n)} that differ
+     * from it; the loss is the sum of the m pairs' losses of {@link #sampledSoftmax}, the step −lr times its gradient,
+     * G_ij = −lr·(softmax_ij − [j = 0]), applied as in {@link #sharedNoiseContrast}.
+     *
+     * @return the block's summed loss if {@code withLoss}, else 0
+     */
+    double sharedSampledSoftmax(float[] in, int[] contexts, int m, float[] out, int[] ids, int n,
+                                float[] logCorrection, float lr, boolean withLoss) {
+        int nk = sharedRows(in, contexts, m, out, ids, n, true);
+        float[] sc = bs;
+        double loss = 0;
+        for (int i = 0; i < m; i++) {
+            int o = i * nk;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < nk; j++) {
+                z[j] = sc[o + j] - logCorrection[bIds[j]];
+                max = Math.max(max, z[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < nk; j++) {
+                sum += Math.exp(z[j] - max);
+            }
+            double lse = max + Math.log(sum);
+            for (int j = 0; j < nk; j++) {
+                sc[o + j] = (float) (-lr * (Math.exp(z[j] - lse) - (j == 0 ? 1.0 : 0.0)));
+            }
+            if (withLoss) {
+                loss += lse - z[0];
+            }
+        }
+        math.blockUpdate(in, xr, m, out, yr, nk, sc, d, scratch);
+        return loss;
+    }
+
+    /**
+     * Fills the block's row offsets (queries in {@code xr}, the target and the kept samples in {@code yr}, their ids in
+     * {@code bIds}) and the m×n' scores in {@code bs}; returns n', the output rows kept.
+     */
+    private int sharedRows(float[] in, int[] contexts, int m, float[] out, int[] ids, int n, boolean removeHits) {
+        if (xr.length < m) {
+            xr = new int[m];
+        }
+        if (yr.length < n) {
+            yr = new int[n];
+            bIds = new int[n];
+        }
+        if (z.length < n) {
+            z = new double[n];
+        }
+        for (int i = 0; i < m; i++) {
+            xr[i] = contexts[i] * d;
+        }
+        int t = ids[0];
+        int nk = 0;
+        for (int j = 0; j < n; j++) {
+            int c = ids[j];
+            if (j > 0 && removeHits && c == t) {
+                continue;
+            }
+            bIds[nk] = c;
+            yr[nk++] = c * d;
+        }
+        if (bs.length < m * nk) {
+            bs = new float[m * nk];
+        }
+        if (scratch.length < m * math.blockWidth()) {
+            scratch = new float[m * math.blockWidth()];
+        }
+        math.blockScores(in, xr, m, out, yr, nk, d, bs);
+        return nk;
+    }
+
     /** Adds (row, gj) to the pending update, summing gj into an entry of the same row. */
     private int merge(int row, float gj, int u) {
         for (int i = 0; i < u; i++) {
@@ -200,67 +327,233 @@ final class SkipGramKernels {
      * A += −lr·G·P, P += −lr·Gᵀ·A with G_ij = (softmax_ij − [i = j])/τ, scattered back onto the rows (repeated ids
      * get the sum).
      *
+     * <p>Computed per distinct center word, not per pair: the rows of the pairs of one center word u share their
+     * logits s_u· = a_u·Pᵀ/τ and (same center) mask each other's positives, so the U distinct centers give
+     * S = A_U·Pᵀ/τ (U×b), e_uj = exp(s_uj − max_j s_uj) once per entry, and the rows' gradients summed per center,
+     * <pre>
+     *   Z_i   = e_ui + Σ_{j ∉ u} e_uj − Σ_{j ∉ u, ctx_j = ctx_i} e_uj           (row i of center u, kept entries)
+     *   G_uj  = (e_uj·(Σ_{i ∈ u} 1/Z_i − Σ_{i ∈ u, ctx_i = ctx_j} 1/Z_i)) / τ    (j ∉ u)
+     *   G_ui  = (e_ui/Z_i − 1) / τ                                              (i ∈ u)
+     *   A_U += −lr·G·P,   P += −lr·Gᵀ·A_U
+     * </pre>
+     * — the same step as the b×b computation (equal up to float rounding) at U/b of its cost: three U×b×D products
+     * ({@link Kernels#gemm}) and U·b exponentials. A row whose kept entries fall far below its group's maximum (Z_i
+     * under 10⁻²⁰, or the masked entries holding all but 10⁻⁹ of the group's mass) is computed on its own, with its
+     * own maximum, so nothing underflows.
+     *
      * @param stats {@code stats[0]} += the summed loss, {@code stats[1]} += the rows counted (not skipped)
      */
     void infoNce(float[] in, float[] out, int[] centers, int[] contexts, int b, float tau, float lr, double[] stats) {
-        Matrix am = Matrix.of(b, d, h = sized(h, b * d));
-        Matrix pm = Matrix.of(b, d, p = sized(p, b * d));
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(in, centers[i] * d, h, i * d, d);
-            System.arraycopy(out, contexts[i] * d, p, i * d, d);
+        int nu = byCenter.build(centers, b);
+        byContext.build(contexts, b);
+        int[] cGroup = byCenter.group;
+        int[] cStart = byCenter.start;
+        int[] cMembers = byCenter.members;
+        int[] xGroup = byContext.group;
+        int[] xStart = byContext.start;
+        int[] xMembers = byContext.members;
+        h = atLeast(h, nu * d);
+        p = atLeast(p, b * d);
+        s = atLeast(s, nu * b);
+        dh = atLeast(dh, nu * d);
+        if (er.length < b) {
+            er = new float[b];
+            gw = new double[b];
         }
-        Matrix sm = Matrix.of(b, b, s = sized(s, b * b));
-        Kernels.gemm(false, true, 1f / tau, am, pm, 0f, sm);
+        if (zi.length < b) {
+            zi = new double[b];
+        }
+        for (int u = 0; u < nu; u++) {
+            System.arraycopy(in, centers[cMembers[cStart[u]]] * d, h, u * d, d);
+        }
+        for (int j = 0; j < b; j++) {
+            System.arraycopy(out, contexts[j] * d, p, j * d, d);
+        }
+        Kernels.gemm(false, true, nu, b, d, 1f / tau, h, 0, d, p, 0, d, 0f, s, 0, b);
         double loss = 0;
         int counted = 0;
         double scale = -lr / tau;
-        for (int i = 0; i < b; i++) {
-            int o = i * b;
-            // pass 1: the max over the kept candidates; masked ones become −∞ (e^−∞ = 0 below)
-            double max = Double.NEGATIVE_INFINITY;
-            int kept = 0;
+        for (int u = 0; u < nu; u++) {
+            int o = u * b;
+            float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < b; j++) {
-                if (j == i || contexts[j] != contexts[i] && centers[j] != centers[i]) {
-                    max = Math.max(max, s[o + j]);
-                    kept++;
-                } else {
-                    s[o + j] = Float.NEGATIVE_INFINITY;
+                max = Math.max(max, s[o + j]);
+            }
+            System.arraycopy(s, o, er, 0, b);
+            math.expShifted(er, 0, b, max);
+            double cu = 0;
+            for (int j = 0; j < b; j++) {
+                if (cGroup[j] != u) {
+                    cu += er[j];
                 }
             }
-            if (kept < 2) {
-                java.util.Arrays.fill(s, o, o + b, 0f);
-                continue;
+            int size = cStart[u + 1] - cStart[u];
+            java.util.Arrays.fill(gw, 0, b, 0.0);
+            double r = 0;
+            // rows of this center: Z_i from the group sums, or on their own when that would lose precision
+            for (int a = cStart[u]; a < cStart[u + 1]; a++) {
+                int i = cMembers[a];
+                int g = xGroup[i];
+                double same = 0;
+                int sameCount = 0;
+                for (int q = xStart[g]; q < xStart[g + 1]; q++) {
+                    int j = xMembers[q];
+                    if (cGroup[j] != u) {
+                        same += er[j];
+                        sameCount++;
+                    }
+                }
+                zi[i] = 0;
+                if (1 + b - size - sameCount < 2) {
+                    continue;                          // no negative left: the row is skipped
+                }
+                double rest = cu - same;
+                double z = er[i] + rest;
+                counted++;
+                if (z < 1e-20 || rest < 1e-9 * cu) {
+                    loss += slowRow(o, i, u, b);
+                    continue;
+                }
+                zi[i] = z;
+                r += 1 / z;
+                loss += max + Math.log(z) - s[o + i];
+                gw[i] += er[i] / z - 1;
             }
-            double positive = s[o + i];
-            // pass 2: e_j = exp(s_j − max), kept in place; pass 3: G = scale·(e_j / Σe − [j = i])
-            double sum = 0;
+            if (r > 0) {
+                for (int j = 0; j < b; j++) {
+                    if (cGroup[j] != u) {
+                        gw[j] += er[j] * r;
+                    }
+                }
+                for (int a = cStart[u]; a < cStart[u + 1]; a++) {
+                    int i = cMembers[a];
+                    if (zi[i] == 0) {
+                        continue;
+                    }
+                    double inv = 1 / zi[i];
+                    int g = xGroup[i];
+                    for (int q = xStart[g]; q < xStart[g + 1]; q++) {
+                        int j = xMembers[q];
+                        if (cGroup[j] != u) {
+                            gw[j] -= er[j] * inv;
+                        }
+                    }
+                }
+            }
             for (int j = 0; j < b; j++) {
-                float e = (float) Math.exp(s[o + j] - max);
-                s[o + j] = e;
-                sum += e;
+                s[o + j] = (float) (scale * gw[j]);
             }
-            loss += max + Math.log(sum) - positive;
-            counted++;
-            float f = (float) (scale / sum);
-            for (int j = 0; j < b; j++) {
-                s[o + j] *= f;
-            }
-            s[o + i] -= (float) scale;
         }
-        Matrix dam = Matrix.of(b, d, dh = sized(dh, b * d));
-        Kernels.gemm(false, false, 1f, sm, pm, 0f, dam);
+        Kernels.gemm(false, false, nu, d, b, 1f, s, 0, b, p, 0, d, 0f, dh, 0, d);
         // ΔP = Gᵀ·A, written over P's copy (P is not read again)
-        Kernels.gemm(true, false, 1f, sm, am, 0f, pm);
-        for (int i = 0; i < b; i++) {
-            int qa = centers[i] * d;
-            int qp = contexts[i] * d;
+        Kernels.gemm(true, false, b, d, nu, 1f, s, 0, b, h, 0, d, 0f, p, 0, d);
+        for (int u = 0; u < nu; u++) {
+            int qa = centers[cMembers[cStart[u]]] * d;
             for (int k = 0; k < d; k++) {
-                in[qa + k] += dh[i * d + k];
-                out[qp + k] += p[i * d + k];
+                in[qa + k] += dh[u * d + k];
+            }
+        }
+        for (int j = 0; j < b; j++) {
+            int qp = contexts[j] * d;
+            for (int k = 0; k < d; k++) {
+                out[qp + k] += p[j * d + k];
             }
         }
         stats[0] += loss;
         stats[1] += counted;
+    }
+
+    /**
+     * Row i (of center group u, logits at s[o ..]) with its own maximum over its kept entries: adds its gradient to
+     * {@code gw} and returns its loss.
+     */
+    private double slowRow(int o, int i, int u, int b) {
+        double max = Double.NEGATIVE_INFINITY;
+        int[] cGroup = byCenter.group;
+        int[] xGroup = byContext.group;
+        int g = xGroup[i];
+        for (int j = 0; j < b; j++) {
+            if (j == i || cGroup[j] != u && xGroup[j] != g) {
+                max = Math.max(max, s[o + j]);
+            }
+        }
+        double sum = 0;
+        for (int j = 0; j < b; j++) {
+            if (j == i || cGroup[j] != u && xGroup[j] != g) {
+                sum += Math.exp(s[o + j] - max);
+            }
+        }
+        for (int j = 0; j < b; j++) {
+            if (j == i || cGroup[j] != u && xGroup[j] != g) {
+                gw[j] += Math.exp(s[o + j] - max) / sum;
+            }
+        }
+        gw[i] -= 1;
+        return max + Math.log(sum) - s[o + i];
+    }
+
+    /**
+     * The b keys of a batch grouped by value: {@code group[i]} is key i's group (numbered in order of first
+     * appearance), {@code members[start[g] .. start[g + 1])} the indices of group g in increasing order. Open
+     * addressing on a table of at least 2b slots; the arrays are reused from batch to batch.
+     */
+    static final class Groups {
+        int[] group = new int[0];
+        int[] start = new int[1];
+        int[] members = new int[0];
+        private int[] table = new int[0];
+        private int[] fill = new int[0];
+
+        /** Groups {@code keys[0..b)}; returns the number of groups. */
+        int build(int[] keys, int b) {
+            int cap = Integer.highestOneBit(Math.max(4, 2 * b - 1)) << 1;
+            if (table.length < 2 * cap) {
+                table = new int[2 * cap];             // slot t: key at 2t, group at 2t + 1 (−1 = empty)
+            }
+            if (group.length < b) {
+                group = new int[b];
+                members = new int[b];
+                start = new int[b + 1];
+                fill = new int[b];
+            }
+            java.util.Arrays.fill(table, 0, 2 * cap, -1);
+            int mask = cap - 1;
+            int ng = 0;
+            for (int i = 0; i < b; i++) {
+                int key = keys[i];
+                int t = (key * 0x9E3779B9) >>> 7 & mask;
+                while (true) {
+                    int g = table[2 * t + 1];
+                    if (g < 0) {
+                        table[2 * t] = key;
+                        table[2 * t + 1] = ng;
+                        group[i] = ng++;
+                        break;
+                    }
+                    if (table[2 * t] == key) {
+                        group[i] = g;
+                        break;
+                    }
+                    t = (t + 1) & mask;
+                }
+            }
+            java.util.Arrays.fill(start, 0, ng + 1, 0);
+            for (int i = 0; i < b; i++) {
+                start[group[i] + 1]++;
+            }
+            for (int g = 0; g < ng; g++) {
+                start[g + 1] += start[g];
+            }
+            System.arraycopy(start, 0, fill, 0, ng);
+            for (int i = 0; i < b; i++) {
+                members[fill[group[i]]++] = i;
+            }
+            return ng;
+        }
+    }
+
+    private static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
     }
 
     private static float[] sized(float[] a, int n) {

@@ -27,6 +27,33 @@ interface SkipGramMath {
     /** The fused step above: {@code rows[j]} are row offsets into {@code out}, {@code q} the query offset in {@code in}. */
     void update(float[] in, int q, float[] out, int[] rows, float[] g, int n, int d);
 
+    /**
+     * The scores of a shared-negatives block (pWord2Vec, Ji et al. 2016): s[i·n + j] = in[xRows[i] ..]·out[yRows[j] ..]
+     * over d columns, for i &lt; m, j &lt; n, rounded to float (float32 products and sums in an order fixed by the
+     * implementation, the same on every call, so that runs of one seed are bit-identical).
+     */
+    void blockScores(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, int d, float[] s);
+
+    /**
+     * The block's gradient step, both products from the rows as they were before it:
+     * <pre>
+     *   ΔX = G·Y     (m×n times n×d: e_i = Σ_j g[i·n + j]·out[yRows[j]])
+     *   ΔY = Gᵀ·X    (n×m times m×d: out[yRows[j]] += Σ_i g[i·n + j]·in[xRows[i]])
+     *   in[xRows[i]] += e_i
+     * </pre>
+     * one column block at a time (each row is read and written once per block). Repeated rows in {@code xRows} or in
+     * {@code yRows} get the sum of their updates (each update is added to the row as it stands), so the result is the
+     * exact gradient step of the block's summed loss. {@code scratch} holds at least m·{@link #blockWidth()} floats.
+     */
+    void blockUpdate(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, float[] g, int d,
+                     float[] scratch);
+
+    /** The column block of {@link #blockUpdate} (the vector length, 1 for the scalar code). */
+    int blockWidth();
+
+    /** x[off + i] = e^{x[off + i] − shift} for i &lt; n: {@link Math#exp} in double, rounded to float. */
+    void expShifted(float[] x, int off, int n, float shift);
+
     /** {@link KernelKind#VECTOR} or {@link KernelKind#SCALAR}. */
     KernelKind kind();
 
@@ -78,6 +105,58 @@ interface SkipGramMath {
                     out[r] = o + g[j] * h;
                 }
                 in[q + i] = h + e;
+            }
+        }
+
+        @Override
+        public void blockScores(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, int d, float[] s) {
+            for (int i = 0; i < m; i++) {
+                int x = xRows[i];
+                for (int j = 0; j < n; j++) {
+                    int y = yRows[j];
+                    float acc = 0;
+                    for (int k = 0; k < d; k++) {
+                        acc += in[x + k] * out[y + k];
+                    }
+                    s[i * n + j] = acc;
+                }
+            }
+        }
+
+        @Override
+        public void blockUpdate(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, float[] g, int d,
+                                float[] scratch) {
+            for (int k = 0; k < d; k++) {
+                for (int i = 0; i < m; i++) {
+                    float e = 0;
+                    for (int j = 0; j < n; j++) {
+                        e += g[i * n + j] * out[yRows[j] + k];
+                    }
+                    scratch[i] = e;
+                }
+                for (int j = 0; j < n; j++) {
+                    int r = yRows[j] + k;
+                    float y = out[r];
+                    for (int i = 0; i < m; i++) {
+                        y += g[i * n + j] * in[xRows[i] + k];
+                    }
+                    out[r] = y;
+                }
+                for (int i = 0; i < m; i++) {
+                    in[xRows[i] + k] += scratch[i];
+                }
+            }
+        }
+
+        @Override
+        public int blockWidth() {
+            return 1;
+        }
+
+        @Override
+        public void expShifted(float[] x, int off, int n, float shift) {
+            for (int i = off; i < off + n; i++) {
+                x[i] = (float) Math.exp(x[i] - shift);
             }
         }
 

@@ -12,7 +12,11 @@ import java.util.Objects;
  *       one pair, ℓ = softplus(−Δ(t)) + Σ_j softplus(Δ(c_j)), Δ(c) = s(c) − log(k·q(c)) for NCE, Δ = s for neg;</li>
  *   <li>{@link #sampledSoftmax}: sampled softmax (Jean et al. 2015) for one pair, logits s(c) − log(k·q(c)),
  *       ℓ = −z(t) + log Σ e^{z} over the target and the samples that differ from it;</li>
- *   <li>{@link #infoNce}: InfoNCE (van den Oord et al. 2018) over a batch of pairs with in-batch negatives.</li>
+ *   <li>{@link #sharedNoiseContrast} and {@link #sharedSampledSoftmax}: the same objectives for one window whose m
+ *       context words share the target and the noise samples (pWord2Vec, Ji et al. 2016; {@link SkipGram.Step#SHARED}):
+ *       one step on the window's summed loss through three small products, S = X·Yᵀ, ΔX = G·Y, ΔY = Gᵀ·X;</li>
+ *   <li>{@link #infoNce}: InfoNCE (van den Oord et al. 2018) over a batch of pairs with in-batch negatives (computed
+ *       per distinct center word: batches whose pairs share centers cost less).</li>
  * </ul>
  * Row ids index the tables passed in (a block's local rows work as well as the global ones); {@code logCorrection[c]}
  * must be log(k·q(c)) of the noise q the samples were drawn from. One instance per thread (it holds scratch arrays).
@@ -74,6 +78,38 @@ public final class SkipGramSteps {
     }
 
     /**
+     * Negative sampling ({@code logCorrection == null}, samples equal to the target dropped) or NCE for one window:
+     * the m queries {@code contexts[0..m)} (rows of {@code in}) each paired with the target {@code ids[0]} and the
+     * shared noise samples {@code ids[1..n)} (rows of {@code out}); one SGD step on the sum of the m pairs' losses.
+     *
+     * @return the window's summed loss when {@code withLoss}, else 0
+     * @throws IllegalArgumentException if m &lt; 1 or n is outside [1, negatives + 1]
+     */
+    public double sharedNoiseContrast(float[] in, int[] contexts, int m, float[] out, int[] ids, int n,
+                                      float[] logCorrection, float lr, boolean withLoss) {
+        checkIds(n);
+        checkWindow(contexts, m);
+        return kernels.sharedNoiseContrast(in, contexts, m, out, ids, n, logCorrection, logCorrection == null, lr,
+                withLoss);
+    }
+
+    /**
+     * Sampled softmax for one window: the m queries {@code contexts[0..m)} share the target {@code ids[0]} and the
+     * samples {@code ids[1..n)}, logits corrected by {@code logCorrection} (samples equal to the target removed); one
+     * SGD step on the sum of the m pairs' losses.
+     *
+     * @return the window's summed loss when {@code withLoss}, else 0
+     * @throws IllegalArgumentException if m &lt; 1 or n is outside [1, negatives + 1]
+     */
+    public double sharedSampledSoftmax(float[] in, int[] contexts, int m, float[] out, int[] ids, int n,
+                                       float[] logCorrection, float lr, boolean withLoss) {
+        checkIds(n);
+        checkWindow(contexts, m);
+        Objects.requireNonNull(logCorrection, "logCorrection");
+        return kernels.sharedSampledSoftmax(in, contexts, m, out, ids, n, logCorrection, lr, withLoss);
+    }
+
+    /**
      * InfoNCE over the batch of {@code b} pairs (centers[i] in {@code in}, contexts[i] in {@code out}), temperature
      * τ, the other pairs' contexts as negatives (false negatives masked).
      *
@@ -82,6 +118,14 @@ public final class SkipGramSteps {
     public void infoNce(float[] in, float[] out, int[] centers, int[] contexts, int b, float tau, float lr,
                         double[] stats) {
         kernels.infoNce(in, out, centers, contexts, b, tau, lr, stats);
+    }
+
+    private static void checkWindow(int[] contexts, int m) {
+        Objects.requireNonNull(contexts, "contexts");
+        if (m < 1 || m > contexts.length) {
+            throw new IllegalArgumentException("m must be in [1, " + contexts.length + "] (the context words given),"
+                    + " was " + m);
+        }
     }
 
     private void checkIds(int n) {

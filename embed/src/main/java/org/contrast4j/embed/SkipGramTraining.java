@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.sample.Unigram;
 
@@ -142,6 +143,8 @@ public final class SkipGramTraining {
         TrainerRandom[] randoms = new TrainerRandom[threads];
         Thread[] running = new Thread[threads];
         long t0 = System.nanoTime();
+        // the Hogwild threads are the parallelism: InfoNCE's and the softmax's products run single-threaded in each
+        Kernels.Scope blas = threads > 1 ? Kernels.singleThreadedCalls() : null;
         for (int i = 0; i < threads; i++) {
             randoms[i] = TrainerRandom.restore(randomStates[i]);
             workers[i] = new SkipGramWorker(this, shardStarts[i], shardStarts[i + 1], randoms[i], done);
@@ -169,6 +172,10 @@ public final class SkipGramTraining {
                 t.interrupt();
             }
             throw new IllegalStateException("interrupted while training epoch " + epoch, e);
+        } finally {
+            if (blas != null) {
+                blas.close();
+            }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double lossSum = 0;

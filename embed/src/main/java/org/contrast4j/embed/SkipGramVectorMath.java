@@ -42,6 +42,135 @@ final class SkipGramVectorMath implements SkipGramMath {
     }
 
     @Override
+    public void blockScores(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, int d, float[] s) {
+        int full = d - d % VL;
+        for (int i = 0; i < m; i++) {
+            int x = xRows[i];
+            int j = 0;
+            // four output rows at a time: the query chunk is loaded once for four products
+            for (; j + 4 <= n; j += 4) {
+                int y0 = yRows[j];
+                int y1 = yRows[j + 1];
+                int y2 = yRows[j + 2];
+                int y3 = yRows[j + 3];
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = FloatVector.zero(S);
+                FloatVector a2 = FloatVector.zero(S);
+                FloatVector a3 = FloatVector.zero(S);
+                for (int k = 0; k < full; k += VL) {
+                    FloatVector h = FloatVector.fromArray(S, in, x + k);
+                    a0 = h.fma(FloatVector.fromArray(S, out, y0 + k), a0);
+                    a1 = h.fma(FloatVector.fromArray(S, out, y1 + k), a1);
+                    a2 = h.fma(FloatVector.fromArray(S, out, y2 + k), a2);
+                    a3 = h.fma(FloatVector.fromArray(S, out, y3 + k), a3);
+                }
+                float s0 = sum(a0);
+                float s1 = sum(a1);
+                float s2 = sum(a2);
+                float s3 = sum(a3);
+                for (int k = full; k < d; k++) {
+                    float h = in[x + k];
+                    s0 += h * out[y0 + k];
+                    s1 += h * out[y1 + k];
+                    s2 += h * out[y2 + k];
+                    s3 += h * out[y3 + k];
+                }
+                s[i * n + j] = s0;
+                s[i * n + j + 1] = s1;
+                s[i * n + j + 2] = s2;
+                s[i * n + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                int y = yRows[j];
+                FloatVector a = FloatVector.zero(S);
+                for (int k = 0; k < full; k += VL) {
+                    a = FloatVector.fromArray(S, in, x + k).fma(FloatVector.fromArray(S, out, y + k), a);
+                }
+                float acc = sum(a);
+                for (int k = full; k < d; k++) {
+                    acc += in[x + k] * out[y + k];
+                }
+                s[i * n + j] = acc;
+            }
+        }
+    }
+
+    @Override
+    public void blockUpdate(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, float[] g, int d,
+                            float[] scratch) {
+        int k = 0;
+        for (; k + VL <= d; k += VL) {
+            for (int i = 0; i < m; i++) {
+                FloatVector e = FloatVector.zero(S);
+                for (int j = 0; j < n; j++) {
+                    e = FloatVector.fromArray(S, out, yRows[j] + k).fma(FloatVector.broadcast(S, g[i * n + j]), e);
+                }
+                e.intoArray(scratch, i * VL);
+            }
+            for (int j = 0; j < n; j++) {
+                int r = yRows[j] + k;
+                FloatVector y = FloatVector.fromArray(S, out, r);
+                for (int i = 0; i < m; i++) {
+                    y = FloatVector.fromArray(S, in, xRows[i] + k).fma(FloatVector.broadcast(S, g[i * n + j]), y);
+                }
+                y.intoArray(out, r);
+            }
+            for (int i = 0; i < m; i++) {
+                int r = xRows[i] + k;
+                FloatVector.fromArray(S, in, r).add(FloatVector.fromArray(S, scratch, i * VL)).intoArray(in, r);
+            }
+        }
+        for (; k < d; k++) {
+            for (int i = 0; i < m; i++) {
+                float e = 0;
+                for (int j = 0; j < n; j++) {
+                    e += g[i * n + j] * out[yRows[j] + k];
+                }
+                scratch[i] = e;
+            }
+            for (int j = 0; j < n; j++) {
+                int r = yRows[j] + k;
+                float y = out[r];
+                for (int i = 0; i < m; i++) {
+                    y += g[i * n + j] * in[xRows[i] + k];
+                }
+                out[r] = y;
+            }
+            for (int i = 0; i < m; i++) {
+                in[xRows[i] + k] += scratch[i];
+            }
+        }
+    }
+
+    @Override
+    public int blockWidth() {
+        return VL;
+    }
+
+    /**
+     * e^{x − shift} lane by lane with {@link Math#exp} (not the Vector API's EXP, whose result may differ between the
+     * interpreter and compiled code, which would break the bit-identical runs of one seed).
+     */
+    @Override
+    public void expShifted(float[] x, int off, int n, float shift) {
+        for (int i = off; i < off + n; i++) {
+            x[i] = (float) Math.exp(x[i] - shift);
+        }
+    }
+
+    /**
+     * The sum of the lanes in a fixed order, halving: lanes i and i + L/2 added, and so on (the Vector API's
+     * reduceLanes(ADD) may add in another order in compiled code than in the interpreter, which would break the
+     * bit-identical runs of one seed).
+     */
+    private static float sum(FloatVector v) {
+        for (int half = VL / 2; half >= 1; half /= 2) {
+            v = v.add(v.slice(half));
+        }
+        return v.lane(0);
+    }
+
+    @Override
     public KernelKind kind() {
         return KernelKind.VECTOR;
     }

@@ -238,7 +238,7 @@ class ReaderPropertiesTest {
         fields.add(new int[] {at}); // batch size
         at += 4;
         fields.add(new int[] {at}); // threads
-        at += 4 + 8;
+        at += 4 + 8 + 2 + CONFIG.step().key().length();   // threads, seed, step key (version 2)
         fields.add(new int[] {at}); // V
         at += 4;
         fields.add(new int[] {at}); // min count

@@ -60,6 +60,35 @@ class SkipGramStepsTest {
         }
     }
 
+    /** The public window step is the kernel's: the same tables after the same call, bit for bit. */
+    @Test
+    void sharedStepsAreTheTrainersWindowSteps() {
+        SplittableRandom r = new SplittableRandom(3);
+        int d = 12;
+        float[] in = new float[6 * d];
+        float[] out = new float[6 * d];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (r.nextDouble() - 0.5);
+            out[i] = (float) (r.nextDouble() - 0.5);
+        }
+        float[] corr = {0.1f, -0.3f, 0.2f, 0.5f, -1f, 0.7f};
+        int[] ctx = {1, 2, 1};
+        int[] ids = {0, 4, 5, 0};
+        float[] in2 = in.clone();
+        float[] out2 = out.clone();
+        SkipGramKernels k = new SkipGramKernels(SkipGramMath.active(), d, 4);
+        SkipGramSteps steps = SkipGramSteps.of(d, 3);
+        assertEquals(k.sharedNoiseContrast(in, ctx, 3, out, ids, 4, null, true, 0.1f, true),
+                steps.sharedNoiseContrast(in2, ctx, 3, out2, ids, 4, null, 0.1f, true));
+        assertEquals(k.sharedSampledSoftmax(in, ctx, 3, out, ids, 4, corr, 0.1f, true),
+                steps.sharedSampledSoftmax(in2, ctx, 3, out2, ids, 4, corr, 0.1f, true));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(in, in2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(out, out2);
+        assertEquals("m must be in [1, 3] (the context words given), was 0", assertThrows(
+                IllegalArgumentException.class, () -> steps.sharedNoiseContrast(in, ctx, 0, out, ids, 4, null, 0.1f,
+                        false)).getMessage());
+    }
+
     @Test
     void badArguments() {
         assertEquals("dimension must be >= 1, was 0",

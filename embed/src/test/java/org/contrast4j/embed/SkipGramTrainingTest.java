@@ -112,6 +112,57 @@ class SkipGramTrainingTest {
     }
 
     @Test
+    void theSharedStepSeparatesTheTopicsAsThePairStepDoes() {
+        SkipGramCorpus corpus = corpus();
+        for (Objective o : List.of(Objective.NEGATIVE_SAMPLING, Objective.NCE, Objective.SAMPLED_SOFTMAX)) {
+            double pair = topicMargin(small(o).step(SkipGram.Step.PAIR).build().train(corpus).inputVectors(),
+                    corpus.vocabulary(), TOPIC_A, TOPIC_B);
+            double shared = topicMargin(small(o).step(SkipGram.Step.SHARED).build().train(corpus).inputVectors(),
+                    corpus.vocabulary(), TOPIC_A, TOPIC_B);
+            assertTrue(shared > 0.8 * pair, o + ": shared step margin " + shared + ", pair step " + pair);
+        }
+    }
+
+    /**
+     * On the embedded corpus (KJV Genesis + Exodus, too small for analogies), the shared step must learn the same
+     * neighbourhoods as the pair step: the top-10 neighbours of the 200 most frequent words overlap those of a pair-step
+     * model at least 80% as much as a second pair-step model (another seed) does, and the last epoch's loss (the same
+     * per-pair loss for both steps) is within 5% of the pair step's.
+     */
+    @Test
+    void theSharedStepLearnsThePairStepsNeighbourhoodsOnTheEmbeddedCorpus() {
+        SkipGramCorpus corpus = SkipGramCorpus.ofSentences(TextCorpus.embedded()::forEachSentence, 5);
+        SkipGram.Builder b = SkipGram.builder().dimension(50).epochs(5).seed(1);
+        SkipGramTraining pair = b.step(SkipGram.Step.PAIR).build().train(corpus);
+        SkipGramTraining pair2 = b.step(SkipGram.Step.PAIR).seed(2).build().train(corpus);
+        SkipGramTraining shared = b.step(SkipGram.Step.SHARED).seed(1).build().train(corpus);
+        List<String> words = List.of(corpus.vocabulary().words());
+        WordVectors vp = new WordVectors(words.toArray(new String[0]), pair.inputVectors());
+        WordVectors vp2 = new WordVectors(words.toArray(new String[0]), pair2.inputVectors());
+        WordVectors vs = new WordVectors(words.toArray(new String[0]), shared.inputVectors());
+        double pairPair = neighbourOverlap(vp, vp2, words);
+        double pairShared = neighbourOverlap(vp, vs, words);
+        assertTrue(pairShared > 0.8 * pairPair, "top-10 overlap with the pair step: shared " + pairShared
+                + ", pair with another seed " + pairPair);
+        double lp = pair.epochs().get(4).loss();
+        double ls = shared.epochs().get(4).loss();
+        assertTrue(ls < 1.05 * lp, "last epoch loss: shared " + ls + ", pair " + lp);
+    }
+
+    static double neighbourOverlap(WordVectors a, WordVectors b, List<String> words) {
+        int common = 0;
+        int n = Math.min(200, words.size());
+        for (int i = 0; i < n; i++) {
+            java.util.Set<String> na = new java.util.HashSet<>();
+            a.nearest(words.get(i), 10).forEach(x -> na.add(x.word()));
+            for (WordVectors.Neighbour x : b.nearest(words.get(i), 10)) {
+                common += na.contains(x.word()) ? 1 : 0;
+            }
+        }
+        return common / (10.0 * n);
+    }
+
+    @Test
     void twoHogwildThreadsLearnToo() {
         SkipGramCorpus corpus = corpus();
         for (Objective o : List.of(Objective.NEGATIVE_SAMPLING, Objective.INFONCE)) {
@@ -185,6 +236,30 @@ class SkipGramTrainingTest {
                     () -> resumed.runEpoch(null));
             assertEquals("all 3 epochs are done", done.getMessage());
         }
+    }
+
+    @Test
+    void thePairStepResumesBitIdenticallyAndTheStepIsCheckedOnResume(@TempDir Path dir) throws IOException {
+        SkipGram config = small(Objective.NEGATIVE_SAMPLING).epochs(2).step(SkipGram.Step.PAIR).build();
+        SkipGramTraining whole = config.train(corpus());
+        SkipGramTraining first = config.start(corpus());
+        first.runEpoch(null);
+        Path file = dir.resolve("pair.ckpt");
+        first.checkpoint(file);
+        SkipGramTraining resumed = SkipGramTraining.resume(file, corpus(), config);
+        assertEquals(SkipGram.Step.PAIR, resumed.config().step());
+        resumed.runEpoch(null);
+        assertArrayEquals(whole.inputVectors().data(), resumed.inputVectors().data());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SkipGramTraining.resume(file, corpus(), config.toBuilder().step(SkipGram.Step.SHARED).build()));
+        assertTrue(e.getMessage().endsWith("(step shared requested, checkpoint has pair)"), e.getMessage());
+        // the pair and the shared step are different runs
+        SkipGramTraining shared = config.toBuilder().step(SkipGram.Step.SHARED).build().train(corpus());
+        assertFalse(Arrays.equals(whole.inputVectors().data(), shared.inputVectors().data()));
+        assertEquals(SkipGram.Step.SHARED, SkipGram.Step.parse("Shared"));
+        assertEquals(SkipGram.Step.PAIR, SkipGram.Step.parse("pair"));
+        assertEquals("unknown step 'window': use pair or shared", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SkipGram.Step.parse("window")).getMessage());
     }
 
     @Test
