@@ -86,6 +86,7 @@ class EmbedCommandTest {
         Path out = dir.resolve("f.npy");
         CliTesting.Run r = run("embed", "--text", text().toString(), "--out", out.toString(), "--model", "minilm",
                 "--batch-size", "3");
+        assertTrue(r.out().contains(", 1 thread\n"), "--threads defaults to 1: " + r.out());
         r.assertOk();
         assertTrue(r.out().contains("all-MiniLM-L6-v2/max-tokens=256"), r.out());
         assertTrue(r.out().contains("encoded (no --cache)"), r.out());
