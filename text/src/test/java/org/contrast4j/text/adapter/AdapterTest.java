@@ -74,6 +74,18 @@ class AdapterTest {
     }
 
     @Test
+    void theMinerNeverReturnsAnAnswerOfTheSameQueryAskedTwice() {
+        Matrix q = Synthetic.gaussianMatrix(4, 3, 1);
+        System.arraycopy(q.data(), 0, q.data(), 2 * 3, 3);       // query 2 = query 0
+        Pairs p = Pairs.of(q, Synthetic.gaussianMatrix(5, 3, 2), new int[] {0, 1, 4, 3});
+        int[][] sets = AdapterTraining.positiveSets(p);
+        assertArrayEquals(new int[] {0, 4}, sets[0]);
+        assertArrayEquals(new int[] {1}, sets[1]);
+        assertArrayEquals(new int[] {0, 4}, sets[2]);
+        assertArrayEquals(new int[] {3}, sets[3]);
+    }
+
+    @Test
     void saveAndLoadKeepEveryParameterAndApplyTheSame() throws IOException {
         double[][] r = Synthetic.rotation(8, 5);
         Pairs p = Synthetic.pairs(200, 8, r, 0.5, 3);
