@@ -68,6 +68,13 @@ final class PairsReport {
         h.append("<h2>Validation</h2>\n<table><tr><th></th><th>recall@1</th><th>recall@10</th><th>MRR@10</th></tr>\n");
         row(h, "frozen encoder", before);
         row(h, "with the adapter (epoch " + run.bestEpoch() + ")", after);
+        if (summary.has("matryoshka")) {
+            for (var n : summary.get("matryoshka")) {
+                int m = n.get("dim").asInt();
+                row(h, "frozen, first " + m + " dimensions", n.get("before"));
+                row(h, "adapter, first " + m + " dimensions", n.get("after"));
+            }
+        }
         h.append("</table>\n<p>").append(String.format(Locale.ROOT, "Recall@1 %s by %+.1f points. Each validation "
                         + "query's positive is ranked among all %d validation documents by one exact cosine search "
                         + "(equal scores to the lower row, never to the positive).",
@@ -94,6 +101,11 @@ final class PairsReport {
     private static void row(StringBuilder h, String name, RetrievalScores s) {
         h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.4f</td><td>%.4f</td><td>%.4f</td></tr>\n",
                 WordsReport.esc(name), s.recallAt1(), s.recallAt10(), s.mrrAt10()));
+    }
+
+    private static void row(StringBuilder h, String name, com.fasterxml.jackson.databind.JsonNode s) {
+        row(h, name, new RetrievalScores(s.get("recall@1").asDouble(), s.get("recall@10").asDouble(),
+                s.get("mrr@10").asDouble(), s.get("queries").asInt()));
     }
 
     private static XYChart curve(String title, String yTitle, List<AdapterTraining.Epoch> ep,

@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.contrast4j.io.AtomicFiles;
+import org.contrast4j.linalg.Matrix;
 import org.contrast4j.retrieval.HardNegativeMiner;
 import org.contrast4j.text.SentenceEncoder;
 import org.contrast4j.text.adapter.Adapter;
@@ -21,6 +22,7 @@ import org.contrast4j.text.adapter.AdapterTrainer;
 import org.contrast4j.text.adapter.AdapterTraining;
 import org.contrast4j.text.adapter.Pairs;
 import org.contrast4j.text.adapter.RetrievalScores;
+import org.contrast4j.text.adapter.Side;
 import org.contrast4j.text.adapter.TextPairs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -210,6 +212,19 @@ final class TrainPairsCommand implements Callable<Integer> {
         Adapter best = run.best().withEncoder(encoderId);
         best.save(out);
         ObjectNode summary = summary(run, trainText, validText, encoderId, encodeSeconds, resumedAt);
+        if (trainer.matryoshkaDims() != null) {
+            ArrayNode byDim = summary.putArray("matryoshka");
+            Matrix q = best.apply(validPairs.queries(), Side.QUERY);
+            Matrix d = best.apply(validPairs.documents(), Side.DOCUMENT);
+            for (int m : trainer.matryoshkaDims()) {
+                ObjectNode n = byDim.addObject();
+                n.put("dim", m);
+                scores(n.putObject("before"), RetrievalScores.of(prefix(validPairs.queries(), m),
+                        prefix(validPairs.documents(), m), validPairs.positives(), trainer.threads()));
+                scores(n.putObject("after"), RetrievalScores.of(prefix(q, m), prefix(d, m), validPairs.positives(),
+                        trainer.threads()));
+            }
+        }
         Output.writeJson(out.resolve("summary.json"), summary);
         String html = new PairsReport(run, summary, train.getFileName().toString(),
                 valid.getFileName().toString()).html();
@@ -235,6 +250,18 @@ final class TrainPairsCommand implements Callable<Integer> {
                 .row("wrote", out.resolve(Adapter.JSON) + " (+ weights), summary.json, report.html, " + CHECKPOINT)
                 .print(spec.commandLine().getOut());
         return 0;
+    }
+
+    /** The first m columns of x (cosine search renormalises them). */
+    private static Matrix prefix(Matrix x, int m) {
+        if (m == x.cols()) {
+            return x;
+        }
+        float[] out = new float[x.rows() * m];
+        for (int i = 0; i < x.rows(); i++) {
+            System.arraycopy(x.data(), i * x.cols(), out, i * m, m);
+        }
+        return Matrix.of(x.rows(), m, out);
     }
 
     private static String fixed(double v, int decimals) {

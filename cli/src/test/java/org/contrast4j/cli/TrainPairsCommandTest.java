@@ -112,6 +112,18 @@ class TrainPairsCommandTest {
     }
 
     @Test
+    void matryoshkaRunsReportEveryPrefix() throws IOException {
+        Path out = dir.resolve("matryoshka");
+        assertEquals(0, train(out, "--epochs", "2", "--matryoshka-dims", "16,64", "--gist").code());
+        JsonNode m = CliTesting.json(out.resolve("summary.json")).get("matryoshka");
+        assertEquals(2, m.size());
+        assertEquals(16, m.get(0).get("dim").asInt());
+        // the full prefix is the validation of the best adapter itself
+        assertEquals(CliTesting.json(out.resolve("summary.json")).get("after"), m.get(1).get("after"));
+        assertTrue(Files.readString(out.resolve("report.html")).contains("first 16 dimensions"));
+    }
+
+    @Test
     void badInputsAreOneLineErrors() throws IOException {
         Path out = dir.resolve("bad");
         train(out, "--adapter", "conv").assertBadInput("--adapter: adapter kind must be linear or mlp, was conv");

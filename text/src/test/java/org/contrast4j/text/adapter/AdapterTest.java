@@ -139,6 +139,11 @@ class AdapterTest {
                 new int[] {0, 1, 2, 3}, new int[][] {{1}, {1}, {}, {}}));
         assertEquals("negatives[1][0] = 1 is query 1's positive", e.getMessage());
 
+        Matrix docNaN = Synthetic.gaussianMatrix(4, 8, 2);
+        docNaN.set(2, 5, Float.POSITIVE_INFINITY);
+        e = assertThrows(IllegalArgumentException.class, () -> Pairs.of(q, docNaN, new int[] {0, 1, 2, 3}));
+        assertTrue(e.getMessage().startsWith("documents[2, 5] is Infinity"), e.getMessage());
+
         Pairs p8 = Pairs.of(q, Synthetic.gaussianMatrix(4, 8, 2), new int[] {0, 1, 2, 3});
         Pairs p6 = Pairs.of(Synthetic.gaussianMatrix(4, 6, 1), Synthetic.gaussianMatrix(4, 6, 2),
                 new int[] {0, 1, 2, 3});
