@@ -1,9 +1,9 @@
 package org.contrast4j.cli;
 
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.contrast4j.text.MiniLm;
 import org.contrast4j.text.SentenceEncoder;
 
 /**
@@ -25,21 +25,20 @@ final class SentenceEncoders {
     }
 
     /**
-     * Opens the encoder named {@code name}.
+     * Opens the encoder named {@code name}: {@code minilm-q} (all-MiniLM-L6-v2, int8 quantised) or {@code minilm}
+     * (float32), on {@code threads} ONNX Runtime threads.
      *
      * @throws InputException if there is no such encoder (naming the ones there are)
      */
-    static SentenceEncoder open(String option, String name) {
+    static SentenceEncoder open(String option, String name, int threads) {
         Supplier<SentenceEncoder> test = TEST_ONLY.get(name);
         if (test != null) {
             return test.get();
         }
-        TreeSet<String> known = new TreeSet<>(TEST_ONLY.keySet());
-        known.add(DEFAULT);
-        if (name.equals(DEFAULT)) {
-            throw new InputException(option + " " + name + ": the MiniLM encoder (issue 12, module text) is not in "
-                    + "this build yet");
-        }
-        throw new InputException(option + " " + name + ": unknown encoder; known: " + String.join(", ", known));
+        return switch (name) {
+            case "minilm-q" -> MiniLm.quantized().threads(threads).build();
+            case "minilm" -> MiniLm.full().threads(threads).build();
+            default -> throw new InputException(option + " must be minilm-q or minilm, was '" + name + "'");
+        };
     }
 }

@@ -15,6 +15,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.contrast4j.io.AtomicFiles;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.retrieval.HardNegativeMiner;
+import org.contrast4j.text.EmbeddingCache;
 import org.contrast4j.text.SentenceEncoder;
 import org.contrast4j.text.adapter.Adapter;
 import org.contrast4j.text.adapter.AdapterKind;
@@ -132,9 +133,14 @@ final class TrainPairsCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: one per processor).")
     Integer threads;
 
-    @Option(names = "--encoder", paramLabel = "NAME", defaultValue = SentenceEncoders.DEFAULT,
-            description = "The frozen sentence encoder (default ${DEFAULT-VALUE}).")
-    String encoder;
+    @Option(names = "--model", paramLabel = "M", defaultValue = SentenceEncoders.DEFAULT,
+            description = "The frozen sentence encoder: minilm-q (all-MiniLM-L6-v2, int8 quantised; default) or"
+                    + " minilm (float32).")
+    String model;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Cache the embeddings of the queries and documents"
+            + " in DIR (as 'embed --cache'): a second run on the same files and model does not encode again.")
+    Path cache;
 
     @Option(names = "--resume", description = "Continue from DIR/" + CHECKPOINT + " (same pairs and settings; more"
             + " --epochs allowed).")
@@ -154,14 +160,25 @@ final class TrainPairsCommand implements Callable<Integer> {
         TextPairs validText = readPairs("--valid", valid);
         PrintWriter err = spec.commandLine().getErr();
 
+        if (cache != null && Files.exists(cache) && !Files.isDirectory(cache)) {
+            throw new InputException("--cache " + cache + ": exists and is not a directory");
+        }
         long t0 = System.nanoTime();
         Pairs trainPairs;
         Pairs validPairs;
         String encoderId;
-        try (SentenceEncoder enc = SentenceEncoders.open("--encoder", encoder)) {
+        int encoderThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+        try (SentenceEncoder enc = SentenceEncoders.open("--model", model, encoderThreads)) {
             encoderId = enc.id();
-            trainPairs = Options.check("--train " + train, () -> trainText.encode(enc));
-            validPairs = Options.check("--valid " + valid, () -> validText.encode(enc));
+            EmbeddingCache c = cache == null ? null : EmbeddingCache.at(cache);
+            String tn = train.getFileName().toString();
+            String vn = valid.getFileName().toString();
+            Matrix tq = embed(enc, c, tn + ".queries", trainText.queries(), err);
+            Matrix td = embed(enc, c, tn + ".documents", trainText.documents(), err);
+            Matrix vq = embed(enc, c, vn + ".queries", validText.queries(), err);
+            Matrix vd = embed(enc, c, vn + ".documents", validText.documents(), err);
+            trainPairs = Options.check("--train " + train, () -> trainText.withEmbeddings(tq, td));
+            validPairs = Options.check("--valid " + valid, () -> validText.withEmbeddings(vq, vd));
         }
         double encodeSeconds = (System.nanoTime() - t0) / 1e9;
 
@@ -250,6 +267,21 @@ final class TrainPairsCommand implements Callable<Integer> {
                 .row("wrote", out.resolve(Adapter.JSON) + " (+ weights), summary.json, report.html, " + CHECKPOINT)
                 .print(spec.commandLine().getOut());
         return 0;
+    }
+
+    /** The embeddings of {@code sentences}, through the cache when there is one, with a progress bar. */
+    private Matrix embed(SentenceEncoder enc, EmbeddingCache c, String name, java.util.List<String> sentences,
+                         PrintWriter err) throws IOException {
+        try (EmbedCommand.Bar bar = new EmbedCommand.Bar(sentences.size(), !noProgress && Terminal.stderr())) {
+            if (c == null) {
+                return enc.encode(sentences, bar);
+            }
+            EmbeddingCache.Entry entry = c.entry(name, sentences, enc);
+            if (!entry.cached()) {
+                err.println(name + ": " + entry.reason());
+            }
+            return entry.embeddings(entry.cached() ? done -> { } : bar);
+        }
     }
 
     /** The first m columns of x (cosine search renormalises them). */

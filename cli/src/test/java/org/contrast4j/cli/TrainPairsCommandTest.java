@@ -58,7 +58,7 @@ class TrainPairsCommandTest {
 
     private static CliTesting.Run train(Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "pairs", "--train", train.toString(), "--valid",
-                valid.toString(), "--encoder", HashedBagOfWordsTestEncoder.NAME, "--threads", "1", "--lr", "1e-2",
+                valid.toString(), "--model", HashedBagOfWordsTestEncoder.NAME, "--threads", "1", "--lr", "1e-2",
                 "--batch-size", "64", "--no-progress", "--out", out.toString()));
         args.addAll(List.of(more));
         return CliTesting.run(args.toArray(String[]::new));
@@ -137,13 +137,13 @@ class TrainPairsCommandTest {
         train(out, "--resume").assertBadInput("--resume:", "does not exist (nothing to resume)");
         Path broken = dir.resolve("broken.tsv");
         Files.writeString(broken, "q\td\nno tab here\n");
-        CliTesting.run("train", "pairs", "--train", broken.toString(), "--valid", valid.toString(), "--encoder",
+        CliTesting.run("train", "pairs", "--train", broken.toString(), "--valid", valid.toString(), "--model",
                 HashedBagOfWordsTestEncoder.NAME, "--out", out.toString()).assertBadInput(
                 "--train " + broken + " line 2: expected query<TAB>positive[<TAB>negative…], found 1 field (no tab)");
         CliTesting.run("train", "pairs", "--train", dir.resolve("missing.tsv").toString(), "--valid",
                 valid.toString(), "--out", out.toString()).assertBadInput("--train", "missing.tsv: cannot read");
-        CliTesting.run("train", "pairs", "--train", train.toString(), "--valid", valid.toString(), "--encoder",
-                "word2vec", "--out", out.toString()).assertBadInput("--encoder word2vec: unknown encoder");
+        CliTesting.run("train", "pairs", "--train", train.toString(), "--valid", valid.toString(), "--model",
+                "word2vec", "--out", out.toString()).assertBadInput("--model must be minilm-q or minilm, was 'word2vec'");
         assertTrue(!Files.exists(out), "a failed run leaves no output directory");
     }
 
