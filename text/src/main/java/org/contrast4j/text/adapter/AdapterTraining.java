@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -570,13 +569,6 @@ public final class AdapterTraining {
 
     private static RetrievalScores readScores(DataInputStream in) throws IOException {
         return new RetrievalScores(in.readDouble(), in.readDouble(), in.readDouble(), in.readInt());
-    }
-
-    /** The settings and results as an ordered map, e.g. for a summary file. */
-    Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("settings", config.settingsKey(train.dimension()));
-        return m;
     }
 
     @Override
