@@ -17,4 +17,5 @@ module org.contrast4j.text {
     requires com.fasterxml.jackson.databind;
 
     exports org.contrast4j.text;
+    exports org.contrast4j.text.adapter;
 }
