@@ -15,6 +15,8 @@
  *   <li>{@link org.contrast4j.retrieval.HardNegativeMiner} → {@link org.contrast4j.retrieval.MinedNegatives}:
  *       sentence-transformers' {@code mine_hard_negatives} — rank window, absolute or relative margin to the
  *       positive, top or seeded random sampling, −1 padding and a count of short queries.</li>
+ *   <li>{@link org.contrast4j.retrieval.ReciprocalRankFusion}: hybrid search by reciprocal-rank fusion of several
+ *       {@link org.contrast4j.retrieval.TopK} rankings (Cormack et al. 2009, c = 60 as OpenSearch/Elasticsearch).</li>
  * </ul>
  * One score per (query, row): ranks, exclusions, metrics and the positive score of a margin all read the float the
  * search's GEMM produced, so a relevant row is never re-scored by a second, differently rounded computation (a
