@@ -6,4 +6,5 @@ module org.contrast4j.text {
     requires transitive org.contrast4j.core;
 
     exports org.contrast4j.text;
+    exports org.contrast4j.text.adapter;
 }
