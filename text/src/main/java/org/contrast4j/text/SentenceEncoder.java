@@ -1,6 +1,7 @@
 package org.contrast4j.text;
 
 import java.util.List;
+import java.util.function.IntConsumer;
 import org.contrast4j.linalg.Matrix;
 
 /**
@@ -19,6 +20,16 @@ public interface SentenceEncoder extends AutoCloseable {
 
     /** The embeddings of {@code sentences}, one row each in order: a sentences.size() × D matrix. */
     Matrix encode(List<String> sentences);
+
+    /**
+     * {@link #encode(List)} reporting progress: {@code progress} receives the number of sentences encoded so far, from
+     * the calling thread, at least once at the end. This default encodes in one call and reports once.
+     */
+    default Matrix encode(List<String> sentences, IntConsumer progress) {
+        Matrix m = encode(sentences);
+        progress.accept(sentences.size());
+        return m;
+    }
 
     /** Releases the model's native resources. */
     @Override

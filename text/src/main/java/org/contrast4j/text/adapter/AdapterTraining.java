@@ -312,6 +312,11 @@ public final class AdapterTraining {
         return Matrix.of(rows.length, d, out);
     }
 
+    /** The parameters themselves, query tower first (for tests). */
+    float[] parameterArray() {
+        return params;
+    }
+
     /** The adapter with the current parameters (a copy). */
     public Adapter current() {
         return Adapter.withParameters(template, params.clone(), Math.exp(logTau));

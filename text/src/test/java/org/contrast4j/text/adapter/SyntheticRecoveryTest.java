@@ -18,8 +18,7 @@ class SyntheticRecoveryTest {
         Pairs valid = Synthetic.pairs(300, D, r, 0.3, 2);
         AdapterTraining run = trainer.start(train, valid);
         while (!run.done()) {
-            AdapterTraining.Epoch e = run.runEpoch();
-            System.out.println(what + " " + e);
+            run.runEpoch();
         }
         RetrievalScores frozen = run.frozenValidation();
         RetrievalScores trained = run.bestValidation();
