@@ -5,6 +5,7 @@ module org.contrast4j.cli {
     requires org.contrast4j.experiments;
     requires org.contrast4j.djl;
     requires org.contrast4j.lucene;
+    requires org.contrast4j.text;
     requires info.picocli;
     requires me.tongfei.progressbar;
     requires org.knowm.xchart;

@@ -34,6 +34,8 @@ import picocli.CommandLine.HelpCommand;
  *       settings and writes {@code DIR/report.html}, {@code DIR/compare.json} and the vectors;</li>
  *   <li>{@code contrast4j search|evaluate|mine} — exact top-k search, retrieval metrics against qrels, hard-negative
  *       mining ({@link SearchCommand}, {@link EvaluateCommand}, {@link MineCommand}).</li>
+ *   <li>{@code contrast4j embed --text FILE.txt --out E.npy} embeds one sentence per line with all-MiniLM-L6-v2
+ *       ({@link EmbedCommand});</li>
  *   <li>{@code contrast4j spark words --corpus FILE --master local[2] --partitions P --out DIR} trains skip-gram on
  *       Apache Spark (module spark; the launcher adds Spark's classpath).</li>
  * </ul>
@@ -51,7 +53,7 @@ import picocli.CommandLine.HelpCommand;
         subcommands = {DemoCommand.class, TrainCommand.class, LossCommand.class, MetricsCommand.class,
             ExperimentCommand.class, BenchCommand.class, NeighboursCommand.class, CompareCommand.class,
             SearchCommand.class, EvaluateCommand.class, MineCommand.class, IndexCommand.class, SparkCommand.class,
-            HelpCommand.class},
+            EmbedCommand.class, HelpCommand.class},
         description = "Contrastive losses with exact gradients, and representation metrics, on NumPy .npy files.",
         footer = {"", "Exit codes: 0 success, 2 bad arguments or input (one line on stderr), 1 I/O or internal"
                 + " error.", "More memory: CONTRAST4J_JAVA_OPTS=-Xmx8g ./contrast4j COMMAND …",

@@ -159,7 +159,7 @@ class MiniLmTest {
     @Test
     void quantizedOneAtATimeMatchesTheArtifactAt256Tokens() {
         try (MiniLm m = MiniLm.quantized().batchSize(1).threads(2).build()) {
-            assertEquals("all-MiniLM-L6-v2-q/max-tokens=256", m.id());
+            assertEquals("all-MiniLM-L6-v2-q/max-tokens=256/batch-size=1", m.id());
             assertMatches(m.encode(all), refQ256, all, BOUND);
         }
     }
