@@ -91,6 +91,13 @@ final class BibleData {
         return s;
     }
 
+    /** The first {@code n} verses of every split (a quick run), or this when no split is longer. */
+    BibleData head(int n) {
+        Map<String, Split> h = new LinkedHashMap<>();
+        splits.forEach((k, v) -> h.put(k, v.head(n)));
+        return new BibleData(source + ", the first " + n + " verses of each split", h);
+    }
+
     /** The slice embedded in the command line. */
     static BibleData embedded() throws IOException {
         try (InputStream raw = BibleData.class.getResourceAsStream(SLICE)) {
