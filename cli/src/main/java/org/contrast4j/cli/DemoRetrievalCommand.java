@@ -101,6 +101,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
             bible = bible.head(limit);
         }
         OutputDir.prepare("--out", out, OUTPUTS);
+        removePreviousAdapters(out.resolve("adapters"));
         PrintWriter err = spec.commandLine().getErr();
         RetrievalIo.quietLucene();
         Path work = Files.createTempDirectory(out.toAbsolutePath(), ".work-");
@@ -135,6 +136,39 @@ final class DemoRetrievalCommand implements Callable<Integer> {
                 out.resolve("report.html")));
         o.flush();
         return 0;
+    }
+
+    /**
+     * Removes the adapters a previous run wrote ({@code adapters/PAIR-VARIANT/adapter.json} and its {@code .npy}
+     * weights), so the directory holds only this run's; any other file is left alone.
+     */
+    private static void removePreviousAdapters(Path adapters) throws IOException {
+        if (!Files.isDirectory(adapters)) {
+            return;
+        }
+        for (String pair : BibleBenchmark.PAIR_NAMES) {
+            for (String variant : BibleBenchmark.VARIANTS) {
+                Path d = adapters.resolve(pair + "-" + BibleBenchmark.slug(variant));
+                if (!Files.isDirectory(d)) {
+                    continue;
+                }
+                try (var files = Files.newDirectoryStream(d, "{adapter.json,*.npy}")) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                deleteIfEmpty(d);
+            }
+        }
+        deleteIfEmpty(adapters);
+    }
+
+    private static void deleteIfEmpty(Path dir) throws IOException {
+        try (var left = Files.list(dir)) {
+            if (left.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        }
     }
 
     private List<String> variants() {
