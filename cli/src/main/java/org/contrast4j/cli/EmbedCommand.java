@@ -48,8 +48,8 @@ final class EmbedCommand implements Callable<Integer> {
             + " (float32, 90 MB).")
     String model = "minilm-q";
 
-    @Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime threads (default: the available cores,"
-            + " ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads, each encoding one batch at a time (default:"
+            + " the available cores, ${DEFAULT-VALUE}).")
     int threads = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Sentences per model call, sorted by length and"

@@ -11,9 +11,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Matrix;
@@ -33,7 +39,9 @@ import org.contrast4j.linalg.Matrix;
  * An empty or blank line gives the embedding of {@code [CLS] [SEP]}, as sentence-transformers does.
  *
  * <p>Speed: the sentences are sorted by token count and cut into batches of {@link Builder#batchSize(int) batchSize},
- * each padded only to its own longest sentence, so almost no work is spent on padding. Padding is masked out of the
+ * each padded only to its own longest sentence, so almost no work is spent on padding. {@link Builder#threads(int)
+ * threads} batches run at once, each on one ONNX Runtime thread (no intra-op parallelism: independent batches scale
+ * better than splitting each small matrix product, and no thread spins waiting for another on a busy machine). Padding is masked out of the
  * attention, so for the float32 model a sentence's embedding does not depend on its batch beyond float rounding.
  * The quantised model quantises the input of each matrix product with one uint8 scale for the whole batch tensor
  * (ONNX {@code DynamicQuantizeLinear}), so there a sentence's embedding moves with its batch companions: on 500 KJV
@@ -100,7 +108,7 @@ public final class MiniLm implements SentenceEncoder {
             this.variant = variant;
         }
 
-        /** ONNX Runtime's intra-op threads (default: the available cores). */
+        /** Threads, each running one batch at a time through the model (default: the available cores). */
         public Builder threads(int threads) {
             this.threads = Checks.atLeast(threads, 1, "threads");
             return this;
@@ -138,6 +146,8 @@ public final class MiniLm implements SentenceEncoder {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final boolean typeIds;
+    /** The threads that run batches; null for one thread (batches run in the caller). */
+    private final ExecutorService workers;
     private volatile boolean closed;
 
     /** The int8 quantised model (23 MB; the default choice). */
@@ -167,7 +177,8 @@ public final class MiniLm implements SentenceEncoder {
                     "maxLength", Integer.toString(maxTokens)));
             env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-                options.setIntraOpNumThreads(threads);
+                // one thread per run; parallelism comes from running `threads` batches at once (see the class comment)
+                options.setIntraOpNumThreads(1);
                 options.setInterOpNumThreads(1);
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -191,6 +202,16 @@ public final class MiniLm implements SentenceEncoder {
         }
         this.tokenizer = tok;
         this.session = s;
+        if (threads == 1) {
+            workers = null;
+        } else {
+            AtomicInteger count = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "minilm-" + count.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
     }
 
     private static InputStream stream(String name, Variant variant) {
@@ -229,7 +250,7 @@ public final class MiniLm implements SentenceEncoder {
         return batchSize;
     }
 
-    /** ONNX Runtime's intra-op threads. */
+    /** Threads running batches. */
     public int threads() {
         return threads;
     }
@@ -277,13 +298,45 @@ public final class MiniLm implements SentenceEncoder {
             for (int i = 0; i < order.length; i++) {
                 order[i] = i;
             }
-            // longest first: the first batch allocates the largest buffers, later ones fit in the same memory
+            // longest first: the first batches allocate the largest buffers, later ones fit in the same memory
             Arrays.sort(order, (a, b) -> Integer.compare(ids[b].length, ids[a].length));
-            for (int b = 0; b < order.length; b += batchSize) {
-                int count = Math.min(batchSize, order.length - b);
-                runBatch(ids, order, b, count, out, from);
-                done += count;
-                progress.accept(done);
+            int offset = from;
+            if (workers == null) {
+                for (int b = 0; b < order.length; b += batchSize) {
+                    int count = Math.min(batchSize, order.length - b);
+                    runBatch(ids, order, b, count, out, offset);
+                    done += count;
+                    progress.accept(done);
+                }
+                continue;
+            }
+            List<Future<Integer>> pending = new ArrayList<>();
+            try {
+                for (int b = 0; b < order.length; b += batchSize) {
+                    int start = b;
+                    int count = Math.min(batchSize, order.length - b);
+                    pending.add(workers.submit(() -> {
+                        runBatch(ids, order, start, count, out, offset);
+                        return count;
+                    }));
+                }
+                for (Future<Integer> f : pending) {
+                    done += f.get();
+                    progress.accept(done);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(id() + ": interrupted while encoding", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(id() + ": " + c, c);
+            } finally {
+                for (Future<Integer> f : pending) {
+                    f.cancel(false);
+                }
             }
         }
         return Matrix.of(n, DIMENSION, out);
@@ -377,6 +430,9 @@ public final class MiniLm implements SentenceEncoder {
             return;
         }
         closed = true;
+        if (workers != null) {
+            workers.shutdownNow();
+        }
         try {
             session.close();
         } catch (OrtException e) {
