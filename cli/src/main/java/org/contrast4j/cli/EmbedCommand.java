@@ -15,6 +15,8 @@ import org.contrast4j.text.EmbeddingCache;
 import org.contrast4j.text.MiniLm;
 import org.contrast4j.text.SentenceEncoder;
 import org.contrast4j.text.TextFile;
+import org.contrast4j.text.adapter.Adapter;
+import org.contrast4j.text.adapter.Side;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
         description = {"Sentence embeddings of a text file, one row per line: all-MiniLM-L6-v2 (384-d, mean pooling,"
                 + " L2-normalised; at most 256 tokens per line) on ONNX Runtime, from the model files inside the"
                 + " langchain4j Maven artifacts (nothing is downloaded).",
-            "Writes E.npy (float32, N×384; row i is line i; an empty line gets the embedding of [CLS] [SEP])."
+            "Writes E.npy (float32, N×384 — N×D' with --adapter; row i is line i; an empty line gets the embedding of"
+                + " [CLS] [SEP])."
                 + " With --cache DIR, a second run over the same text and settings loads the embeddings instead of"
                 + " encoding again; any change (the text, the model, the batch size of the quantised model) or a"
                 + " damaged cache file re-encodes, and the summary says why."},
@@ -63,8 +66,12 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar (drawn only when stderr is a terminal).")
     boolean noProgress;
 
-    // The adapter options (--adapter DIR --side query|document, issue 12) belong here: they apply a trained adapter
-    // to the frozen encoder's rows between encoding and writing --out (see call()).
+    @Option(names = "--adapter", paramLabel = "DIR", description = "Apply the adapter trained by 'train pairs' in"
+            + " DIR to the embeddings (needs --side); the rows written are the adapter's L2-normalised output.")
+    Path adapterDir;
+
+    @Option(names = "--side", paramLabel = "SIDE", description = "query or document: the adapter's tower to apply.")
+    String side;
 
     @Override
     public Integer call() throws IOException {
@@ -82,6 +89,33 @@ final class EmbedCommand implements Callable<Integer> {
         }
         if (cache != null && Files.exists(cache) && !Files.isDirectory(cache)) {
             throw new InputException("--cache " + cache + ": exists and is not a directory");
+        }
+        Adapter adapter = null;
+        Side adapterSide = null;
+        if (adapterDir == null && side != null) {
+            throw new InputException("--side needs --adapter");
+        }
+        if (adapterDir != null) {
+            if (side == null) {
+                throw new InputException("--adapter needs --side query or --side document");
+            }
+            try {
+                adapterSide = Side.parse(side);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--side must be query or document, was '" + side + "'", e);
+            }
+            try {
+                adapter = Adapter.load(adapterDir);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new InputException("--adapter " + adapterDir + ": not an adapter directory (no "
+                        + Adapter.JSON + ")", e);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new InputException("--adapter " + e.getMessage(), e);
+            }
+            if (adapter.inputDimension() != MiniLm.DIMENSION) {
+                throw new InputException("--adapter " + adapterDir + ": takes embeddings of dimension "
+                        + adapter.inputDimension() + ", the model's are " + MiniLm.DIMENSION);
+            }
         }
         TextFile file;
         try {
@@ -118,12 +152,21 @@ final class EmbedCommand implements Callable<Integer> {
                 }
             }
             encodeSeconds = (System.nanoTime() - t1) / 1e9;
-            // --adapter: the adapter maps `embeddings` (query or document side) here, before the write below.
+            if (adapter != null) {
+                embeddings = adapter.apply(embeddings, adapterSide);
+            }
             Npy.write(out, embeddings);
-            new Output.Table()
+            Output.Table table = new Output.Table()
                     .row("text", text + " (" + file.size() + " lines)")
                     .row("model", encoder.id() + ", " + threads + " thread" + (threads == 1 ? "" : "s"))
-                    .row("embeddings", how)
+                    .row("embeddings", how);
+            if (adapter != null) {
+                table.row("adapter", adapterDir + ", " + adapterSide.key() + " side (" + adapter.kind().key() + ", "
+                        + adapter.inputDimension() + " → " + adapter.outputDimension()
+                        + adapter.encoder().map(id -> id.equals(encoder.id()) ? "" : "; trained on " + id + " rows")
+                                .orElse("") + ")");
+            }
+            table
                     .row("load seconds", loadSeconds)
                     .row("embed seconds", encodeSeconds)
                     .row("sentences/s", file.size() / encodeSeconds)

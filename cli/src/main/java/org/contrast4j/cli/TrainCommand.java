@@ -8,14 +8,14 @@ import picocli.CommandLine.Command;
  * the skip-gram word-vector trainer.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        subcommands = {TrainImagesCommand.class, TrainWordsCommand.class},
-        description = "Trains representations with the contrastive losses. Subcommands: images, words.")
+        subcommands = {TrainImagesCommand.class, TrainWordsCommand.class, TrainPairsCommand.class},
+        description = "Trains representations with the contrastive losses. Subcommands: images, words, pairs.")
 final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: images or words");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: images, words or pairs");
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -80,6 +79,7 @@ public final class AdapterTraining {
     private boolean stoppedEarly;
     private double seconds;
     private MinedNegatives fixedNegatives;
+    private int[][] positiveSets;
 
     private AdapterTraining(AdapterTrainer config, Pairs train, Pairs valid) {
         Checks.notNull(config, "config");
@@ -270,15 +270,59 @@ public final class AdapterTraining {
         if (config.miner == null) {
             return null;
         }
+        if (positiveSets == null) {
+            positiveSets = positiveSets(train);
+        }
         if (config.mining == AdapterTrainer.Mining.FIXED) {
             if (fixedNegatives == null) {
-                fixedNegatives = config.miner.mine(train.queries(), train.documents(), train.positivesView());
+                fixedNegatives = config.miner.mine(train.queries(), train.documents(), positiveSets);
             }
             return fixedNegatives;
         }
         Adapter now = current();
         return config.miner.mine(now.raw(train.queries(), Side.QUERY), now.raw(train.documents(), Side.DOCUMENT),
-                train.positivesView());
+                positiveSets);
+    }
+
+    /**
+     * The positives the miner must not return for each query: its own, and those of every query with the same
+     * embedding (the same text asked twice with two answers, as sentence-transformers groups them).
+     */
+    static int[][] positiveSets(Pairs pairs) {
+        int n = pairs.size();
+        int d = pairs.dimension();
+        float[] q = pairs.queries().data();
+        int[] pos = pairs.positivesView();
+        // group rows with bit-identical embeddings: a hash of the row's bits, then exact comparison in the bucket
+        Map<Long, List<int[]>> buckets = new java.util.HashMap<>();
+        int[] group = new int[n];
+        List<java.util.TreeSet<Integer>> groups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long h = 0xcbf29ce484222325L;
+            for (int j = 0; j < d; j++) {
+                h = (h ^ Float.floatToRawIntBits(q[i * d + j])) * 0x100000001b3L;
+            }
+            List<int[]> bucket = buckets.computeIfAbsent(h, k -> new ArrayList<>());
+            int g = -1;
+            for (int[] member : bucket) {
+                if (java.util.Arrays.equals(q, member[0] * d, member[0] * d + d, q, i * d, i * d + d)) {
+                    g = member[1];
+                    break;
+                }
+            }
+            if (g < 0) {
+                g = groups.size();
+                groups.add(new java.util.TreeSet<>());
+                bucket.add(new int[] {i, g});
+            }
+            group[i] = g;
+            groups.get(g).add(pos[i]);
+        }
+        int[][] sets = new int[n][];
+        for (int i = 0; i < n; i++) {
+            sets[i] = groups.get(group[i]).stream().mapToInt(Integer::intValue).toArray();
+        }
+        return sets;
     }
 
     private RetrievalScores validate() {
@@ -525,13 +569,6 @@ public final class AdapterTraining {
 
     private static RetrievalScores readScores(DataInputStream in) throws IOException {
         return new RetrievalScores(in.readDouble(), in.readDouble(), in.readDouble(), in.readInt());
-    }
-
-    /** The settings and results as an ordered map, e.g. for a summary file. */
-    Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("settings", config.settingsKey(train.dimension()));
-        return m;
     }
 
     @Override

@@ -163,6 +163,21 @@ public final class TextPairs {
         return Pairs.of(q, d, positives, negatives);
     }
 
+    /**
+     * These pairs with embeddings computed elsewhere (e.g. through a cache): row i of {@code queries} embeds
+     * {@link #queries()}.get(i), row j of {@code documents} embeds {@link #documents()}.get(j).
+     *
+     * @throws IllegalArgumentException if the row counts do not match, or as {@link Pairs#of}
+     */
+    public Pairs withEmbeddings(Matrix queries, Matrix documents) {
+        Checks.notNull(queries, "queries");
+        Checks.notNull(documents, "documents");
+        Checks.argument(queries.rows() == this.queries.size() && documents.rows() == this.documents.size(),
+                "embeddings of %d queries and %d documents are needed, got %s and %s", this.queries.size(),
+                this.documents.size(), queries.shape(), documents.shape());
+        return Pairs.of(queries, documents, positives, negatives);
+    }
+
     @Override
     public String toString() {
         return "TextPairs{pairs=" + queries.size() + ", documents=" + documents.size() + "}";

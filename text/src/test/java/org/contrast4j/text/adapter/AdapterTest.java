@@ -74,6 +74,18 @@ class AdapterTest {
     }
 
     @Test
+    void theMinerNeverReturnsAnAnswerOfTheSameQueryAskedTwice() {
+        Matrix q = Synthetic.gaussianMatrix(4, 3, 1);
+        System.arraycopy(q.data(), 0, q.data(), 2 * 3, 3);       // query 2 = query 0
+        Pairs p = Pairs.of(q, Synthetic.gaussianMatrix(5, 3, 2), new int[] {0, 1, 4, 3});
+        int[][] sets = AdapterTraining.positiveSets(p);
+        assertArrayEquals(new int[] {0, 4}, sets[0]);
+        assertArrayEquals(new int[] {1}, sets[1]);
+        assertArrayEquals(new int[] {0, 4}, sets[2]);
+        assertArrayEquals(new int[] {3}, sets[3]);
+    }
+
+    @Test
     void saveAndLoadKeepEveryParameterAndApplyTheSame() throws IOException {
         double[][] r = Synthetic.rotation(8, 5);
         Pairs p = Synthetic.pairs(200, 8, r, 0.5, 3);
@@ -126,6 +138,11 @@ class AdapterTest {
         e = assertThrows(IllegalArgumentException.class, () -> Pairs.of(q, Synthetic.gaussianMatrix(4, 8, 2),
                 new int[] {0, 1, 2, 3}, new int[][] {{1}, {1}, {}, {}}));
         assertEquals("negatives[1][0] = 1 is query 1's positive", e.getMessage());
+
+        Matrix docNaN = Synthetic.gaussianMatrix(4, 8, 2);
+        docNaN.set(2, 5, Float.POSITIVE_INFINITY);
+        e = assertThrows(IllegalArgumentException.class, () -> Pairs.of(q, docNaN, new int[] {0, 1, 2, 3}));
+        assertTrue(e.getMessage().startsWith("documents[2, 5] is Infinity"), e.getMessage());
 
         Pairs p8 = Pairs.of(q, Synthetic.gaussianMatrix(4, 8, 2), new int[] {0, 1, 2, 3});
         Pairs p6 = Pairs.of(Synthetic.gaussianMatrix(4, 6, 1), Synthetic.gaussianMatrix(4, 6, 2),

@@ -22,7 +22,6 @@ class SyntheticRecoveryTest {
         }
         RetrievalScores frozen = run.frozenValidation();
         RetrievalScores trained = run.bestValidation();
-        System.out.println(what + ": frozen " + frozen + " trained " + trained + " tau " + run.temperature());
         // the frozen embeddings rank documents of a random rotation at chance; the adapter must close most of the gap
         assertTrue(trained.recallAt1() > frozen.recallAt1() + 0.5 * (1 - frozen.recallAt1()),
                 what + ": frozen " + frozen + ", trained " + trained);
