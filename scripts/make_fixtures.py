@@ -183,8 +183,33 @@ def infonce(t, cfg, params):
     return per_row, None, terms
 
 
+def guide_self(t, cfg, positive):
+    """GISTEmbed's mask for the losses over z = [a; p] (NT-Xent, DCL, SupCon): with g = [ga; gp] (F.normalize'd, in
+    float64) and H = g gᵀ, negative l of row k (l ≠ k, positive[k, l] false) is removed when H_kl > H_{k,k'} − m,
+    k' = k ± N (H_{k,k'} = cos(ga_i, gp_i), the guide similarity of the row's own pair). Returns (removed, emptied):
+    emptied rows had a negative and have none left (they are skipped). None, None without a guide."""
+    if t.get("guide_anchors") is None:
+        return None, None
+    ga = F.normalize(t["guide_anchors"].double(), dim=-1, eps=1e-12)
+    gp = F.normalize(t["guide_positives"].double(), dim=-1, eps=1e-12)
+    g = torch.cat([ga, gp])
+    h = g @ g.T
+    rows = h.shape[0]
+    n = rows // 2
+    idx = torch.arange(rows)
+    threshold = h[idx, (idx + n) % rows] - cfg["guide_margin"]
+    negative = ~torch.eye(rows, dtype=torch.bool) & ~positive
+    gap = (h - threshold[:, None]).abs()
+    if float(gap[negative].min()) < 1e-4:
+        raise AssertionError("a guide similarity sits within 1e-4 of its threshold: float32 could flip the mask")
+    removed = negative & (h > threshold[:, None])
+    emptied = negative.any(1) & ~(negative & ~removed).any(1)
+    return removed, emptied
+
+
 def ntxent(t, cfg, params):
-    """z = [a; p]; ℓ_k = −s_{k,k'} + log Σ_{l≠k} e^{s_kl}, k' = k+N mod 2N."""
+    """z = [a; p]; ℓ_k = −s_{k,k'} + log Σ_{l≠k} e^{s_kl}, k' = k+N mod 2N. Guide: negatives removed by guide_self;
+    a row left without negatives is skipped (0, left out of the mean, counted)."""
     a, p = t["anchors"], t["positives"]
     n = a.shape[0]
     z = prep(torch.cat([a, p]), cfg["similarity"])
@@ -192,14 +217,21 @@ def ntxent(t, cfg, params):
     logits = (z @ z.T) * scale
     eye = torch.eye(2 * n, dtype=torch.bool)
     partner = (torch.arange(2 * n) + n) % (2 * n)
-    masked = torch.where(eye, torch.tensor(-INF, dtype=torch.float64), logits)
+    positive = torch.zeros(2 * n, 2 * n, dtype=torch.bool)
+    positive[torch.arange(2 * n), partner] = True
+    removed, emptied = guide_self(t, cfg, positive)
+    excl = eye if removed is None else eye | removed
+    masked = torch.where(excl, torch.tensor(-INF, dtype=torch.float64), logits)
     per_row = -logits[torch.arange(2 * n), partner] + torch.logsumexp(masked, dim=1)
-    return per_row, None, {}
+    if emptied is None:
+        return per_row, None, {}
+    return torch.where(emptied, torch.zeros_like(per_row), per_row), ~emptied, {}
 
 
 def supcon(t, cfg, params):
     """L_out: ℓ_i = −(1/|P(i)|) Σ_{p∈P(i)} (s_ip − log Σ_{a≠i} e^{s_ia}), × τ/τ_base when a base temperature is set;
-    rows with no positive are skipped."""
+    rows with no positive are skipped. Guide (with positives): different-label rows removed from the denominator by
+    guide_self; a row the guide leaves without negatives is skipped too."""
     a = t["anchors"]
     labels = list(t["labels"])
     if "positives" in t:
@@ -215,10 +247,14 @@ def supcon(t, cfg, params):
     eye = torch.eye(rows, dtype=torch.bool)
     lab = torch.tensor(labels)
     pos = (lab[:, None] == lab[None, :]) & ~eye
-    lse = torch.logsumexp(torch.where(eye, torch.tensor(-INF, dtype=torch.float64), logits), dim=1)
+    removed, emptied = guide_self(t, cfg, pos)
+    excl = eye if removed is None else eye | removed
+    lse = torch.logsumexp(torch.where(excl, torch.tensor(-INF, dtype=torch.float64), logits), dim=1)
     log_prob = logits - lse[:, None]
     npos = pos.sum(1)
     valid = npos > 0
+    if emptied is not None:
+        valid = valid & ~emptied
     mean_log_prob = torch.where(pos, log_prob, torch.zeros_like(log_prob)).sum(1) / npos.clamp(min=1)
     per_row = -mean_log_prob
     if cfg["base_temperature"] is not None:
@@ -241,7 +277,8 @@ def siglip(t, cfg, params):
 
 def dcl(t, cfg, params):
     """Yeh 2022 Eq. 6: z = [a; p]; ℓ_k = −w_k s_{k,k'} + log Σ_{l∉{k,k'}} e^{s_kl}; DCLW: w_i = 2 − N·softmax_i(
-    sim(a_i,p_i)/σ), detached, the same for row i and its partner i+N."""
+    sim(a_i,p_i)/σ), detached, the same for row i and its partner i+N. Guide: negatives removed by guide_self; a row
+    left without negatives is skipped (0, left out of the mean, counted)."""
     a, p = t["anchors"], t["positives"]
     n = a.shape[0]
     sim = cfg["similarity"]
@@ -253,6 +290,10 @@ def dcl(t, cfg, params):
     partner = (idx + n) % (2 * n)
     excl = torch.eye(2 * n, dtype=torch.bool)
     excl[idx, partner] = True
+    removed, emptied = guide_self(t, cfg, excl & ~torch.eye(2 * n, dtype=torch.bool))
+    if removed is not None:
+        excl = excl | removed
+        excl = excl & ~emptied[:, None]  # an emptied row keeps finite logits (its loss is replaced by 0 below)
     masked = torch.where(excl, torch.tensor(-INF, dtype=torch.float64), logits)
     if cfg["weighted"]:
         pos_sim = (qa * kp).sum(1).detach()
@@ -261,7 +302,9 @@ def dcl(t, cfg, params):
     else:
         w = torch.ones(2 * n, dtype=torch.float64)
     per_row = -w * logits[idx, partner] + torch.logsumexp(masked, dim=1)
-    return per_row, None, {}
+    if emptied is None:
+        return per_row, None, {}
+    return torch.where(emptied, torch.zeros_like(per_row), per_row), ~emptied, {}
 
 
 def margin(t, cfg, params):
@@ -538,7 +581,7 @@ CASES = []
 
 def case(name, loss, inputs, **options):
     cfg = dict(DEFAULTS[loss])
-    if loss in ("infonce", "clip") and "guide_margin" in options:
+    if loss in ("infonce", "clip", "ntxent", "supcon", "dcl", "dclw") and "guide_margin" in options:
         cfg["guide_margin"] = 0.0  # only in the config of guided cases, so the other fixtures stay as they were
     unknown = set(options) - set(cfg)
     if unknown:
@@ -628,6 +671,12 @@ def build_cases():
     case("ntxent_sum_tau0.5", "ntxent", gen(307, 8, 6), reduction="sum", temperature=0.5)
     case("ntxent_dot_none_learnable", "ntxent", gen(308, 5, 4, scale=0.4), similarity="dot", reduction="none",
          learnable_temperature=True)
+    # guide-model false negatives (GISTEmbed) on NT-Xent
+    case("ntxent_guide", "ntxent", gen(311, 8, 6) | guide(1311, 8, 4), guide_margin=0.0, learnable_temperature=True)
+    case("ntxent_guide_margin_dot_sum", "ntxent", gen(312, 6, 5, scale=0.5) | guide(1312, 6, 3), guide_margin=0.2,
+         similarity="dot", reduction="sum", learnable_temperature=True)
+    case("ntxent_guide_skips_mean", "ntxent", gen(313, 6, 5) | guide(1313, 6, 3), guide_margin=1.3,
+         learnable_temperature=True)
     # ---------------------------------------------------------------- SupCon
     case("supcon_cosine_mean", "supcon", gen(401, 8, 6, positives=False) | {"labels": [0, 1, 0, 1, 2, 2, 0, 1]})
     case("supcon_row_without_positive", "supcon",
@@ -649,6 +698,11 @@ def build_cases():
          learnable_temperature=True, reduction="sum")
     case("supcon_none_labels_only", "supcon", gen(411, 7, 6, positives=False) | {"labels": [3, 3, 1, 1, 1, 0, 3]},
          reduction="none", temperature=0.3)
+    case("supcon_guide", "supcon", gen(412, 7, 5) | guide(1412, 7, 4) | {"labels": [0, 1, 0, 2, 3, 1, 4]},
+         guide_margin=0.0, learnable_temperature=True)
+    case("supcon_guide_skips_base_temperature_dot_sum", "supcon", gen(413, 6, 5, scale=0.5) | guide(1413, 6, 3)
+         | {"labels": [0, 1, 0, 2, 1, 3]}, guide_margin=1.2, base_temperature=0.07, learnable_temperature=True,
+         similarity="dot", reduction="sum")
     # ---------------------------------------------------------------- SigLIP
     case("siglip_cosine_mean", "siglip", gen(501, 8, 6))
     case("siglip_dot_sum", "siglip", gen(502, 6, 5, scale=0.3), similarity="dot", reduction="sum", bias=-1.0)
@@ -680,6 +734,14 @@ def build_cases():
     case("dclw_tau_1e-3_near", "dclw", gen(609, 6, 8, kind="near"), temperature=1e-3, learnable_temperature=True)
     case("dclw_tau_10", "dclw", gen(610, 6, 5), temperature=10.0, learnable_temperature=True)
     case("dclw_dot_mean_sigma0.25", "dclw", gen(612, 6, 5, scale=0.5), similarity="dot", sigma=0.25)
+    # guide-model false negatives (GISTEmbed) on DCL / DCLW
+    case("dcl_guide", "dcl", gen(613, 8, 6) | guide(1613, 8, 4), guide_margin=0.0, learnable_temperature=True)
+    case("dcl_guide_skips_none", "dcl", gen(614, 6, 5) | guide(1614, 6, 3), guide_margin=1.2, reduction="none",
+         learnable_temperature=True)
+    case("dclw_guide_margin_dot_sum", "dclw", gen(615, 7, 5, scale=0.5) | guide(1615, 7, 4), guide_margin=0.15,
+         similarity="dot", reduction="sum", learnable_temperature=True)
+    case("dclw_guide_skips_mean", "dclw", gen(616, 6, 5) | guide(1616, 6, 3), guide_margin=1.3,
+         learnable_temperature=True)
     # ---------------------------------------------------------------- margin contrastive
     case("margin_cosine_mean", "margin", gen(701, 8, 6), negative_margin=1.4)
     case("margin_dot_sum", "margin", gen(702, 6, 5, scale=0.3), similarity="dot", reduction="sum",

@@ -58,6 +58,8 @@ import picocli.CommandLine.Option;
             "Guide (infonce, clip; GISTEmbed): --guide-anchors GA.npy --guide-positives GP.npy",
             "  (N×D' each) mask p_j for anchor i when cos(ga_i,gp_j) > cos(ga_i,gp_i) - M;",
             "  rows left without a negative are skipped and counted (skipped_rows).",
+            "  ntxent, dcl, dclw, supcon (with --positives): over z = [a; p] and g = [ga; gp],",
+            "  negative l of row k is masked when cos(g_k,g_l) > cos(ga_i,gp_i) - M (i = k's pair).",
             "logQ (infonce, one-way): --log-q LQ.npy (N floats, log q of each positive) and,",
             "  with shared --negatives, --negatives-log-q LQN.npy (M floats): every logit",
             "  minus the log q of its candidate (Yi et al. 2019).",
@@ -120,15 +122,17 @@ final class LossCommand implements Callable<Integer> {
     Path ids;
 
     @Option(names = "--guide-anchors", paramLabel = "GA.npy",
-            description = "infonce, clip: guide-model embeddings of the anchors, N×D' (GISTEmbed).")
+            description = "infonce, clip, ntxent, dcl, dclw, supcon: guide-model embeddings of the anchors, N×D'"
+                    + " (GISTEmbed).")
     Path guideAnchors;
 
     @Option(names = "--guide-positives", paramLabel = "GP.npy",
-            description = "infonce, clip: guide-model embeddings of the positives, N×D' like --guide-anchors.")
+            description = "infonce, clip, ntxent, dcl, dclw, supcon: guide-model embeddings of the positives, N×D'"
+                    + " like --guide-anchors.")
     Path guidePositives;
 
     @Option(names = "--guide-margin", paramLabel = "M",
-            description = "infonce, clip: GISTEmbed margin m >= 0 (default 0).")
+            description = "infonce, clip, ntxent, dcl, dclw, supcon: GISTEmbed margin m >= 0 (default 0).")
     Double guideMargin;
 
     @Option(names = "--log-q", paramLabel = "LQ.npy",
@@ -368,6 +372,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--temperature", temperature, b::temperature);
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--engine", engine, b::engine);
+                set("--guide-margin", guideMargin, b::guideMargin);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);
@@ -378,6 +383,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--base-temperature", baseTemperature, b::baseTemperature);
                 set("--engine", engine, b::engine);
+                set("--guide-margin", guideMargin, b::guideMargin);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);
@@ -398,6 +404,7 @@ final class LossCommand implements Callable<Integer> {
                 set("--learnable-temperature", learnableTemperature, b::learnableTemperature);
                 set("--sigma", sigma, b::sigma);
                 set("--engine", engine, b::engine);
+                set("--guide-margin", guideMargin, b::guideMargin);
                 set("--similarity", similarity, b::similarity);
                 set("--reduction", reduction, b::reduction);
                 yield Options.check(null, b::build);

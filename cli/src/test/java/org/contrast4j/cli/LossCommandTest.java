@@ -180,6 +180,35 @@ class LossCommandTest {
                 "--learnable-temperature");
     }
 
+    /** --guide-anchors / --guide-positives / --guide-margin on NT-Xent, DCL, DCLW and SupCon (GISTEmbed's mask). */
+    @Test
+    void guideOnTheSelfSimilarityLosses() throws IOException {
+        Random rnd = new Random(78);
+        Matrix ga = matrix(N, 3, write(dir, "ga.npy", rnd, N, 3));
+        Matrix gp = matrix(N, 3, write(dir, "gp.npy", rnd, N, 3));
+        Batch guided = Batch.builder(a).positives(p).guide(ga, gp).build();
+        Map<Input, int[]> ap = shapes(Input.ANCHORS, ND, Input.POSITIVES, ND);
+        String[] files = {"--anchors", f("a.npy"), "--positives", f("p.npy"), "--guide-anchors", f("ga.npy"),
+                "--guide-positives", f("gp.npy")};
+        JsonNode j = check("ntxent", NtXent.builder().guideMargin(0.1).build(), guided, ap,
+                concat(files, "--guide-margin", "0.1"));
+        assertTrue(j.get("inputs").has("guide_anchors"), j.toString());
+        check("dcl", Dcl.builder().temperature(0.3).build(), guided, ap, concat(files, "--temperature", "0.3"));
+        // a margin that leaves some rows without negatives: skipped and counted
+        JsonNode w = check("dclw", Dcl.builder().weighted(true).guideMargin(1.2).build(), guided, ap,
+                concat(files, "--guide-margin", "1.2"));
+        assertTrue(w.get("skipped_rows").asInt() > 0, w.toString());
+        check("supcon", SupCon.builder().guideMargin(0.2).build(),
+                Batch.builder(a).positives(p).labels(LABELS).guide(ga, gp).build(), ap,
+                concat(files, "--labels", f("labels.npy"), "--guide-margin", "0.2"));
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
+    }
+
     @Test
     void clipWithPairedNegativesAndSum() throws IOException {
         ContrastiveLoss loss = InfoNce.clip().reduction(Reduction.SUM).build();

@@ -133,6 +133,12 @@ class LossErrorsTest {
                 "--log-q does not apply to --loss clip (it applies to infonce)");
         bad(args("--loss", "ntxent", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--ids", f("l.npy")),
                 "--ids does not apply to --loss ntxent");
+        bad(args("--loss", "siglip", "--anchors", f("a.npy"), "--positives", f("p.npy"), "--guide-anchors",
+                f("ga.npy"), "--guide-positives", f("gp.npy")),
+                "--guide-anchors does not apply to --loss siglip (it applies to infonce, clip, ntxent, supcon, dcl, "
+                        + "dclw)");
+        bad(args("--loss", "supcon", "--anchors", f("a.npy"), "--labels", f("l.npy"), "--guide-anchors",
+                f("ga.npy"), "--guide-positives", f("gp.npy")), "a guide needs positives");
     }
 
     List<String> concat(List<String> head, String... tail) {

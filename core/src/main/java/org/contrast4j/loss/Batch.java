@@ -18,10 +18,11 @@ import org.contrast4j.linalg.Matrix;
  * {@code labels(positiveIds)} — and rows whose positives share an id are no longer negatives of each other
  * ({@link InfoNce}, both engines); labels are exactly that mask, so there is no separate id mechanism.
  *
- * <p>Two more inputs are read by {@link InfoNce} only (the other losses reject a batch that has them):
+ * <p>Two more inputs are read by a few losses only (the others reject a batch that has them):
  * <ul>
  *   <li>{@link Builder#guide(Matrix, Matrix)}: guide-model embeddings of the anchors and positives (GISTEmbed,
- *       Solatorio 2024), N×D' each, any D', which mask in-batch false negatives (see {@link InfoNce});</li>
+ *       Solatorio 2024), N×D' each, any D', which mask in-batch false negatives (see {@link InfoNce}; also
+ *       {@link NtXent}, {@link Dcl} and {@link SupCon});</li>
  *   <li>{@link Builder#logQ(double[])} and {@link Builder#negativeLogQ(double[])}: log q of each in-batch candidate
  *       (the positives) and of each shared negative, subtracted from every logit (sampling-bias correction, Yi et al.
  *       2019; mixed negative sampling, Yang et al. 2020).</li>
@@ -241,7 +242,8 @@ public final class Batch {
          * Guide-model embeddings (GISTEmbed, Solatorio 2024): {@code guideAnchors} and {@code guidePositives}, N×D'
          * each (D' need not be D), of the same N pairs; compared by cosine. {@link InfoNce} removes in-batch candidate
          * p_j (j ≠ i) from anchor i's negatives when cos(ga_i, gp_j) &gt; cos(ga_i, gp_i) − margin
-         * ({@link InfoNce.Builder#guideMargin}). Both non-null; needs positives.
+         * ({@link InfoNce.Builder#guideMargin}); {@link NtXent}, {@link Dcl} and {@link SupCon} mask the same way
+         * over the stacked rows [a; p]. Both non-null; needs positives.
          */
         public Builder guide(Matrix guideAnchors, Matrix guidePositives) {
             this.guideAnchors = Checks.notNull(guideAnchors, "guideAnchors");
@@ -250,7 +252,8 @@ public final class Batch {
         }
 
         /**
-         * log q_j of each in-batch candidate j (the positive p_j; N finite values, copied at {@link #build()}):
+         * log q_j of each in-batch candidate j (the positive p_j; N finite values, copied at {@link #build()}; InfoNCE
+         * only):
          * {@link InfoNce} subtracts it from every logit of column j, the positive's included (Yi et al. 2019). With
          * shared negatives {@link #negativeLogQ(double[])} is needed too; not with paired negatives.
          */

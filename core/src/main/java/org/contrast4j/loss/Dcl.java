@@ -24,6 +24,13 @@ import org.contrast4j.tiled.TiledSelfSimilarity;
  * <p>Defaults: τ = 0.1 fixed, unweighted, σ = 0.5, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Needs N ≥ 2;
  * labels and explicit negatives are not used.
  *
+ * <p><b>Guide-model false negatives</b> (GISTEmbed, Solatorio 2024): with guide embeddings in the batch
+ * ({@link Batch.Builder#guide}), negative l of row k leaves its log-sum-exp when H_kl &gt; H_{k,k'} − m, exactly as
+ * {@link NtXent} (H the cosines of the stacked guide rows [ga; gp], m = {@link Builder#guideMargin}). A row left with
+ * no negative is skipped (its log-sum-exp would be over nothing): loss and gradient 0, left out of the mean, counted
+ * in {@link LossResult#skippedRows()}. DCLW's weights stay those of the whole batch. A guided batch runs on the dense
+ * engine whatever the engine setting.
+ *
  * <p>Engine ({@link Engine}, default AUTO): from {@value Engine#AUTO_TILED_FROM} pairs the tiled engine
  * ({@link org.contrast4j.tiled.TiledSelfSimilarity}) computes the same result without the 2N×2N similarity matrix
  * (memory O(N·D), {@link Builder#threads} workers); below, or with {@link Engine#DENSE}, the matrix is formed (a dense
@@ -38,8 +45,10 @@ public final class Dcl implements ContrastiveLoss {
     private final Reduction reduction;
     private final Engine engine;
     private final int threads;
+    private final double guideMargin;
 
     private Dcl(Builder b) {
+        this.guideMargin = b.guideMargin;
         this.engine = b.engine;
         this.threads = b.threads;
         this.temperature = b.temperature;
@@ -82,9 +91,15 @@ public final class Dcl implements ContrastiveLoss {
         return sigma;
     }
 
+    /** GISTEmbed's margin m for batches with a guide ({@link Batch.Builder#guide}); default 0. */
+    public double guideMargin() {
+        return guideMargin;
+    }
+
     /** This loss with another temperature. */
     public Dcl withTemperature(double tau) {
-        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads);
+        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads)
+                .guideMargin(guideMargin);
         b.weighted = weighted;
         b.sigma = sigma;
         return b.build();
@@ -96,7 +111,7 @@ public final class Dcl implements ContrastiveLoss {
         Matrix a = batch.anchors();
         Matrix p = Inputs.requirePositives(batch, name);
         Inputs.rejectNegatives(batch, name);
-        Inputs.rejectInfoNceOnly(batch, name);
+        Inputs.rejectLogQ(batch, name);
         Inputs.rejectLabels(batch, name);
         int n = a.rows();
         if (n < 2) {
@@ -108,22 +123,27 @@ public final class Dcl implements ContrastiveLoss {
         Matrix ph = similarity.prepare(p);
         Matrix z = Blocks.stack(ah, ph);
         double[] pairWeight = weighted ? misesFisherWeights(ah, ph) : null;
-        double weight = Reductions.rowWeight(reduction, rows);
+        boolean guided = batch.guideAnchorsOrNull() != null;
         SelfSimilarity s;
-        if (engine.resolve(n, false) == Engine.TILED) {
+        boolean[] skip = null;
+        if (engine.resolve(n, guided) == Engine.TILED) {
             s = SelfSimilarity.tiled(new TiledSelfSimilarity(TiledLossBuilder.workers(threads))
-                    .pairs(z, temperature.scale(), pairWeight, false, weight));
+                    .pairs(z, temperature.scale(), pairWeight, false, Reductions.rowWeight(reduction, rows)));
         } else {
-            SelfSimilarity.requireDense(name, "2N", rows);
+            SelfSimilarity.requireDense(name, "2N", rows, guided ? GuideMask.BYTES_PER_ENTRY : 0);
             int[] partner = SelfSimilarity.partners(n);
             float[] target = new float[rows * rows];
             for (int k = 0; k < rows; k++) {
                 target[k * rows + partner[k]] = weighted ? (float) pairWeight[k % n] : 1f;
             }
+            boolean[] candidate = SelfSimilarity.allButSelf(rows, partner);
+            if (guided) {
+                skip = GuideMask.apply(GuideMask.similarity(batch), rows, partner, guideMargin, target, candidate);
+            }
+            int valid = rows - GuideMask.count(skip);
             double[] weights = new double[rows];
-            java.util.Arrays.fill(weights, weight);
-            s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, partner), target,
-                    null, weights);
+            java.util.Arrays.fill(weights, valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid));
+            s = SelfSimilarity.compute(z, temperature.scale(), candidate, target, skip, weights);
         }
 
         Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
@@ -133,7 +153,8 @@ public final class Dcl implements ContrastiveLoss {
         if (temperature.learnable()) {
             scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(s.weightedGradDotLogit));
         }
-        return new LossResult(Reductions.value(reduction, s.loss, null), s.loss, 0, gradients, scalars, Map.of());
+        return new LossResult(Reductions.value(reduction, s.loss, skip), s.loss, GuideMask.count(skip), gradients,
+                scalars, Map.of());
     }
 
     /** w_i = 2 − N·softmax_i(⟨â_i, p̂_i⟩/σ), in double. */
@@ -160,7 +181,7 @@ public final class Dcl implements ContrastiveLoss {
     public String toString() {
         return (weighted ? "Dcl{weighted=true, sigma=" + sigma + ", " : "Dcl{weighted=false, ") + temperature
                 + ", similarity=" + similarity + ", reduction=" + reduction
-                + TiledLossBuilder.describe(engine, threads) + "}";
+                + TiledLossBuilder.describe(engine, threads) + TiledLossBuilder.describeGuide(guideMargin) + "}";
     }
 
     /** Builds a {@link Dcl}; every setter validates its argument at once. */

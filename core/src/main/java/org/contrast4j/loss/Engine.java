@@ -12,8 +12,8 @@ package org.contrast4j.loss;
  *   <li>{@link #AUTO} (the default): TILED when the batch has at least {@value #AUTO_TILED_FROM} rows, DENSE below.</li>
  * </ul>
  * The tiled engine covers in-batch candidates (with or without labels, and for one-way InfoNCE a guide mask); a batch
- * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE always runs DENSE, whatever the
- * engine. Both give the same {@link LossResult} (values within ~1e-6
+ * with explicit negatives (shared or paired), logQ, or a guide under symmetric InfoNCE, NT-Xent, DCL or SupCon always
+ * runs DENSE, whatever the engine. Both give the same {@link LossResult} (values within ~1e-6
  * relative, gradients within ~1e-5: float32 sums in a different order).
  */
 public enum Engine {

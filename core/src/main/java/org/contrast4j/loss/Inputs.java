@@ -53,12 +53,19 @@ final class Inputs {
         }
     }
 
-    /** For every loss but InfoNCE: a guide or log q in the batch would silently do nothing. */
+    /**
+     * For every loss but InfoNCE, NT-Xent, DCL and SupCon: a guide or log q in the batch would silently do nothing.
+     */
     static void rejectInfoNceOnly(Batch batch, String loss) {
         if (batch.guideAnchorsOrNull() != null) {
-            throw new IllegalArgumentException(loss + " does not use a guide model (only InfoNce masks by a guide); "
-                    + "the batch has guide embeddings " + batch.guideAnchorsOrNull().shape());
+            throw new IllegalArgumentException(loss + " does not use a guide model (InfoNce, NtXent, Dcl and SupCon "
+                    + "mask by a guide); the batch has guide embeddings " + batch.guideAnchorsOrNull().shape());
         }
+        rejectLogQ(batch, loss);
+    }
+
+    /** For every loss but InfoNCE: log q in the batch would silently do nothing. */
+    static void rejectLogQ(Batch batch, String loss) {
         if (batch.logQOrNull() != null) {
             throw new IllegalArgumentException(loss + " does not use logQ (only InfoNce corrects by log q); the batch "
                     + "has " + batch.logQOrNull().length + " values");

@@ -18,6 +18,14 @@ import org.contrast4j.tiled.TiledSelfSimilarity;
  * The value is the mean over the 2N rows (per-row losses: rows 0…N−1 for the anchors, N…2N−1 for the positives).
  * Needs N ≥ 2 (with N = 1 the only other row is the positive). Labels and explicit negatives are not used.
  *
+ * <p><b>Guide-model false negatives</b> (GISTEmbed, Solatorio 2024, as sentence-transformers' {@code GISTEmbedLoss}
+ * masks its anchor–positive, anchor–anchor and positive–positive blocks): with guide embeddings ga, gp in the batch
+ * ({@link Batch.Builder#guide}) stacked as g = [ga; gp] like z, H_kl = cos(g_k, g_l) and margin m
+ * ({@link Builder#guideMargin}), negative l of row k leaves row k's denominator when H_kl &gt; H_{k,k'} − m — the
+ * guide finds l at least as close to z_k as z_k's own positive (H_{k,k'} = cos(ga_i, gp_i) for both rows of pair
+ * i). A row the guide leaves with no negative is skipped: loss and gradient 0, left out of the mean, counted in
+ * {@link LossResult#skippedRows()}. A guided batch runs on the dense engine whatever the engine setting.
+ *
  * <p>Defaults: τ = 0.1 fixed, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Learnable temperature reports
  * ∂L/∂(log τ). Gradients for anchors and positives, with respect to the raw inputs.
  *
@@ -35,8 +43,10 @@ public final class NtXent implements ContrastiveLoss {
     private final Reduction reduction;
     private final Engine engine;
     private final int threads;
+    private final double guideMargin;
 
     private NtXent(Builder b) {
+        this.guideMargin = b.guideMargin;
         this.temperature = b.temperature;
         this.similarity = b.similarity;
         this.reduction = b.reduction;
@@ -67,10 +77,15 @@ public final class NtXent implements ContrastiveLoss {
         return reduction;
     }
 
+    /** GISTEmbed's margin m for batches with a guide ({@link Batch.Builder#guide}); default 0. */
+    public double guideMargin() {
+        return guideMargin;
+    }
+
     /** This loss with another temperature. */
     public NtXent withTemperature(double tau) {
         return new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads)
-                .build();
+                .guideMargin(guideMargin).build();
     }
 
     @Override
@@ -78,7 +93,7 @@ public final class NtXent implements ContrastiveLoss {
         Matrix a = batch.anchors();
         Matrix p = Inputs.requirePositives(batch, NAME);
         Inputs.rejectNegatives(batch, NAME);
-        Inputs.rejectInfoNceOnly(batch, NAME);
+        Inputs.rejectLogQ(batch, NAME);
         Inputs.rejectLabels(batch, NAME);
         int n = a.rows();
         if (n < 2) {
@@ -86,23 +101,28 @@ public final class NtXent implements ContrastiveLoss {
                     + "positive, so it has no negative");
         }
         int rows = 2 * n;
+        boolean guided = batch.guideAnchorsOrNull() != null;
         Matrix z = Blocks.stack(similarity.prepare(a), similarity.prepare(p));
-        double weight = Reductions.rowWeight(reduction, rows);
         SelfSimilarity s;
-        if (engine.resolve(n, false) == Engine.TILED) {
+        boolean[] skip = null;
+        if (engine.resolve(n, guided) == Engine.TILED) {
             s = SelfSimilarity.tiled(new TiledSelfSimilarity(TiledLossBuilder.workers(threads))
-                    .pairs(z, temperature.scale(), null, true, weight));
+                    .pairs(z, temperature.scale(), null, true, Reductions.rowWeight(reduction, rows)));
         } else {
-            SelfSimilarity.requireDense(NAME, "2N", rows);
+            SelfSimilarity.requireDense(NAME, "2N", rows, guided ? GuideMask.BYTES_PER_ENTRY : 0);
             int[] partner = SelfSimilarity.partners(n);
             float[] target = new float[rows * rows];
             for (int k = 0; k < rows; k++) {
                 target[k * rows + partner[k]] = 1f;
             }
+            boolean[] candidate = SelfSimilarity.allButSelf(rows, null);
+            if (guided) {
+                skip = GuideMask.apply(GuideMask.similarity(batch), rows, partner, guideMargin, target, candidate);
+            }
+            int valid = rows - GuideMask.count(skip);
             double[] weights = new double[rows];
-            java.util.Arrays.fill(weights, weight);
-            s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null), target, null,
-                    weights);
+            java.util.Arrays.fill(weights, valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid));
+            s = SelfSimilarity.compute(z, temperature.scale(), candidate, target, skip, weights);
         }
 
         Map<Input, Matrix> gradients = new EnumMap<>(Input.class);
@@ -112,13 +132,14 @@ public final class NtXent implements ContrastiveLoss {
         if (temperature.learnable()) {
             scalars.put(Scalar.LOG_TEMPERATURE, temperature.logTemperatureGradient(s.weightedGradDotLogit));
         }
-        return new LossResult(Reductions.value(reduction, s.loss, null), s.loss, 0, gradients, scalars, Map.of());
+        return new LossResult(Reductions.value(reduction, s.loss, skip), s.loss, GuideMask.count(skip), gradients,
+                scalars, Map.of());
     }
 
     @Override
     public String toString() {
         return "NtXent{" + temperature + ", similarity=" + similarity + ", reduction=" + reduction
-                + TiledLossBuilder.describe(engine, threads) + "}";
+                + TiledLossBuilder.describe(engine, threads) + TiledLossBuilder.describeGuide(guideMargin) + "}";
     }
 
     /** Builds an {@link NtXent}; every setter validates its argument at once. */

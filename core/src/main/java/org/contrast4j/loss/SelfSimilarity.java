@@ -37,10 +37,21 @@ final class SelfSimilarity {
      * @param rowsName how the loss names its stacked rows ("2N", "N")
      */
     static void requireDense(String loss, String rowsName, int rows) {
-        DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows, 13,
-                "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the command "
-                        + "line), which never forms the " + rows + "×" + rows + " matrix and needs O(" + rowsName
-                        + "·D) memory");
+        requireDense(loss, rowsName, rows, 0);
+    }
+
+    /**
+     * As above, with {@code guideBytes} more per entry for a guide's similarity matrix (0 = no guide; a guided batch
+     * has no tiled engine to point to).
+     */
+    static void requireDense(String loss, String rowsName, int rows, int guideBytes) {
+        DenseSize.require(loss + " (dense engine) on " + rowsName + " = " + rows + " rows", rows, rows,
+                13 + guideBytes, guideBytes > 0
+                        ? "a batch with a guide runs on the dense engine: use fewer rows, or give the JVM more heap "
+                                + "(-Xmx; CONTRAST4J_JAVA_OPTS for the command line)"
+                        : "use the tiled engine (Engine.TILED or AUTO, the default; --engine tiled or auto on the "
+                                + "command line), which never forms the " + rows + "×" + rows + " matrix and needs O("
+                                + rowsName + "·D) memory");
     }
 
     static SelfSimilarity compute(Matrix z, double scale, boolean[] candidate, float[] target, boolean[] skip,

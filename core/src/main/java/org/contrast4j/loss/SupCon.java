@@ -24,6 +24,15 @@ import org.contrast4j.tiled.TiledSelfSimilarity;
  * <p>Defaults: τ = 0.1 fixed, no base temperature, {@link Similarity#COSINE}, {@link Reduction#MEAN}. Needs labels
  * and at least 2 embeddings; explicit negatives are not used. Gradients for anchors (and positives when given).
  *
+ * <p><b>Guide-model false negatives</b> (GISTEmbed, Solatorio 2024), for a batch with positives and a guide
+ * ({@link Batch.Builder#guide}): with the guide rows stacked as z, g = [ga; gp], H_kl = cos(g_k, g_l), row k of pair
+ * i and margin m ({@link Builder#guideMargin}), a <em>negative</em> l of row k (y_l ≠ y_k) leaves A(k) when
+ * H_kl &gt; H_{k,k'} − m, H_{k,k'} = cos(ga_i, gp_i) being the guide similarity of row k's own pair; same-label rows
+ * are positives and always stay. A row that had a negative and is left with none by the guide is skipped: loss and
+ * gradient 0, left out of the mean, counted in {@link LossResult#skippedRows()} (once, also if it has no positive);
+ * a row that never had a negative (every row shares its label) is computed as without a guide. A guided batch runs
+ * on the dense engine whatever the engine setting.
+ *
  * <p>Engine ({@link Engine}, default AUTO): from {@value Engine#AUTO_TILED_FROM} anchors the tiled engine
  * ({@link org.contrast4j.tiled.TiledSelfSimilarity}) computes the same result without the rows×rows similarity matrix
  * (memory O(N·D), {@link Builder#threads} workers); below, or with {@link Engine#DENSE}, the matrix is formed (a dense
@@ -37,8 +46,10 @@ public final class SupCon implements ContrastiveLoss {
     private final Reduction reduction;
     private final Engine engine;
     private final int threads;
+    private final double guideMargin;
 
     private SupCon(Builder b) {
+        this.guideMargin = b.guideMargin;
         this.engine = b.engine;
         this.threads = b.threads;
         this.temperature = b.temperature;
@@ -76,9 +87,15 @@ public final class SupCon implements ContrastiveLoss {
                 : java.util.OptionalDouble.of(baseTemperature);
     }
 
+    /** GISTEmbed's margin m for batches with a guide ({@link Batch.Builder#guide}); default 0. */
+    public double guideMargin() {
+        return guideMargin;
+    }
+
     /** This loss with another temperature. */
     public SupCon withTemperature(double tau) {
-        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads);
+        Builder b = new Builder().copy(temperature.withTau(tau), similarity, reduction).engineSettings(engine, threads)
+                .guideMargin(guideMargin);
         b.baseTemperature = baseTemperature;
         return b.build();
     }
@@ -89,7 +106,7 @@ public final class SupCon implements ContrastiveLoss {
         Matrix p = batch.positivesOrNull();
         long[] given = Inputs.requireLabels(batch, NAME);
         Inputs.rejectNegatives(batch, NAME);
-        Inputs.rejectInfoNceOnly(batch, NAME);
+        Inputs.rejectLogQ(batch, NAME);
         int n = a.rows();
         Matrix z = p == null ? similarity.prepare(a) : Blocks.stack(similarity.prepare(a), similarity.prepare(p));
         int rows = z.rows();
@@ -112,14 +129,15 @@ public final class SupCon implements ContrastiveLoss {
             skipped += skip[i] ? 1 : 0;
         }
         double factor = Double.isNaN(baseTemperature) ? 1.0 : temperature.tau() / baseTemperature;
-        int valid = rows - skipped;
-        double weight = valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid) * factor;
+        boolean guided = batch.guideAnchorsOrNull() != null; // the batch then has positives: rows = 2N
         SelfSimilarity s;
-        if (engine.resolve(n, false) == Engine.TILED) {
+        if (engine.resolve(n, guided) == Engine.TILED) {
+            int valid = rows - skipped;
+            double weight = valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid) * factor;
             s = SelfSimilarity.tiled(new TiledSelfSimilarity(TiledLossBuilder.workers(threads))
                     .labels(z, temperature.scale(), labels, weight));
         } else {
-            SelfSimilarity.requireDense(NAME, p == null ? "N" : "2N", rows);
+            SelfSimilarity.requireDense(NAME, p == null ? "N" : "2N", rows, guided ? GuideMask.BYTES_PER_ENTRY : 0);
             float[] target = new float[rows * rows];
             for (int i = 0; i < rows; i++) {
                 if (skip[i]) {
@@ -132,10 +150,21 @@ public final class SupCon implements ContrastiveLoss {
                     }
                 }
             }
+            boolean[] candidate = SelfSimilarity.allButSelf(rows, null);
+            if (guided) {
+                boolean[] emptied = GuideMask.apply(GuideMask.similarity(batch), rows, SelfSimilarity.partners(n),
+                        guideMargin, target, candidate);
+                for (int i = 0; emptied != null && i < rows; i++) {
+                    if (emptied[i] && !skip[i]) {
+                        skip[i] = true;
+                        skipped++;
+                    }
+                }
+            }
+            int valid = rows - skipped;
             double[] weights = new double[rows];
-            java.util.Arrays.fill(weights, weight);
-            s = SelfSimilarity.compute(z, temperature.scale(), SelfSimilarity.allButSelf(rows, null), target, skip,
-                    weights);
+            java.util.Arrays.fill(weights, valid == 0 ? 0.0 : Reductions.rowWeight(reduction, valid) * factor);
+            s = SelfSimilarity.compute(z, temperature.scale(), candidate, target, skip, weights);
         }
         double[] perRow = s.loss;
         for (int i = 0; i < rows; i++) {
@@ -164,7 +193,7 @@ public final class SupCon implements ContrastiveLoss {
     public String toString() {
         return "SupCon{" + temperature + (Double.isNaN(baseTemperature) ? "" : ", baseTemperature=" + baseTemperature)
                 + ", similarity=" + similarity + ", reduction=" + reduction
-                + TiledLossBuilder.describe(engine, threads) + "}";
+                + TiledLossBuilder.describe(engine, threads) + TiledLossBuilder.describeGuide(guideMargin) + "}";
     }
 
     /** Builds a {@link SupCon}; every setter validates its argument at once. */

@@ -4,7 +4,8 @@ import org.contrast4j.internal.Checks;
 
 /**
  * {@link TemperatureLossBuilder} plus the engine choice of the self-similarity losses (NT-Xent, SupCon, DCL): dense
- * or tiled ({@link org.contrast4j.tiled.TiledSelfSimilarity}), and the tiled engine's worker threads.
+ * or tiled ({@link org.contrast4j.tiled.TiledSelfSimilarity}), the tiled engine's worker threads, and the GISTEmbed
+ * guide margin.
  *
  * @param <B> the concrete builder, returned by every setter for chaining
  */
@@ -12,6 +13,8 @@ abstract class TiledLossBuilder<B extends TiledLossBuilder<B>> extends Temperatu
     Engine engine = Engine.AUTO;
     /** 0 = {@link Runtime#availableProcessors()} at each compute. */
     int threads;
+    /** GISTEmbed's margin m (used only when the batch has a guide). */
+    double guideMargin;
 
     /**
      * How the loss is computed (default {@link Engine#AUTO}: the tiled engine from {@value Engine#AUTO_TILED_FROM}
@@ -32,6 +35,16 @@ abstract class TiledLossBuilder<B extends TiledLossBuilder<B>> extends Temperatu
         return self();
     }
 
+    /**
+     * GISTEmbed's margin m ≥ 0, finite (default 0), for batches with a guide ({@link Batch.Builder#guide}): a negative
+     * l of row k is masked when cos(g_k, g_l) &gt; cos(ga_i, gp_i) − m, with i the pair of row k and g the guide row
+     * of the same view as z_l (see {@link NtXent}). A larger m masks more.
+     */
+    public B guideMargin(double margin) {
+        this.guideMargin = Checks.nonNegative(margin, "guideMargin");
+        return self();
+    }
+
     /** Copies the engine settings of an existing loss (for {@code withTemperature}). */
     B engineSettings(Engine e, int t) {
         engine = e;
@@ -47,5 +60,10 @@ abstract class TiledLossBuilder<B extends TiledLossBuilder<B>> extends Temperatu
     /** ", engine=…, threads=…" for toString, each only when set. */
     static String describe(Engine engine, int threads) {
         return (engine == Engine.AUTO ? "" : ", engine=" + engine) + (threads == 0 ? "" : ", threads=" + threads);
+    }
+
+    /** ", guideMargin=…" for toString, only when not 0. */
+    static String describeGuide(double guideMargin) {
+        return guideMargin == 0 ? "" : ", guideMargin=" + guideMargin;
     }
 }

@@ -23,7 +23,9 @@ import org.contrast4j.similarity.Similarity;
  *       d(a, n) ("negatives_inside"). An anchor without a negative yields no triplet.</li>
  * </ul>
  * The choice is piecewise constant in the embeddings, so the gradient of a loss on the chosen rows is the gradient
- * through those rows (see {@link Mined}).
+ * through those rows (see {@link Mined}). Cost: the N×N distances (O(N²·D)); then batch-hard is O(N²) and semi-hard
+ * O(N² log N) — each anchor's negatives are sorted once by distance and each positive's semi-hard negative is found by
+ * a binary search — for up to N² triplets.
  */
 public final class TripletMiner {
     /** How the triplets are chosen. */
@@ -81,6 +83,9 @@ public final class TripletMiner {
         int[] tp = new int[cap];
         int[] tn = new int[cap];
         int count = 0;
+        int[] order = strategy == Strategy.SEMI_HARD ? new int[n] : null;
+        int[] scratch = strategy == Strategy.SEMI_HARD ? new int[n] : null;
+        double[] sorted = strategy == Strategy.SEMI_HARD ? new double[n] : null;
         for (int a = 0; a < n; a++) {
             if (strategy == Strategy.BATCH_HARD) {
                 int pos = -1;
@@ -103,36 +108,86 @@ public final class TripletMiner {
                 }
                 continue;
             }
-            int farthest = -1;
+            // semi-hard: the anchor's negatives sorted once by (distance, row); per positive, a binary search for
+            // the first negative strictly farther than it — O(N log N) per anchor instead of O(N²)
+            int m = 0;
             for (int j = 0; j < n; j++) {
-                if (labels[j] != labels[a] && (farthest < 0 || dist[a * n + j] > dist[a * n + farthest])) {
-                    farthest = j;
+                if (labels[j] != labels[a]) {
+                    order[m++] = j;
                 }
             }
-            if (farthest < 0) {
+            if (m == 0) {
                 continue;
             }
+            sortByDistance(order, m, dist, a * n, scratch);
+            for (int t = 0; t < m; t++) {
+                sorted[t] = dist[a * n + order[t]];
+            }
+            // the farthest negative, equal distances to the lower row: the first of the last run of equal distances
+            int farthest = order[firstAbove(sorted, m, Math.nextDown(sorted[m - 1]))];
             for (int p = 0; p < n; p++) {
                 if (p == a || labels[p] != labels[a]) {
                     continue;
                 }
-                double dp = dist[a * n + p];
-                int outside = -1;
-                for (int j = 0; j < n; j++) {
-                    double d = dist[a * n + j];
-                    if (labels[j] != labels[a] && d > dp && (outside < 0 || d < dist[a * n + outside])) {
-                        outside = j;
-                    }
-                }
+                int t = firstAbove(sorted, m, dist[a * n + p]);
                 ta[count] = a;
                 tp[count] = p;
-                tn[count] = outside >= 0 ? outside : farthest;
+                tn[count] = t < m ? order[t] : farthest;
                 count++;
             }
         }
         Checks.argument(count > 0, "no triplet can be mined from the %d rows: no row has both a positive (another row "
                 + "with its label) and a negative (a row with another label)", n);
         return new Triplets(Arrays.copyOf(ta, count), Arrays.copyOf(tp, count), Arrays.copyOf(tn, count));
+    }
+
+    /** The first position t &lt; m with {@code sorted[t] > x} (ascending {@code sorted}), m if none. */
+    private static int firstAbove(double[] sorted, int m, double x) {
+        int lo = 0;
+        int hi = m;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] > x) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * Sorts {@code idx[0, m)} (ascending rows) by {@code dist[base + idx]} ascending, stably — equal distances stay in
+     * row order — by a bottom-up merge sort through {@code scratch}.
+     */
+    private static void sortByDistance(int[] idx, int m, double[] dist, int base, int[] scratch) {
+        int[] src = idx;
+        int[] dst = scratch;
+        for (int width = 1; width < m; width *= 2) {
+            for (int lo = 0; lo < m; lo += 2 * width) {
+                int mid = Math.min(lo + width, m);
+                int hi = Math.min(lo + 2 * width, m);
+                int i = lo;
+                int j = mid;
+                int k = lo;
+                while (i < mid && j < hi) {
+                    // take from the right run only when strictly closer: stability
+                    dst[k++] = dist[base + src[j]] < dist[base + src[i]] ? src[j++] : src[i++];
+                }
+                while (i < mid) {
+                    dst[k++] = src[i++];
+                }
+                while (j < hi) {
+                    dst[k++] = src[j++];
+                }
+            }
+            int[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != idx) {
+            System.arraycopy(src, 0, idx, 0, m);
+        }
     }
 
     /** All N×N distances ‖x_i − x_j‖ of the prepared rows, in double, from the differences. */

@@ -47,13 +47,15 @@ final class FixtureLosses {
                     .learnableTemperature(c.bool("learnable_temperature"))
                     .similarity(c.similarity())
                     .reduction(c.reduction())
+                    .guideMargin(c.has("guide_margin") ? c.dbl("guide_margin") : 0.0)
                     .build();
             case "supcon" -> {
                 SupCon.Builder b = SupCon.builder()
                         .temperature(c.dbl("temperature"))
                         .learnableTemperature(c.bool("learnable_temperature"))
                         .similarity(c.similarity())
-                        .reduction(c.reduction());
+                        .reduction(c.reduction())
+                        .guideMargin(c.has("guide_margin") ? c.dbl("guide_margin") : 0.0);
                 JsonNode base = c.take("base_temperature");
                 if (!base.isNull()) {
                     b.baseTemperature(base.doubleValue());
@@ -80,6 +82,7 @@ final class FixtureLosses {
                         .learnableTemperature(c.bool("learnable_temperature"))
                         .similarity(c.similarity())
                         .reduction(c.reduction())
+                        .guideMargin(c.has("guide_margin") ? c.dbl("guide_margin") : 0.0)
                         .build();
             }
             case "margin" -> MarginContrastive.builder()

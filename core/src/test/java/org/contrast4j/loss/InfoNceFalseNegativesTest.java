@@ -339,9 +339,9 @@ class InfoNceFalseNegativesTest {
         assertTrue(msg.contains("guideMargin") && msg.contains("-0.1"), msg);
         assertThrows(NullPointerException.class, () -> Batch.builder(a).guide(null, p));
         Batch guided = Batch.builder(a).positives(p).guide(gaussian(rnd, 4, 2), gaussian(rnd, 4, 2)).build();
-        msg = assertThrows(IllegalArgumentException.class, () -> NtXent.builder().build().compute(guided))
+        msg = assertThrows(IllegalArgumentException.class, () -> SigLip.builder().build().compute(guided))
                 .getMessage();
-        assertTrue(msg.contains("NT-Xent does not use a guide"), msg);
+        assertTrue(msg.contains("does not use a guide"), msg);
         msg = assertThrows(IllegalArgumentException.class, () -> Dcl.builder().build().compute(withLogQ)).getMessage();
         assertTrue(msg.contains("does not use logQ"), msg);
     }
