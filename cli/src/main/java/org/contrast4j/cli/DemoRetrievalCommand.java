@@ -43,6 +43,10 @@ final class DemoRetrievalCommand implements Callable<Integer> {
             + " the embedded slice).")
     Path data;
 
+    @Option(names = "--model", paramLabel = "NAME", description = "The frozen encoder: minilm-q (all-MiniLM-L6-v2,"
+            + " int8 quantised; the default) or minilm (float32).")
+    String model = SentenceEncoders.DEFAULT;
+
     @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: out/cache/embeddings).")
     Path cache = Path.of("out", "cache", "embeddings");
 
@@ -93,6 +97,9 @@ final class DemoRetrievalCommand implements Callable<Integer> {
                             + " --batch-size (%d) >= 2, --lr (%s) > 0, --hard-negatives (%d) >= 1, --threads (%d) >= 1",
                     epochs, patience, batchSize, learningRate, hardNegatives, threads));
         }
+        if (!bm25Only && !model.equals("minilm-q") && !model.equals("minilm")) {
+            throw new InputException("--model must be minilm-q or minilm, was '" + model + "'");
+        }
         if (limit != null && limit < 20) {
             throw new InputException("--limit must be >= 20 (verses per split), was " + limit);
         }
@@ -113,7 +120,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
             if (bm25Only) {
                 result = bench.run(null, null);
             } else {
-                result = TextEmbeddings.withEncoder(cache, threads, noProgress, err, embedder ->
+                result = TextEmbeddings.withEncoder(model, cache, threads, noProgress, err, embedder ->
                         bench.run(embedder, out.resolve("adapters")));
             }
         } finally {

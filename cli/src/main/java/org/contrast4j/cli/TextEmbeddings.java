@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.contrast4j.linalg.Matrix;
 import org.contrast4j.text.EmbeddingCache;
-import org.contrast4j.text.MiniLm;
+import org.contrast4j.text.SentenceEncoder;
 
 /**
- * The frozen sentence encoder of the text commands — all-MiniLM-L6-v2, quantised ({@link MiniLm}) — behind the
+ * The frozen sentence encoder of the text commands ({@link SentenceEncoders}: all-MiniLM-L6-v2, quantised or not) behind the
  * on-disk {@link EmbeddingCache}: a list of texts encoded once is loaded on the next run. Each list reports one line
  * (encoded at how many sentences/s, or loaded) and draws a progress bar while encoding when stderr is a terminal.
  */
@@ -27,10 +27,10 @@ final class TextEmbeddings {
      * Loads the encoder, runs {@code body} with an embedder that caches under {@code cache} (keyed by the name it is
      * given and the encoder's id; the text's hash decides whether an entry is still valid), and closes the encoder.
      */
-    static <T> T withEncoder(Path cache, int threads, boolean noProgress, PrintWriter err, Body<T> body)
-            throws IOException {
+    static <T> T withEncoder(String model, Path cache, int threads, boolean noProgress, PrintWriter err,
+                             Body<T> body) throws IOException {
         EmbeddingCache store = EmbeddingCache.at(cache);
-        try (MiniLm encoder = MiniLm.quantized().threads(threads).build()) {
+        try (SentenceEncoder encoder = SentenceEncoders.open("--model", model, threads)) {
             return body.apply((what, texts) -> {
                 long t0 = System.nanoTime();
                 EmbeddingCache.Entry entry = store.entry(what.replace(' ', '-'), texts, encoder);
