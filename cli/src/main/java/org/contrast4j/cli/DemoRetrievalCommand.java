@@ -52,7 +52,8 @@ final class DemoRetrievalCommand implements Callable<Integer> {
 
     @Option(names = "--adapters", paramLabel = "LIST", split = ",", description = "Adapter variants to train: linear,"
             + " mlp, hard (linear + hard negatives), matryoshka (linear + Matryoshka 64/128/384), or none (BM25 and"
-            + " the frozen encoder only); default: all four.")
+            + " the frozen encoder only); default: all four. RRF, HNSW recall, geometry and the examples use the linear"
+            + " adapter, when it is trained.")
     List<String> adapters = List.of("linear", "mlp", "hard", "matryoshka");
 
     @Option(names = "--bm25-only", description = "Only BM25: no encoder, no adapters.")
@@ -196,9 +197,6 @@ final class DemoRetrievalCommand implements Callable<Integer> {
                 throw new InputException("--adapters: '" + a + "' given twice");
             }
             v.add(name);
-        }
-        if (!v.isEmpty() && !v.contains(BibleBenchmark.LINEAR)) {
-            v.addFirst(BibleBenchmark.LINEAR);   // the fusion, geometry and examples compare with the linear adapter
         }
         return v;
     }
