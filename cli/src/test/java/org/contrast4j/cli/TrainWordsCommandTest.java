@@ -177,7 +177,7 @@ class TrainWordsCommandTest {
         CliTesting.run(args(out, "--threads")).assertBadInput("--threads");
         CliTesting.run("train", "words", "--corpus", dir.resolve("missing.txt").toString(), "--out", out.toString())
                 .assertBadInput("missing.txt");
-        CliTesting.run("train").assertBadInput("missing subcommand: images or words");
+        CliTesting.run("train").assertBadInput("missing subcommand: images, words or pairs");
         Path corrupt = dir.resolve("corrupt");
         Files.createDirectories(corrupt);
         Files.writeString(corrupt.resolve(TrainWordsCommand.CHECKPOINT), "not a checkpoint");
