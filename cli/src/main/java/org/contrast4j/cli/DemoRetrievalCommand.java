@@ -65,7 +65,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", description = "Pairs per batch (default: 128).")
     int batchSize = 128;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Adam learning rate (default: 0.001).")
+    @Option(names = "--learning-rate", paramLabel = "X", description = "Adam learning rate (default: 0.001).")
     double learningRate = 1e-3;
 
     @Option(names = "--hard-negatives", paramLabel = "K", description = "Mined negatives per query of the hard"
@@ -79,8 +79,9 @@ final class DemoRetrievalCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
     long seed = 1;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the processors).")
-    int threads = Runtime.getRuntime().availableProcessors();
+    @Option(names = "--threads", paramLabel = "N", description = "Encoder and training threads (default: 1, as every"
+            + " command; 2 on two free cores encodes about twice as fast).")
+    int threads = 1;
 
     @Option(names = "--limit", paramLabel = "N", description = "Only the first N verses of each split (a quick look;"
             + " default: all).")
@@ -95,7 +96,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
         List<String> variants = variants();
         if (epochs < 1 || batchSize < 2 || !(learningRate > 0) || hardNegatives < 1 || patience < 1 || threads < 1) {
             throw new InputException(String.format(Locale.ROOT, "--epochs (%d) and --patience (%d) must be >= 1,"
-                            + " --batch-size (%d) >= 2, --lr (%s) > 0, --hard-negatives (%d) >= 1, --threads (%d) >= 1",
+                            + " --batch-size (%d) >= 2, --learning-rate (%s) > 0, --hard-negatives (%d) >= 1, --threads (%d) >= 1",
                     epochs, patience, batchSize, learningRate, hardNegatives, threads));
         }
         if (!bm25Only && !model.equals("minilm-q") && !model.equals("minilm")) {

@@ -36,7 +36,7 @@ class DemoRetrievalCommandTest {
         Path out = dir.resolve("out");
         Path cache = dir.resolve("cache");
         CliTesting.Run r = run("demo", "retrieval", "--out", out.toString(), "--cache", cache.toString(), "--limit",
-                "400", "--adapters", "linear", "--epochs", "8", "--no-progress");
+                "400", "--adapters", "linear", "--epochs", "8", "--threads", "2", "--no-progress");
         assertEquals(0, r.code(), () -> "stderr: " + r.err());
         assertTrue(r.out().contains("recall@1 (313 test verses)"), r.out());
         assertTrue(r.err().contains("sentences encoded in"), r.err());

@@ -248,7 +248,7 @@ class LossErrorsTest {
         CliTesting.Run r = run();
         assertEquals(2, r.code());
         assertEquals("contrast4j: missing command: demo, train, loss, metrics, experiment, bench, neighbours, compare,"
-                + " search, evaluate, mine, index, spark (see 'contrast4j --help')",
+                + " search, evaluate, mine, index, spark, embed (see 'contrast4j --help')",
                 r.err().strip());
     }
 }
