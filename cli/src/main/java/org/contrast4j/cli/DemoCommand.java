@@ -24,11 +24,13 @@ import picocli.CommandLine.Option;
  * table and writes {@code summary.json}, {@code history.json} and {@code report.html}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = DemoRetrievalCommand.class,
         description = {"Trains small contrastive image encoders on an embedded Fashion-MNIST slice (5,000 training,"
                 + " 1,000 test images) and shows what the losses do: NT-Xent vs the untrained encoder and raw pixels,"
                 + " alignment alone (collapse), and the temperature's effect on hardness.",
             "Writes summary.json, history.json and report.html (self-contained, open it in a browser) into --out."},
-        footer = {"", "The full data set: contrast4j train images --help"})
+        footer = {"", "The full data set: contrast4j train images --help",
+            "Text retrieval on Bible verses: contrast4j demo retrieval --help"})
 final class DemoCommand implements Callable<Integer> {
     /** The main run's name. */
     static final String MAIN = "ntxent-t0.1";
