@@ -51,7 +51,7 @@ import scala.Tuple2;
  * correlated run of updates; accuracy then falls as P grows unless the runs are short: on SOTU + Brown (neg, 5 epochs)
  * the analogy accuracy was 6.71 % at P = 1, 4.58 % at P = 8 with one round per epoch (S = 8) and 6.37 % with four
  * (S = 32), 6.64 % with four rounds and the decoupled noise; at P = 4 two rounds gave 5.53 %. The command line's
- * default is {@code ⌈P/2⌉} rounds (S = P·⌈P/2⌉).
+ * default is one round up to P = 2, four beyond (S = 4·P).
  * The learning rate decays linearly over the sub-iterations, lr = lr₀·max(1 − progress, 10⁻⁴). Vocabulary counting,
  * the minimum count and subsampling are distributed; the driver holds the vocabulary (words and counts), not the
  * vectors. Input rows start uniform in [−1/D, 1/D) from a stream seeded by (seed, word id), output rows at zero, as
