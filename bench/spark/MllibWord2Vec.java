@@ -36,7 +36,9 @@ public class MllibWord2Vec {
         Dataset<Row> sentences = spark.read().text(corpus)
                 .select(functions.split(functions.col("value"), " ").as("tokens"))
                 .repartition(partitions).cache();
-        long tokens = sentences.select(functions.explode(functions.col("tokens"))).count();
+        // in-vocabulary tokens (count >= minCount), the words/s basis of contrast4j's trainers
+        long tokens = sentences.select(functions.explode(functions.col("tokens")).as("w")).groupBy("w").count()
+                .filter(functions.col("count").geq(minCount)).agg(functions.sum("count")).first().getLong(0);
         long t0 = System.nanoTime();
         Word2VecModel model = new Word2Vec().setInputCol("tokens").setVectorSize(dim).setWindowSize(window)
                 .setMinCount(minCount).setMaxIter(epochs).setNumPartitions(partitions).setSeed(1)

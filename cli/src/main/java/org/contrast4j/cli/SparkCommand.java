@@ -70,7 +70,8 @@ final class SparkCommand implements Runnable {
         int partitions;
 
         @Option(names = "--sub-iterations", paramLabel = "S",
-                description = "Sub-iterations per epoch, a multiple of P (default P: one round).")
+                description = "Sub-iterations per epoch, a multiple of P (default P up to P = 2, else 4·P: 4 rounds,"
+                        + " each with a new blocking; fewer lose accuracy as P grows, see spark/README.md).")
         Integer subIterations;
 
         @Option(names = "--binary", description = "Also write DIR/vectors.bin (word2vec binary format).")
@@ -89,7 +90,7 @@ final class SparkCommand implements Runnable {
                         + " vectors): use neg, nce, sampled-softmax or infonce");
             }
             WordOptions.atLeast("--partitions", partitions, 1);
-            int s = subIterations == null ? partitions : subIterations;
+            int s = subIterations == null ? (partitions <= 2 ? partitions : 4 * partitions) : subIterations;
             WordOptions.atLeast("--sub-iterations", s, 1);
             if (s % partitions != 0) {
                 throw new InputException("--sub-iterations must be a multiple of --partitions " + partitions

@@ -39,11 +39,19 @@ import scala.Tuple2;
  *   <li>each pair (w, c) — w the context whose input vector is the query, c the center whose output vector is the
  *       target — is shuffled once to partition a(w), filed under stratum r = (b(c) − a(w)) mod P;</li>
  *   <li>in sub-iteration r, partition i holds input block i and output block (i + r) mod P and trains the pairs of
- *       stratum r with the single-machine steps ({@link org.contrast4j.embed.SkipGramSteps}); negatives are drawn from
- *       the output block it holds, with q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α, the probability that sampling
- *       implies, so NCE and sampled softmax correct by log(k·q_b(c)); then every output block moves one partition
- *       on (a shuffle of V/P rows per partition).</li>
+ *       stratum r with the single-machine steps ({@link org.contrast4j.embed.SkipGramSteps}); noise words are drawn
+ *       from the output block it holds, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α. For neg and NCE the noise is
+ *       decoupled from the positives ({@link PairMaker}): a pair in block b takes k·Q(b) of its k noise words there
+ *       (Q(b) the block's share of the noise mass) and every input occurrence sends noise-only records to the other
+ *       strata for the rest, so each input word gets the single-machine noise q at any P and NCE corrects by the
+ *       global log(k·q(c)); sampled softmax takes all k from the block and corrects by log(k·q_b(c)); then every
+ *       output block moves one partition on (a shuffle of V/P rows per partition).</li>
  * </ol>
+ * Within a sub-iteration an input word meets the output vectors of one block only (1/P of the vocabulary), a
+ * correlated run of updates; accuracy then falls as P grows unless the runs are short: on SOTU + Brown (neg, 5 epochs)
+ * the analogy accuracy was 6.71 % at P = 1, 4.58 % at P = 8 with one round per epoch (S = 8) and 6.37 % with four
+ * (S = 32), 6.64 % with four rounds and the decoupled noise; at P = 4 two rounds gave 5.53 %. The command line's
+ * default is one round up to P = 2, four beyond (S = 4·P).
  * The learning rate decays linearly over the sub-iterations, lr = lr₀·max(1 − progress, 10⁻⁴). Vocabulary counting,
  * the minimum count and subsampling are distributed; the driver holds the vocabulary (words and counts), not the
  * vectors. Input rows start uniform in [−1/D, 1/D) from a stream seeded by (seed, word id), output rows at zero, as
@@ -241,7 +249,7 @@ public final class SparkSkipGram implements Serializable {
                 if (trained != null) {
                     state = reblock(trained, s, round);
                 }
-                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep)
+                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep, vocabulary.counts())
                         .partitionBy(new Blocks.Identity(p)).values().persist(StorageLevel.MEMORY_ONLY());
                 for (int r = 0; r < p; r++) {
                     if (r > 0) {
@@ -381,112 +389,16 @@ public final class SparkSkipGram implements Serializable {
     }
 
     /**
-     * The pairs of one round, made on the data partitions: subsampling, dynamic windows (word2vec's), each pair keyed
-     * by the partition that owns its input vector and filed under its stratum.
+     * The pairs of one round, made on the data partitions ({@link PairMaker}): subsampling, dynamic windows
+     * (word2vec's), each pair keyed by the partition that owns its input vector and filed under its stratum, with the
+     * noise-only records of neg and NCE.
      */
     private static JavaPairRDD<Integer, Blocks.Chunk> pairs(JavaRDD<int[]> encoded, Settings s, int epoch, int slice,
-                                                            int round, Broadcast<float[]> bKeep) {
-        int p = s.partitions();
-        int rounds = s.rounds();
-        int window = s.window();
-        long inSalt = s.inSalt(round);
-        long outSalt = s.outSalt(round);
-        long seed = s.seed();
-        return encoded.mapPartitionsWithIndex((source, sentences) -> {
-            float[] keep = bKeep.value();
-            SplittableRandom random = new SplittableRandom(Blocks.mix(seed, 0x5E, epoch, Blocks.mix(slice, source)));
-            int keys = p * p;
-            long[][] buf = new long[keys][];
-            int[] fill = new int[keys];
-            int[] seq = new int[keys];
-            long[] lastMark = new long[keys];
-            java.util.Arrays.fill(lastMark, -1);
-            List<List<long[]>> marks = new ArrayList<>();   // per key: {pair index, words at the refresh}
-            for (int i = 0; i < keys; i++) {
-                marks.add(new ArrayList<>());
-            }
-            List<Object[]> pending = new ArrayList<>();        // {key, seq, pairs, n, marks}
-            int[] sen = new int[64];
-            long index = -1;
-            long refreshed = 0;   // corpus words of this slice read before the last refresh
-            long local = 0;
-            while (sentences.hasNext()) {
-                int[] ids = sentences.next();
-                index++;
-                if (rounds > 1 && Long.remainderUnsigned(Blocks.mix(seed, epoch, source, index), rounds) != slice) {
-                    continue;
-                }
-                if (sen.length < ids.length) {
-                    sen = new int[ids.length];
-                }
-                int n = 0;
-                for (int w : ids) {
-                    float pk = keep[w];
-                    if (pk < 1f && pk < (float) random.nextDouble()) {
-                        continue;
-                    }
-                    sen[n++] = w;
-                }
-                for (int pos = 0; pos < n; pos++) {
-                    int reach = 1 + random.nextInt(window);
-                    int center = sen[pos];
-                    int b = Blocks.block(center, outSalt, p);
-                    int lo = Math.max(0, pos - reach);
-                    int hi = Math.min(n - 1, pos + reach);
-                    for (int c = lo; c <= hi; c++) {
-                        if (c == pos) {
-                            continue;
-                        }
-                        int w = sen[c];
-                        int a = Blocks.block(w, inSalt, p);
-                        int stratum = (b - a + p) % p;
-                        int key = a * p + stratum;
-                        if (buf[key] == null) {
-                            buf[key] = new long[CHUNK];
-                        }
-                        if (lastMark[key] != refreshed) {
-                            marks.get(key).add(new long[] {fill[key], refreshed});
-                            lastMark[key] = refreshed;
-                        }
-                        buf[key][fill[key]++] = ((long) w << 32) | (center & 0xFFFFFFFFL);
-                        if (fill[key] == CHUNK) {
-                            pending.add(new Object[] {key, seq[key]++, buf[key], CHUNK, marks.get(key)});
-                            marks.set(key, new ArrayList<>());
-                            lastMark[key] = -1;
-                            buf[key] = null;
-                            fill[key] = 0;
-                        }
-                    }
-                }
-                // word2vec refreshes its learning rate every 10,000 corpus words (before subsampling)
-                local += ids.length;
-                if (local >= StratumTrainer.LR_WORDS) {
-                    refreshed += local;
-                    local = 0;
-                }
-            }
-            for (int key = 0; key < keys; key++) {
-                if (fill[key] > 0) {
-                    pending.add(new Object[] {key, seq[key]++, java.util.Arrays.copyOf(buf[key], fill[key]),
-                            fill[key], marks.get(key)});
-                }
-            }
-            double total = Math.max(1, refreshed + local);
-            List<Tuple2<Integer, Blocks.Chunk>> out = new ArrayList<>(pending.size());
-            for (Object[] c : pending) {
-                int key = (Integer) c[0];
-                @SuppressWarnings("unchecked")
-                List<long[]> m = (List<long[]>) c[4];
-                int[] at = new int[m.size()];
-                double[] progress = new double[m.size()];
-                for (int i = 0; i < at.length; i++) {
-                    at[i] = (int) m.get(i)[0];
-                    progress[i] = m.get(i)[1] / total;
-                }
-                out.add(new Tuple2<>(key / p, new Blocks.Chunk(key % p, source, (Integer) c[1], (long[]) c[2],
-                        (Integer) c[3], at, progress)));
-            }
-            return out.iterator();
-        }, false).mapToPair(t -> t);
+                                                            int round, Broadcast<float[]> bKeep, long[] counts) {
+        double[] blockNoise = PairMaker.decoupled(s)
+                ? PairMaker.blockNoise(counts, s.noisePower(), s.outSalt(round), s.partitions()) : null;
+        PairMaker maker = new PairMaker(s, epoch, slice, round, blockNoise);
+        return encoded.mapPartitionsWithIndex((source, sentences) -> maker.make(source, sentences, bKeep.value()),
+                false).mapToPair(t -> t);
     }
 }

@@ -151,9 +151,9 @@ class SparkSkipGramTest {
      * The reference is the single-machine trainer (one thread) with the same settings: the share of a word's 5
      * nearest neighbours in its own topic (the ground truth of the synthetic corpus) must be within 3 points of it
      * at 1 partition (the same algorithm: measured 0.753 vs 0.752), and within 12 points of the 1-partition figure at
-     * 4 partitions (measured 0.663: on this 820-word vocabulary a topic word's frequent contexts make up a visible
-     * share of the output block its negatives come from, so block-local negatives push them away more than global
-     * ones; the share shrinks as the vocabulary grows).
+     * 4 partitions in 4 rounds (measured 0.657; block-local noise: 0.686. With 1 round: 0.582, block-local 0.663;
+     * with 2 rounds: 0.532 and 0.535 — not understood yet. Within a sub-iteration a word meets the output vectors of
+     * one block only, a correlated run of updates that more rounds shorten).
      */
     @Test
     void reachesTheSingleMachineQualityAtOneAndFourPartitions() {
@@ -168,7 +168,9 @@ class SparkSkipGramTest {
         int[] partitions = {1, 4};
         for (int i = 0; i < 2; i++) {
             int p = partitions[i];
-            SparkSkipGramModel m = SparkSkipGram.of(config, 1, p, 1).fit(spark, sc.parallelize(sentences, p), null);
+            // the command line's default rounds: 1 up to P = 2, else 4
+            SparkSkipGramModel m = SparkSkipGram.of(config, 1, p, p <= 2 ? 1 : 4).fit(spark,
+                    sc.parallelize(sentences, p), null);
             purity[i] = purity(m.toWordVectors(), topics, size);
             m.unpersist();
         }
