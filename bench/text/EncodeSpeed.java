@@ -19,7 +19,8 @@ import org.contrast4j.text.MiniLm;
  * usage: java -cp CLASSPATH EncodeSpeed.java TEXT N THREADS REPS BATCH_SIZES MODEL
  *   TEXT one sentence per line; the first N non-empty lines are encoded
  *   BATCH_SIZES comma-separated batch sizes of ours (e.g. 16,32,64); MODEL q or full
- * Prints one JSON line per timed run and a summary line per encoder (median sentences/s).
+ * Prints one JSON line per timed run and a summary line per encoder: the median sentences per wall-clock second and
+ * per CPU-second of the process (the latter moves less with the load of other processes on a shared machine).
  */
 public class EncodeSpeed {
     public static void main(String[] a) throws Exception {
@@ -47,31 +48,45 @@ public class EncodeSpeed {
         }
         double[][] ourRates = new double[ours.size()][reps];
         double[] theirRates = new double[reps];
+        double[][] ourCpu = new double[ours.size()][reps];
+        double[] theirCpu = new double[reps];
         for (int r = 0; r < reps; r++) {
+            long c0 = cpu();
             long t0 = System.nanoTime();
             theirs.embedAll(segments);
             theirRates[r] = lines.size() / ((System.nanoTime() - t0) / 1e9);
+            theirCpu[r] = lines.size() / ((cpu() - c0) / 1e9);
             System.out.printf(Locale.ROOT, "{\"encoder\": \"langchain4j embedAll\", \"model\": \"%s\", \"rep\": %d,"
-                    + " \"sentences\": %d, \"sentences_per_s\": %.1f}%n", a[5], r, lines.size(), theirRates[r]);
+                    + " \"sentences\": %d, \"sentences_per_s\": %.1f, \"sentences_per_cpu_s\": %.1f}%n", a[5], r,
+                    lines.size(), theirRates[r], theirCpu[r]);
             for (int i = 0; i < ours.size(); i++) {
+                long c1 = cpu();
                 long t1 = System.nanoTime();
                 Matrix m = ours.get(i).encode(lines);
                 ourRates[i][r] = m.rows() / ((System.nanoTime() - t1) / 1e9);
+                ourCpu[i][r] = m.rows() / ((cpu() - c1) / 1e9);
                 System.out.printf(Locale.ROOT, "{\"encoder\": \"contrast4j MiniLm\", \"model\": \"%s\", \"batch\": %d,"
-                        + " \"threads\": %d, \"rep\": %d, \"sentences\": %d, \"sentences_per_s\": %.1f}%n", a[5],
-                        batches[i], threads, r, lines.size(), ourRates[i][r]);
+                        + " \"threads\": %d, \"rep\": %d, \"sentences\": %d, \"sentences_per_s\": %.1f,"
+                        + " \"sentences_per_cpu_s\": %.1f}%n", a[5], batches[i], threads, r, lines.size(),
+                        ourRates[i][r], ourCpu[i][r]);
             }
         }
         double theirMedian = median(theirRates);
-        System.out.printf(Locale.ROOT, "SUMMARY model=%s sentences=%d langchain4j-embedAll %.0f sentences/s%n", a[5],
-                lines.size(), theirMedian);
+        System.out.printf(Locale.ROOT, "SUMMARY model=%s sentences=%d langchain4j-embedAll %.0f sentences/s, %.0f"
+                + " per CPU-second%n", a[5], lines.size(), theirMedian, median(theirCpu));
         for (int i = 0; i < ours.size(); i++) {
             double m = median(ourRates[i]);
             System.out.printf(Locale.ROOT, "SUMMARY model=%s sentences=%d contrast4j batch=%d threads=%d %.0f"
-                    + " sentences/s (%.2fx langchain4j)%n", a[5], lines.size(), batches[i], threads, m,
-                    m / theirMedian);
+                    + " sentences/s (%.2fx langchain4j), %.0f per CPU-second%n", a[5], lines.size(), batches[i],
+                    threads, m, m / theirMedian, median(ourCpu[i]));
             ours.get(i).close();
         }
+    }
+
+    /** CPU time of the whole JVM, in nanoseconds (all threads; ONNX Runtime's native threads included). */
+    static long cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double median(double[] v) {

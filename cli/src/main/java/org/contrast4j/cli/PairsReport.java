@@ -45,11 +45,12 @@ final class PairsReport {
                 .append("text-align:right}th{background:#eee}td:first-child{text-align:left}")
                 .append(".plots img{margin:4px;border:1px solid #ddd}p{line-height:1.45}</style></head><body>\n");
         h.append("<h1>Adapter trained on ").append(WordsReport.esc(trainName)).append("</h1>\n");
+        // every number below is from summary.json
         h.append("<p>").append(WordsReport.esc(String.format(Locale.ROOT,
-                "%d training pairs (%d documents) and %d validation pairs (%d documents) from %s, encoded by %s "
-                        + "(%d-d, frozen). Adapter: %s%s, %d → %d, %d parameters. Symmetric InfoNCE, batch %d, "
+                "%d training pairs (%d documents) from %s and %d validation pairs (%d documents) from %s, "
+                        + "encoded by %s (%d-d, frozen). Adapter: %s%s, %d → %d, %d parameters. Symmetric InfoNCE, batch %d, "
                         + "Adam lr %s, τ from %s%s%s%s%s; %d epochs (best: %d)%s in %.1f s.",
-                summary.get("train_pairs").asInt(), summary.get("train_documents").asInt(),
+                summary.get("train_pairs").asInt(), summary.get("train_documents").asInt(), trainName,
                 summary.get("valid_pairs").asInt(), summary.get("valid_documents").asInt(), validName,
                 summary.get("encoder").asText(), summary.get("dimension").asInt(), summary.get("adapter").asText(),
                 summary.get("shared").asBoolean() ? " (shared)" : " (one per side)",

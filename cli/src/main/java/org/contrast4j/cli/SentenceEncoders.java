@@ -14,7 +14,7 @@ final class SentenceEncoders {
     /** The encoder the commands use without {@code --encoder}. */
     static final String DEFAULT = "minilm-q";
 
-    private static final Map<String, Supplier<SentenceEncoder>> TEST_ONLY = new ConcurrentHashMap<String, Supplier<SentenceEncoder>>();
+    private static final Map<String, Supplier<SentenceEncoder>> TEST_ONLY = new ConcurrentHashMap<>();
 
     private SentenceEncoders() {
     }

@@ -49,7 +49,7 @@ import picocli.CommandLine.Option;
         footer = {"", "A run is deterministic for a seed and --threads, and a resumed run is bit-identical to an",
             "uninterrupted one.", "", "Example:",
             "  contrast4j train pairs --train kjv-web.train.tsv --valid kjv-web.valid.tsv \\",
-            "      --adapter linear --hard-negatives 3 --out runs/kjv-web"})
+            "      --adapter-kind linear --hard-negatives 3 --out runs/kjv-web"})
 final class TrainPairsCommand implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.bin";
 
@@ -65,7 +65,7 @@ final class TrainPairsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
-    @Option(names = "--adapter", paramLabel = "KIND", defaultValue = "linear",
+    @Option(names = "--adapter-kind", paramLabel = "KIND", defaultValue = "linear",
             description = "linear (y = W·x + b, from the identity) or mlp (y = x + W2·relu(W1·x + b1) + b2, W2 = 0"
                     + " at the start); default linear.")
     String adapter;
@@ -112,8 +112,8 @@ final class TrainPairsCommand implements Callable<Integer> {
             + " (default 128).")
     int batchSize;
 
-    @Option(names = "--lr", paramLabel = "LR", defaultValue = "1e-3", description = "Adam's learning rate"
-            + " (default 1e-3).")
+    @Option(names = "--learning-rate", paramLabel = "LR", defaultValue = "1e-3", description = "Adam's learning"
+            + " rate (default 1e-3).")
     double lr;
 
     @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.05",
@@ -130,8 +130,9 @@ final class TrainPairsCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default 0).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: one per processor).")
-    Integer threads;
+    @Option(names = "--threads", paramLabel = "T", defaultValue = "1", description = "Worker threads of the"
+            + " encoder, the loss and the searches (default 1, as every command; --threads 2 on two cores).")
+    int threads;
 
     @Option(names = "--model", paramLabel = "M", defaultValue = SentenceEncoders.DEFAULT,
             description = "The frozen sentence encoder: minilm-q (all-MiniLM-L6-v2, int8 quantised; default) or"
@@ -167,8 +168,7 @@ final class TrainPairsCommand implements Callable<Integer> {
         Pairs trainPairs;
         Pairs validPairs;
         String encoderId;
-        int encoderThreads = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
-        try (SentenceEncoder enc = SentenceEncoders.open("--model", model, encoderThreads)) {
+        try (SentenceEncoder enc = SentenceEncoders.open("--model", model, threads)) {
             encoderId = enc.id();
             EmbeddingCache c = cache == null ? null : EmbeddingCache.at(cache);
             String tn = train.getFileName().toString();
@@ -306,21 +306,21 @@ final class TrainPairsCommand implements Callable<Integer> {
         try {
             kind = AdapterKind.parse(adapter);
         } catch (IllegalArgumentException e) {
-            throw new InputException("--adapter: " + e.getMessage(), e);
+            throw new InputException("--adapter-kind: " + e.getMessage(), e);
         }
         b.kind(kind).shared(shared);
         if (kind == AdapterKind.MLP && outputDim != null) {
-            throw new InputException("--output-dim applies to --adapter linear only (an MLP adapter is residual: D"
+            throw new InputException("--output-dim applies to --adapter-kind linear only (an MLP adapter is residual: D"
                     + " → D)");
         }
         if (kind == AdapterKind.LINEAR && hidden != null) {
-            throw new InputException("--hidden applies to --adapter mlp only");
+            throw new InputException("--hidden applies to --adapter-kind mlp only");
         }
         Options.set("--output-dim", outputDim, b::outputDimension);
         Options.set("--hidden", hidden, b::hidden);
         Options.set("--epochs", epochs, b::epochs);
         Options.set("--batch-size", batchSize, b::batchSize);
-        Options.set("--lr", lr, b::learningRate);
+        Options.set("--learning-rate", lr, b::learningRate);
         Options.set("--temperature", temperature, b::temperature);
         b.learnableTemperature(!fixedTemperature);
         Options.set("--patience", patience, b::patience);
@@ -337,7 +337,7 @@ final class TrainPairsCommand implements Callable<Integer> {
         if (hardNegatives > 0) {
             HardNegativeMiner.Builder m = HardNegativeMiner.builder(hardNegatives);
             Options.set("--range-max", rangeMax, m::rangeMax);
-            m.threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+            m.threads(threads);
             b.hardNegatives(Options.check("--hard-negatives", m::build), when);
         }
         if (!gist && gistMargin != 0) {

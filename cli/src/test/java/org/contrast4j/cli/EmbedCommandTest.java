@@ -46,6 +46,7 @@ class EmbedCommandTest {
                 "--batch-size", "2", "--cache", cache.toString());
         r.assertOk();
         assertTrue(r.out().contains("no cached embeddings of "), r.out());
+        assertTrue(r.out().contains("sentences/s"), r.out());
         assertTrue(r.out().contains("all-MiniLM-L6-v2-q/max-tokens=256/batch-size=2"), r.out());
         Matrix e = Npy.readMatrix(out);
         assertEquals(LINES.size(), e.rows());
@@ -66,6 +67,8 @@ class EmbedCommandTest {
                 "--batch-size", "2", "--cache", cache.toString(), "--no-progress");
         again.assertOk();
         assertTrue(again.out().contains("loaded 5 cached embeddings from "), again.out());
+        assertTrue(again.out().contains("cache read seconds"), again.out());
+        assertFalse(again.out().contains("sentences/s"), "no rate when nothing was encoded: " + again.out());
         assertArrayEquals(e.data(), Npy.readMatrix(out2).data());
 
         Files.writeString(text, "Jesus wept.\n", StandardCharsets.UTF_8);
@@ -83,6 +86,7 @@ class EmbedCommandTest {
         Path out = dir.resolve("f.npy");
         CliTesting.Run r = run("embed", "--text", text().toString(), "--out", out.toString(), "--model", "minilm",
                 "--batch-size", "3");
+        assertTrue(r.out().contains(", 1 thread\n"), "--threads defaults to 1: " + r.out());
         r.assertOk();
         assertTrue(r.out().contains("all-MiniLM-L6-v2/max-tokens=256"), r.out());
         assertTrue(r.out().contains("encoded (no --cache)"), r.out());

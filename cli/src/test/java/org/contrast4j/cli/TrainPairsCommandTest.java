@@ -58,7 +58,7 @@ class TrainPairsCommandTest {
 
     private static CliTesting.Run train(Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "pairs", "--train", train.toString(), "--valid",
-                valid.toString(), "--model", HashedBagOfWordsTestEncoder.NAME, "--threads", "1", "--lr", "1e-2",
+                valid.toString(), "--model", HashedBagOfWordsTestEncoder.NAME, "--threads", "1", "--learning-rate", "1e-2",
                 "--batch-size", "64", "--no-progress", "--out", out.toString()));
         args.addAll(List.of(more));
         return CliTesting.run(args.toArray(String[]::new));
@@ -93,11 +93,11 @@ class TrainPairsCommandTest {
     void resumingAfterTwoEpochsGivesTheSameAdapterAsFourInOneRun() throws IOException {
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
-        assertEquals(0, train(whole, "--epochs", "4", "--patience", "0", "--adapter", "mlp", "--hidden", "16",
+        assertEquals(0, train(whole, "--epochs", "4", "--patience", "0", "--adapter-kind", "mlp", "--hidden", "16",
                 "--hard-negatives", "2").code());
-        assertEquals(0, train(parts, "--epochs", "2", "--patience", "0", "--adapter", "mlp", "--hidden", "16",
+        assertEquals(0, train(parts, "--epochs", "2", "--patience", "0", "--adapter-kind", "mlp", "--hidden", "16",
                 "--hard-negatives", "2").code());
-        CliTesting.Run r = train(parts, "--epochs", "4", "--patience", "0", "--adapter", "mlp", "--hidden", "16",
+        CliTesting.Run r = train(parts, "--epochs", "4", "--patience", "0", "--adapter-kind", "mlp", "--hidden", "16",
                 "--hard-negatives", "2", "--resume");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resumed after 2"), r.out());
@@ -126,8 +126,8 @@ class TrainPairsCommandTest {
     @Test
     void badInputsAreOneLineErrors() throws IOException {
         Path out = dir.resolve("bad");
-        train(out, "--adapter", "conv").assertBadInput("--adapter: adapter kind must be linear or mlp, was conv");
-        train(out, "--hidden", "8").assertBadInput("--hidden applies to --adapter mlp only");
+        train(out, "--adapter-kind", "conv").assertBadInput("--adapter-kind: adapter kind must be linear or mlp, was conv");
+        train(out, "--hidden", "8").assertBadInput("--hidden applies to --adapter-kind mlp only");
         train(out, "--matryoshka-dims", "32,128").assertBadInput(
                 "Matryoshka dimension 128 exceeds the adapter's output dimension 64");
         train(out, "--matryoshka-dims", "32,16").assertBadInput("--matryoshka-dims 32,16", "strictly ascending");

@@ -128,6 +128,11 @@ public final class MiniLm implements SentenceEncoder {
             return this;
         }
 
+        /** The {@link MiniLm#id() id} of the encoder this builder builds (known without loading the model). */
+        public String id() {
+            return MiniLm.id(variant, maxTokens, batchSize);
+        }
+
         /**
          * Loads the tokenizer and the ONNX graph from the class path.
          *
@@ -242,7 +247,12 @@ public final class MiniLm implements SentenceEncoder {
      */
     @Override
     public String id() {
-        return variant.name + "/max-tokens=" + maxTokens + (isQuantized() ? "/batch-size=" + batchSize : "");
+        return id(variant, maxTokens, batchSize);
+    }
+
+    private static String id(Variant variant, int maxTokens, int batchSize) {
+        return variant.name + "/max-tokens=" + maxTokens
+                + (variant == Variant.QUANTIZED ? "/batch-size=" + batchSize : "");
     }
 
     /** Sentences per call to the model. */

@@ -331,8 +331,8 @@ public final class Adapter {
         int b1 = o + t.hidden * t.in;
         int w2 = b1 + t.hidden;
         int b2 = w2 + t.in * t.hidden;
-        return new Weight[] {new Weight("w1", o, new int[] {t.hidden, t.in}), new Weight("b1", b1, new int[] {t.hidden}),
-            new Weight("w2", w2, new int[] {t.in, t.hidden}), new Weight("b2", b2, new int[] {t.in})};
+        return new Weight[] {new Weight("w1", o, new int[] {t.hidden, t.in}),
+            new Weight("b1", b1, new int[] {t.hidden}), new Weight("w2", w2, new int[] {t.in, t.hidden}), new Weight("b2", b2, new int[] {t.in})};
     }
 
     @Override

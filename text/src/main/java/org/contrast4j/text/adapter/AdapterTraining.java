@@ -93,8 +93,8 @@ public final class AdapterTraining {
         int out = config.outputDimension(d);
         int[] dims = config.matryoshka;
         Checks.argument(dims == null || dims[dims.length - 1] <= out,
-                "Matryoshka dimension %d exceeds the adapter's output dimension %d", dims == null ? 0 : dims[dims.length - 1],
-                out);
+                "Matryoshka dimension %d exceeds the adapter's output dimension %d",
+                dims == null ? 0 : dims[dims.length - 1], out);
         this.config = config;
         this.train = train;
         this.valid = valid;
