@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code contrast4j demo retrieval}: text retrieval end to end on verse-aligned Bibles — BM25, the frozen sentence
  * encoder, adapters trained with symmetric InfoNCE on the training books, reciprocal-rank fusion — on the slice
- * embedded in the command line (1,988 verses, about two minutes), or with {@code --data DIR} on the full extraction
- * of {@code scripts/bible-extract} (the benchmark of docs/text-retrieval.md). Prints the recall@1 table and writes
+ * embedded in the command line (1,988 verses, about a minute on two free cores), or with {@code --data DIR} on the
+ * full extraction of {@code scripts/bible-extract} (the benchmark of docs/text-retrieval.md). Prints the recall@1 table and writes
  * {@code summary.json}, {@code report.html} and the trained adapters ({@code adapters/PAIR-VARIANT/}).
  */
 @Command(name = "retrieval", mixinStandardHelpOptions = true, sortOptions = false,
