@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
@@ -49,8 +48,6 @@ import org.contrast4j.similarity.Similarity;
  * {@code --similarity cosine|dot} (cosine), {@code --seed S} (2026), {@code --skip search,mining,ceiling}.
  */
 public final class RetrievalFullSize {
-    private static final int QUERY_TILE = 512;
-    private static final int CORPUS_TILE = 1024;
     private static final int BLOCK = 4096;
 
     private RetrievalFullSize() {
@@ -128,7 +125,7 @@ public final class RetrievalFullSize {
             double[] sec = new double[3];
             for (int rep = -1; rep < 3; rep++) {
                 long s0 = System.nanoTime();
-                gemmOnly(queries.data(), cb, corpus.data(), cm, d, threads);
+                SearchBench.gemmOnly(queries.data(), cb, corpus.data(), cm, d, threads);
                 if (rep >= 0) {
                     sec[rep] = (System.nanoTime() - s0) * 1e-9;
                 }
@@ -136,7 +133,8 @@ public final class RetrievalFullSize {
             Arrays.sort(sec);
             ceiling = 2.0 * cb * cm * d / sec[1] * 1e-9;
             System.out.printf(Locale.ROOT, "sgemm ceiling: %d × %d × D = %d in %d×%d tiles, %d threads × 1 per call: "
-                    + "median %.3f s = %.1f GFLOP/s%n", cb, cm, d, QUERY_TILE, CORPUS_TILE, threads, sec[1], ceiling);
+                    + "median %.3f s = %.1f GFLOP/s%n", cb, cm, d, SearchBench.QUERY_TILE, SearchBench.CORPUS_TILE, threads,
+                    sec[1], ceiling);
             json.append(String.format(Locale.ROOT, ", \"ceiling_queries\": %d, \"ceiling_corpus\": %d, "
                     + "\"ceiling_seconds\": %.4f, \"ceiling_gflops\": %.2f", cb, cm, sec[1], ceiling));
         }
@@ -227,32 +225,6 @@ public final class RetrievalFullSize {
             }
         });
         return Matrix.of(rows, d, data);
-    }
-
-    /** The search's GEMMs without selection: query tiles taken in turn by the threads, each against all corpus tiles. */
-    private static void gemmOnly(float[] q, int b, float[] c, int m, int d, int threads) throws InterruptedException {
-        int blocks = (b + QUERY_TILE - 1) / QUERY_TILE;
-        AtomicInteger next = new AtomicInteger();
-        Thread[] workers = new Thread[threads];
-        try (Kernels.Scope ignored = Kernels.singleThreadedCalls()) {
-            for (int w = 0; w < threads; w++) {
-                workers[w] = new Thread(() -> {
-                    float[] tile = new float[QUERY_TILE * CORPUS_TILE];
-                    for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
-                        int q0 = blk * QUERY_TILE;
-                        int n = Math.min(QUERY_TILE, b - q0);
-                        for (int c0 = 0; c0 < m; c0 += CORPUS_TILE) {
-                            int w2 = Math.min(CORPUS_TILE, m - c0);
-                            Kernels.gemm(false, true, n, w2, d, 1f, q, q0 * d, d, c, c0 * d, d, 0f, tile, 0, w2);
-                        }
-                    }
-                });
-                workers[w].start();
-            }
-            for (Thread t : workers) {
-                t.join();
-            }
-        }
     }
 
     /** VmHWM (peak resident set) of this process in kB, −1 where /proc is not available. */

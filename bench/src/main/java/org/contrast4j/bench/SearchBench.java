@@ -26,8 +26,8 @@ import org.contrast4j.similarity.Similarity;
  * (cosine), {@code --seed S} (42). The last line is a JSON object with the figures.
  */
 public final class SearchBench {
-    private static final int QUERY_TILE = 512;
-    private static final int CORPUS_TILE = 1024;
+    static final int QUERY_TILE = 512;
+    static final int CORPUS_TILE = 1024;
 
     private SearchBench() {
     }
@@ -98,7 +98,7 @@ public final class SearchBench {
     }
 
     /** The search's GEMMs without selection: query tiles taken in turn by the threads, each against all corpus tiles. */
-    private static void gemmOnly(float[] q, int b, float[] c, int m, int d, int threads) throws InterruptedException {
+    static void gemmOnly(float[] q, int b, float[] c, int m, int d, int threads) throws InterruptedException {
         int blocks = (b + QUERY_TILE - 1) / QUERY_TILE;
         AtomicInteger next = new AtomicInteger();
         Thread[] workers = new Thread[threads];

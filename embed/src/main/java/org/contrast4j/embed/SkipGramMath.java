@@ -126,7 +126,13 @@ interface SkipGramMath {
         @Override
         public void blockUpdate(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, float[] g, int d,
                                 float[] scratch) {
-            for (int k = 0; k < d; k++) {
+            blockUpdateColumns(in, xRows, m, out, yRows, n, g, 0, d, scratch);
+        }
+
+        /** {@link #blockUpdate} on the columns [from, to) one at a time (also the vector code's tail). */
+        static void blockUpdateColumns(float[] in, int[] xRows, int m, float[] out, int[] yRows, int n, float[] g,
+                                       int from, int to, float[] scratch) {
+            for (int k = from; k < to; k++) {
                 for (int i = 0; i < m; i++) {
                     float e = 0;
                     for (int j = 0; j < n; j++) {

@@ -120,26 +120,7 @@ final class SkipGramVectorMath implements SkipGramMath {
                 FloatVector.fromArray(S, in, r).add(FloatVector.fromArray(S, scratch, i * VL)).intoArray(in, r);
             }
         }
-        for (; k < d; k++) {
-            for (int i = 0; i < m; i++) {
-                float e = 0;
-                for (int j = 0; j < n; j++) {
-                    e += g[i * n + j] * out[yRows[j] + k];
-                }
-                scratch[i] = e;
-            }
-            for (int j = 0; j < n; j++) {
-                int r = yRows[j] + k;
-                float y = out[r];
-                for (int i = 0; i < m; i++) {
-                    y += g[i * n + j] * in[xRows[i] + k];
-                }
-                out[r] = y;
-            }
-            for (int i = 0; i < m; i++) {
-                in[xRows[i] + k] += scratch[i];
-            }
-        }
+        SkipGramMath.Scalar.blockUpdateColumns(in, xRows, m, out, yRows, n, g, k, d, scratch);
     }
 
     @Override
