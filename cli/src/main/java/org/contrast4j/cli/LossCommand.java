@@ -305,11 +305,7 @@ final class LossCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * An estimate of the heap the loss takes, for the answer to an {@link OutOfMemoryError}: the inputs, their
-     * gradients and copies (float32), and the R×C similarity, probability and gradient matrices (float64) of the
-     * dense losses — R anchors against C candidates (2N×2N for ntxent and dcl).
-     */
+    /** Records the heap the loss is about to take ({@link #memoryEstimate}), for the answer to an out-of-memory. */
     private void expectMemory(Inputs in) {
         long floats = 0;
         for (InputFiles.Loaded f : in.files.values()) {
@@ -321,18 +317,37 @@ final class LossCommand implements Callable<Integer> {
         }
         long rows = in.files.get(Input.ANCHORS).dim(0);
         long m = in.files.containsKey(Input.NEGATIVES) ? in.files.get(Input.NEGATIVES).dim(0) : 0;
+        boolean twoWay = loss == LossKind.CLIP || Boolean.TRUE.equals(symmetric);
+        MemoryEstimate e = memoryEstimate(loss, engine == null ? Engine.AUTO : engine, rows, m,
+                guideAnchors != null, twoWay, floats);
+        Memory.expect(e.bytes(), e.what());
+    }
+
+    record MemoryEstimate(long bytes, String what) {
+    }
+
+    /**
+     * The heap {@code loss} takes on {@code rows} rows ({@code m} explicit negatives, {@code inputFloats} input
+     * floats): the inputs, their gradients and copies (float32), and the path core runs — the dense losses' R×C
+     * similarity, probability and gradient matrices (float64; R anchors against C candidates, 2N×2N for ntxent and
+     * dcl), InfoNCE's stored-logits N·(N + 16) floats, nothing N×N on the tiled paths ({@link Engine#resolve},
+     * {@link Engine#resolveInfoNce}: explicit negatives and a guide under the symmetric loss run dense).
+     */
+    static MemoryEstimate memoryEstimate(LossKind loss, Engine engine, long rows, long m, boolean guided,
+                                         boolean twoWay, long inputFloats) {
         long r;
         long c;
+        long stored = 0;
         switch (loss) {
             case NTXENT, DCL, DCLW -> {
-                r = 2 * rows;
-                c = 2 * rows;
+                r = engine.resolve((int) rows, guided) == Engine.TILED ? 0 : 2 * rows;
+                c = r;
             }
             case INFONCE, CLIP -> {
-                boolean tiled = (engine == null ? Engine.AUTO : engine).resolve((int) rows,
-                        m > 0 || guideAnchors != null || logQ != null) == Engine.TILED;
-                r = tiled ? 0 : rows;
+                Engine path = engine.resolveInfoNce((int) rows, m > 0 || (guided && twoWay));
+                r = path == Engine.DENSE ? rows : 0;
                 c = rows + m;
+                stored = path == Engine.STORED ? 4 * rows * (rows + 16) : 0;
             }
             case TRIPLET -> {
                 r = 0;
@@ -343,8 +358,9 @@ final class LossCommand implements Callable<Integer> {
                 c = rows + m;
             }
         }
-        Memory.expect(3 * 4 * floats + 3 * 8 * r * c, "--loss " + loss.key + " on " + rows + " rows"
-                + (r > 0 ? " (" + r + "×" + c + " similarity matrices)" : ""));
+        return new MemoryEstimate(3 * 4 * inputFloats + 3 * 8 * r * c + stored, "--loss " + loss.key + " on " + rows
+                + " rows" + (r > 0 ? " (" + r + "×" + c + " similarity matrices)" : "")
+                + (stored > 0 ? " (" + rows + "×" + (rows + 16) + " stored logits)" : ""));
     }
 
     /** The files {@code loss} writes into {@code --out}: stale ones from an earlier run there are removed. */

@@ -447,6 +447,34 @@ class LossCommandTest {
         assertFalse(r.out().contains("log_temperature"), "τ is not learnable here");
     }
 
+    /**
+     * The heap estimate an out-of-memory answer quotes follows the path core runs: the dense engine's N×N matrices,
+     * the stored-logits path's N×(N + 16) floats, nothing N×N on the tiled paths; only explicit negatives and a
+     * symmetric guide force the dense InfoNCE path (logQ and a one-way guide do not).
+     */
+    @Test
+    void theMemoryEstimateFollowsTheEnginePath() {
+        int n = Engine.AUTO_STORED_FROM + 100;
+        String stored = "(" + n + "×" + (n + 16) + " stored logits)";
+        String dense = "(" + n + "×" + n + " similarity matrices)";
+        LossCommand.MemoryEstimate e = LossCommand.memoryEstimate(LossKind.INFONCE, Engine.DENSE, n, 0, false, true, 0);
+        assertTrue(e.what().contains(dense), e.what());
+        assertEquals(3L * 8 * n * n, e.bytes());
+        e = LossCommand.memoryEstimate(LossKind.INFONCE, Engine.AUTO, n, 0, true, false, 10);
+        assertTrue(e.what().contains(stored) && !e.what().contains("matrices"), e.what());
+        assertEquals(3L * 4 * 10 + 4L * n * (n + 16), e.bytes());
+        e = LossCommand.memoryEstimate(LossKind.CLIP, Engine.TILED, n, 0, false, true, 0);
+        assertEquals(0, e.bytes(), e.what());
+        e = LossCommand.memoryEstimate(LossKind.CLIP, Engine.TILED, n, 0, true, true, 0);
+        assertTrue(e.what().contains(dense), "a symmetric guide runs dense: " + e.what());
+        e = LossCommand.memoryEstimate(LossKind.INFONCE, Engine.AUTO, n, 3, false, false, 0);
+        assertTrue(e.what().contains("(" + n + "×" + (n + 3) + " similarity matrices)"), e.what());
+        int big = Engine.AUTO_TILED_FROM;
+        assertEquals(0, LossCommand.memoryEstimate(LossKind.NTXENT, Engine.AUTO, big, 0, false, false, 0).bytes());
+        e = LossCommand.memoryEstimate(LossKind.NTXENT, Engine.AUTO, big, 0, true, false, 0);
+        assertTrue(e.what().contains("(" + 2 * big + "×" + 2 * big + " similarity matrices)"), e.what());
+    }
+
     @Test
     void help() {
         CliTesting.Run r = run("loss", "--help");
