@@ -1,6 +1,8 @@
 package org.contrast4j.embed;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.contrast4j.linalg.KernelKind;
 
@@ -12,6 +14,19 @@ import org.contrast4j.linalg.KernelKind;
 final class SkipGramVectorMath implements SkipGramMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
+    /**
+     * Whether the lane sums below run as permutes on 4 to 16 lanes (all x86 and NEON species); other lane counts use
+     * {@link #sum}'s slices. Both add in the same halving order.
+     */
+    private static final boolean PERMUTE_SUMS = VL >= 4 && VL <= 16;
+    /** Lane i ↦ lane i xor q, for q = L/2, L/4, L/8, L/16 (the identity where q would be below 1). */
+    private static final VectorShuffle<Float> X1 = xor(VL / 2);
+    private static final VectorShuffle<Float> X2 = xor(VL / 4);
+    private static final VectorShuffle<Float> X3 = xor(VL / 8);
+    private static final VectorShuffle<Float> X4 = xor(VL / 16);
+    /** The lanes whose index has bit q set, for q = L/2 and L/4. */
+    private static final VectorMask<Float> M1 = bit(VL / 2);
+    private static final VectorMask<Float> M2 = bit(VL / 4);
 
     @Override
     public void update(float[] in, int q, float[] out, int[] rows, float[] g, int n, int d) {
@@ -64,10 +79,33 @@ final class SkipGramVectorMath implements SkipGramMath {
                     a2 = h.fma(FloatVector.fromArray(S, out, y2 + k), a2);
                     a3 = h.fma(FloatVector.fromArray(S, out, y3 + k), a3);
                 }
-                float s0 = sum(a0);
-                float s1 = sum(a1);
-                float s2 = sum(a2);
-                float s3 = sum(a3);
+                float s0;
+                float s1;
+                float s2;
+                float s3;
+                if (PERMUTE_SUMS) {
+                    // the four lane sums at once, in sum()'s order: each level adds lane i and lane i xor q, the
+                    // first two levels interleaving the accumulators (a0 ends in lane 0, a2 in L/4, a1 in L/2, a3
+                    // in 3L/4); written out here, not in a method, so that no vector is passed to a call
+                    FloatVector r01 = a0.blend(a1, M1).add(a1.blend(a0, M1).rearrange(X1));
+                    FloatVector r23 = a2.blend(a3, M1).add(a3.blend(a2, M1).rearrange(X1));
+                    FloatVector r = r01.blend(r23, M2).add(r23.blend(r01, M2).rearrange(X2));
+                    if (VL >= 8) {
+                        r = r.add(r.rearrange(X3));
+                    }
+                    if (VL >= 16) {
+                        r = r.add(r.rearrange(X4));
+                    }
+                    s0 = r.lane(0);
+                    s1 = r.lane(VL / 2);
+                    s2 = r.lane(VL / 4);
+                    s3 = r.lane(3 * VL / 4);
+                } else {
+                    s0 = sum(a0);
+                    s1 = sum(a1);
+                    s2 = sum(a2);
+                    s3 = sum(a3);
+                }
                 for (int k = full; k < d; k++) {
                     float h = in[x + k];
                     s0 += h * out[y0 + k];
@@ -86,7 +124,20 @@ final class SkipGramVectorMath implements SkipGramMath {
                 for (int k = 0; k < full; k += VL) {
                     a = FloatVector.fromArray(S, in, x + k).fma(FloatVector.fromArray(S, out, y + k), a);
                 }
-                float acc = sum(a);
+                float acc;
+                if (PERMUTE_SUMS) {
+                    a = a.add(a.rearrange(X1));
+                    a = a.add(a.rearrange(X2));
+                    if (VL >= 8) {
+                        a = a.add(a.rearrange(X3));
+                    }
+                    if (VL >= 16) {
+                        a = a.add(a.rearrange(X4));
+                    }
+                    acc = a.lane(0);
+                } else {
+                    acc = sum(a);
+                }
                 for (int k = full; k < d; k++) {
                     acc += in[x + k] * out[y + k];
                 }
@@ -149,6 +200,18 @@ final class SkipGramVectorMath implements SkipGramMath {
             v = v.add(v.slice(half));
         }
         return v.lane(0);
+    }
+
+    private static VectorShuffle<Float> xor(int q) {
+        return VectorShuffle.fromOp(S, i -> i ^ q);
+    }
+
+    private static VectorMask<Float> bit(int q) {
+        boolean[] set = new boolean[VL];
+        for (int i = 0; i < VL; i++) {
+            set[i] = (i & q) != 0;
+        }
+        return VectorMask.fromArray(S, set, 0);
     }
 
     @Override
