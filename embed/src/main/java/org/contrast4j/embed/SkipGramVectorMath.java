@@ -214,6 +214,96 @@ final class SkipGramVectorMath implements SkipGramMath {
         return VectorMask.fromArray(S, set, 0);
     }
 
+    /** At most this long in a warm-up, in nanoseconds. */
+    static final long WARM_UP_NANOS = 3_000_000_000L;
+    private static final Object WARM_UP_LOCK = new Object();
+    /** The warm-up's thread, once started (guarded by {@link #WARM_UP_LOCK}). */
+    private static Thread warmUpThread;
+
+    @Override
+    public void warmUpInBackground() {
+        synchronized (WARM_UP_LOCK) {
+            if (warmUpThread == null) {
+                warmUpThread = Thread.ofPlatform().daemon().name("contrast4j-skipgram-warm-up").start(this::runWarmUp);
+            }
+        }
+    }
+
+    /**
+     * Runs the block kernels on a small synthetic block of their own (2 query rows, 10 output rows of 4 full vectors
+     * and 3 tail columns, so that every loop runs more than once and every branch is taken; the tables of a run are
+     * not touched) until both run faster than {@link SkipGramMath.Scalar}'s loops on the same block for three batches
+     * in a row — which the Vector API code only does once C2 has compiled it — or for at most
+     * {@value #WARM_UP_NANOS} ns; waits for it if it runs already (started by {@link #warmUpInBackground}).
+     *
+     * <p>Why: interpreted or in C1, every Vector API operation is a call that allocates, a hundred to a thousand times
+     * slower than the compiled code, and C2 compiles these kernels only after their thresholds are reached and after
+     * the library's own fallback code of each vector operation, which is hot too: measured on 2 cores, the training
+     * threads ran for seconds at a fraction of their speed (the first epoch of SOTU + Brown took 2.5 s longer than the
+     * others), with the compiler thread competing with them for the CPUs. {@link SkipGram.Builder#build} starts this
+     * in the background, so that it runs while the corpus is read, and {@link SkipGramTraining#runEpoch} waits for it
+     * (its time counted in the epoch's). The results of a run do not depend on it: the same operations in the same
+     * order, compiled or not.
+     */
+    @Override
+    public void warmUp() {
+        warmUpInBackground();
+        Thread t;
+        synchronized (WARM_UP_LOCK) {
+            t = warmUpThread;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runWarmUp() {
+        int d = 4 * VL + 3;
+        int m = 2;
+        int n = 10;
+        float[] in = new float[m * d];
+        float[] out = new float[n * d];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (i % 7 - 3) * 0.01f;
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (i % 5 - 2) * 0.01f;
+        }
+        int[] xRows = {0, d};
+        int[] yRows = new int[n];
+        for (int j = 0; j < n; j++) {
+            yRows[j] = j * d;
+        }
+        float[] s = new float[m * n];
+        float[] g = new float[m * n];             // zero: the tables keep their values
+        float[] scratch = new float[m * VL];
+        SkipGramMath scalar = SkipGramMath.Scalar.INSTANCE;
+        long start = System.nanoTime();
+        int fastBatches = 0;
+        while (fastBatches < 3 && System.nanoTime() - start < WARM_UP_NANOS) {
+            long t0 = System.nanoTime();
+            for (int c = 0; c < 32; c++) {
+                blockScores(in, xRows, m, out, yRows, n, d, s);
+            }
+            long t1 = System.nanoTime();
+            for (int c = 0; c < 32; c++) {
+                scalar.blockScores(in, xRows, m, out, yRows, n, d, s);
+            }
+            long t2 = System.nanoTime();
+            for (int c = 0; c < 32; c++) {
+                blockUpdate(in, xRows, m, out, yRows, n, g, d, scratch);
+            }
+            long t3 = System.nanoTime();
+            for (int c = 0; c < 32; c++) {
+                scalar.blockUpdate(in, xRows, m, out, yRows, n, g, d, scratch);
+            }
+            long t4 = System.nanoTime();
+            fastBatches = t1 - t0 < t2 - t1 && t3 - t2 < t4 - t3 ? fastBatches + 1 : 0;
+        }
+    }
+
     @Override
     public KernelKind kind() {
         return KernelKind.VECTOR;
