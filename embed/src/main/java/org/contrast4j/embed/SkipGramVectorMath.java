@@ -8,12 +8,15 @@ import org.contrast4j.linalg.KernelKind;
 
 /**
  * The {@link SkipGramMath} update on the Vector API ({@code jdk.incubator.vector}), the preferred species of the
- * machine (16 floats with AVX-512, 8 with AVX2), the columns beyond the last full vector in scalar code. Loaded
- * reflectively, only when the kernel provider found the Vector API usable.
+ * machine (16 floats with AVX-512, 8 with AVX2), the columns beyond the last full vector in scalar code (in the block
+ * update, 4 at a time in 128-bit vectors with the scalar code's operations). Loaded reflectively, only when the kernel
+ * provider found the Vector API usable.
  */
 final class SkipGramVectorMath implements SkipGramMath {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
+    /** 4 lanes, for the columns beyond the last full vector of {@link #S} in {@link #blockUpdate}. */
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
     /**
      * Whether the lane sums below run as permutes on 4 to 16 lanes (all x86 and NEON species); other lane counts use
      * {@link #sum}'s slices. Both add in the same halving order.
@@ -169,6 +172,29 @@ final class SkipGramVectorMath implements SkipGramMath {
             for (int i = 0; i < m; i++) {
                 int r = xRows[i] + k;
                 FloatVector.fromArray(S, in, r).add(FloatVector.fromArray(S, scratch, i * VL)).intoArray(in, r);
+            }
+        }
+        // the tail: 4 columns at a time with the same separately rounded products and sums as the scalar columns
+        // (SkipGramMath.Scalar.blockUpdateColumns), so the results do not depend on how the columns are split
+        for (; VL > 4 && k + 4 <= d; k += 4) {
+            for (int i = 0; i < m; i++) {
+                FloatVector e = FloatVector.zero(S4);
+                for (int j = 0; j < n; j++) {
+                    e = e.add(FloatVector.fromArray(S4, out, yRows[j] + k).mul(g[i * n + j]));
+                }
+                e.intoArray(scratch, i * 4);
+            }
+            for (int j = 0; j < n; j++) {
+                int r = yRows[j] + k;
+                FloatVector y = FloatVector.fromArray(S4, out, r);
+                for (int i = 0; i < m; i++) {
+                    y = y.add(FloatVector.fromArray(S4, in, xRows[i] + k).mul(g[i * n + j]));
+                }
+                y.intoArray(out, r);
+            }
+            for (int i = 0; i < m; i++) {
+                int r = xRows[i] + k;
+                FloatVector.fromArray(S4, in, r).add(FloatVector.fromArray(S4, scratch, i * 4)).intoArray(in, r);
             }
         }
         SkipGramMath.Scalar.blockUpdateColumns(in, xRows, m, out, yRows, n, g, k, d, scratch);
