@@ -257,9 +257,9 @@ final class SkipGramVectorMath implements SkipGramMath {
 
     /**
      * Runs the block kernels on a small synthetic block of their own (2 query rows, 10 output rows of 4 full vectors
-     * and 3 tail columns, so that every loop runs more than once and every branch is taken; the tables of a run are
-     * not touched) until both run faster than {@link SkipGramMath.Scalar}'s loops on the same block for three batches
-     * in a row — which the Vector API code only does once C2 has compiled it — or for at most
+     * and L − 1 tail columns, so that every loop runs more than once where it can and every branch is taken; the
+     * tables of a run are not touched) until both run faster than {@link SkipGramMath.Scalar}'s loops on the same
+     * block for three batches in a row — which the Vector API code only does once C2 has compiled it — or for at most
      * {@value #WARM_UP_NANOS} ns; waits for it if it runs already (started by {@link #warmUpInBackground}).
      *
      * <p>Why: interpreted or in C1, every Vector API operation is a call that allocates, a hundred to a thousand times
@@ -286,7 +286,7 @@ final class SkipGramVectorMath implements SkipGramMath {
     }
 
     private void runWarmUp() {
-        int d = 4 * VL + 3;
+        int d = 5 * VL - 1;
         int m = 2;
         int n = 10;
         float[] in = new float[m * d];
