@@ -121,6 +121,37 @@ final class SkipGramVectorMath implements SkipGramMath {
                 s[i * n + j + 2] = s2;
                 s[i * n + j + 3] = s3;
             }
+            if (PERMUTE_SUMS && j + 2 <= n) {
+                // two output rows (n = k + 1 = 6 leaves two): the two lane sums together, a0 ending in lane 0, a1
+                // in lane L/2
+                int y0 = yRows[j];
+                int y1 = yRows[j + 1];
+                FloatVector a0 = FloatVector.zero(S);
+                FloatVector a1 = FloatVector.zero(S);
+                for (int k = 0; k < full; k += VL) {
+                    FloatVector h = FloatVector.fromArray(S, in, x + k);
+                    a0 = h.fma(FloatVector.fromArray(S, out, y0 + k), a0);
+                    a1 = h.fma(FloatVector.fromArray(S, out, y1 + k), a1);
+                }
+                FloatVector r = a0.blend(a1, M1).add(a1.blend(a0, M1).rearrange(X1));
+                r = r.add(r.rearrange(X2));
+                if (VL >= 8) {
+                    r = r.add(r.rearrange(X3));
+                }
+                if (VL >= 16) {
+                    r = r.add(r.rearrange(X4));
+                }
+                float s0 = r.lane(0);
+                float s1 = r.lane(VL / 2);
+                for (int k = full; k < d; k++) {
+                    float h = in[x + k];
+                    s0 += h * out[y0 + k];
+                    s1 += h * out[y1 + k];
+                }
+                s[i * n + j] = s0;
+                s[i * n + j + 1] = s1;
+                j += 2;
+            }
             for (; j < n; j++) {
                 int y = yRows[j];
                 FloatVector a = FloatVector.zero(S);
