@@ -432,7 +432,9 @@ public final class SkipGram {
         }
 
         /**
-         * The configured trainer.
+         * The configured trainer. With the {@link Step#SHARED} step on the Vector API kernels, this also starts
+         * compiling those kernels on a background thread (once per JVM, a second or two of one CPU), so that they
+         * run compiled from the first window of the first epoch (see {@code SkipGramTraining#runEpoch}).
          *
          * @throws IllegalArgumentException if InfoNCE's batch size is 1 (it needs another pair as a negative)
          */
@@ -440,6 +442,13 @@ public final class SkipGram {
             if (objective == Objective.INFONCE && batchSize == 1) {
                 throw new IllegalArgumentException("InfoNCE needs batchSize >= 2 (the other pairs are the negatives),"
                         + " was 1");
+            }
+            if (step == Step.SHARED && objective.sampled()) {
+                try {
+                    SkipGramMath.active().warmUpInBackground();
+                } catch (RuntimeException e) {
+                    // a bad -Dcontrast4j.kernel: reported by the first epoch, which calls active() again
+                }
             }
             return new SkipGram(this);
         }

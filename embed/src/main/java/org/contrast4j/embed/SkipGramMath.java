@@ -58,6 +58,18 @@ interface SkipGramMath {
     KernelKind kind();
 
     /**
+     * Starts bringing {@link #blockScores} and {@link #blockUpdate} to their compiled form on a thread of its own,
+     * once per JVM, and returns at once; nothing for code that is fast from its first call.
+     * See {@link SkipGramVectorMath#warmUp}.
+     */
+    default void warmUpInBackground() {
+    }
+
+    /** {@link #warmUpInBackground} and waits until that warm-up has ended. */
+    default void warmUp() {
+    }
+
+    /**
      * The implementation the kernel provider chose, the same on every call.
      *
      * @throws IllegalArgumentException if {@code -Dcontrast4j.kernel} has an unknown value (on every call)

@@ -143,6 +143,9 @@ public final class SkipGramTraining {
         TrainerRandom[] randoms = new TrainerRandom[threads];
         Thread[] running = new Thread[threads];
         long t0 = System.nanoTime();
+        if (config.step() == SkipGram.Step.SHARED && config.objective().sampled()) {
+            SkipGramMath.active().warmUp();   // ends at once when done before; else its time counts in the epoch's
+        }
         // the Hogwild threads are the parallelism: InfoNCE's and the softmax's products run single-threaded in each
         Kernels.Scope blas = threads > 1 ? Kernels.singleThreadedCalls() : null;
         for (int i = 0; i < threads; i++) {
