@@ -48,14 +48,17 @@ public enum Engine {
 
     /**
      * The largest batch AUTO runs InfoNCE on the stored-logits path rather than the tiled one: {@value} rows
-     * (64 MiB of stored similarities). In the same measurement the stored path took less time than the tiled one
-     * from N = 256 to 4096 (process CPU time 25 % less at N = 1024, 18 % at 4096), and so it did in the
-     * compare_infonce.sh run (CPU 40 % less at N = 2048, 15–23 % at 4096). At N = 8192 the two measurements
-     * disagree: 18 % less CPU in one JVM with the default collector and a 3 GiB heap, 32 % more in the command-line
-     * benchmark with {@code -Xmx2g -XX:+UseSerialGC}, where each call's fresh 256 MiB array costs its zeroing and
-     * full collections; so from 4097 rows AUTO keeps the tiled engine and its O(N·D) memory.
+     * (256 MiB of stored similarities, kept between calls by the calling thread, softly referenced). Measured
+     * (symmetric, D = 256, 2 threads, OpenBLAS; docs/tiled-engine.md has the tables): the stored path took less time
+     * than the tiled one from N = 256 to 4096 (process CPU time 25 % less at N = 1024, 18 % at 4096, 40 % at 2048 in
+     * the compare_infonce.sh run). At N = 8192 it lost while each call allocated its array afresh (32 % more CPU in
+     * the command-line benchmark with {@code -Xmx2g -XX:+UseSerialGC}: the zeroing and the full collections); with
+     * the array reused between calls it takes 1.34–1.42 s of CPU per call against 1.60–1.70 s tiled (17 % less, same
+     * benchmark, 2026-12-05), at a peak RSS of ~530 MiB against ~310 MiB. So AUTO stores up to 8192 rows (while the
+     * array takes at most a quarter of the maximum heap) and tiles above, where the N² array would grow past
+     * 1 GiB.
      */
-    public static final int AUTO_STORED_MAX = 4096;
+    public static final int AUTO_STORED_MAX = 8192;
 
     /**
      * The batch size from which AUTO picks the tiled engine: {@value}. Measured on a 2-core AVX-512 machine (Vector

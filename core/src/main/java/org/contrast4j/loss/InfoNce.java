@@ -63,7 +63,8 @@ import org.contrast4j.similarity.Similarity;
  * dense), which never forms the N×N similarity matrix (memory O(N·D)) and runs on
  * {@link Builder#threads} workers (default: the available processors), or on its stored-logits path
  * ({@link Engine#STORED}: the N×N similarities kept, 6·N²·D flops instead of 8·N²·D for the symmetric loss, the same
- * workers). AUTO ({@link Engine#resolveInfoNce}) runs dense below {@value Engine#AUTO_STORED_FROM} rows, stored
+ * workers; the 4·N·(N + 16)-byte array stays allocated between calls, one per calling thread, softly referenced and
+ * sized by the largest batch so far). AUTO ({@link Engine#resolveInfoNce}) runs dense below {@value Engine#AUTO_STORED_FROM} rows, stored
  * logits up to {@value Engine#AUTO_STORED_MAX}, tiled above (thresholds measured: docs/tiled-engine.md).
  * The result has the same contents either way. With the tiled engine an
  * interrupt of the calling thread stops {@link #compute} with a {@link java.util.concurrent.CancellationException}.

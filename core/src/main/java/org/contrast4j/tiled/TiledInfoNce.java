@@ -1,6 +1,7 @@
 package org.contrast4j.tiled;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.contrast4j.internal.Checks;
 import org.contrast4j.linalg.Kernels;
 import org.contrast4j.linalg.Matrix;
@@ -122,8 +123,12 @@ public final class TiledInfoNce {
      * recomputed. Workers take blocks of whole rows: each block's similarities in one product, its softmax statistics
      * (rows exact, columns per worker and merged in worker order); then each block's weights G in place and
      * ∂L/∂A_R = G_R·B; then ∂L/∂B_C = G_Cᵀ·A per block of columns — three products, 6·N²·D flops for the symmetric loss
-     * instead of the tiled 8·N²·D, and no partial ∂L/∂B per worker. The one-way loss takes the one-pass panels of the
-     * tiled engine (6·N²·D already) with blocks sized to keep every worker busy. Rows per block:
+     * instead of the tiled 8·N²·D, and no partial ∂L/∂B per worker. In each of the three steps the workers claim the
+     * blocks in turn, so a worker slowed by other load leaves its blocks to the others; each block keeps its own
+     * column partial sums, added in block order, so which worker ran a block never changes a bit. The N×N array is
+     * kept between calls, one per calling thread, softly referenced and grown to the largest batch so far (see
+     * {@code Workspace}): a batch loop does not allocate and zero 4·N² bytes per call. The one-way loss takes the
+     * one-pass panels of the tiled engine (6·N²·D already) with blocks sized to keep every worker busy. Rows per block:
      * {@link #storedBlock}. Deterministic for a thread count like the tiled engine; the two round differently in the
      * last bits.
      *
@@ -400,11 +405,13 @@ public final class TiledInfoNce {
             this.forward = new double[n];
             this.rowMax = fixed ? null : new float[n];
             this.rowSum = fixed ? null : new double[n];
-            this.colMax = symmetric && !fixed ? new float[workers][] : null;
-            this.colSum = symmetric && !fixed ? new double[workers][] : null;
+            // column statistics in parts merged in order: one per worker, or one per block of the stored path
+            int parts = storedSymmetric ? blocks : workers;
+            this.colMax = symmetric && !fixed ? new float[parts][] : null;
+            this.colSum = symmetric && !fixed ? new double[parts][] : null;
             this.rowLogSum = fixed ? null : new double[n];
             this.rowOff = fixed ? new double[n] : null;
-            this.colOffs = symmetric && fixed ? new double[workers][] : null;
+            this.colOffs = symmetric && fixed ? new double[parts][] : null;
         }
 
         Result compute() {
@@ -480,16 +487,28 @@ public final class TiledInfoNce {
         }
 
         /**
-         * The symmetric loss on the stored similarities S (N rows, {@code ld} = N + {@value #PANEL_PAD} floats apart):
-         * step 1, each worker's row blocks of S in one product each, their row statistics and the worker's column
-         * statistics; the merge (as the two-pass path's); step 2, each block's weights G in place and
-         * ∂L/∂A_R = G_R·B; step 3, ∂L/∂B_C = G_Cᵀ·A for each block C of columns. The same epilogue calls as the
-         * two-pass path, on whole rows instead of tiles.
+         * The symmetric loss on the stored similarities S (N rows, {@code ld} = N + {@value #PANEL_PAD} floats apart, in
+         * the calling thread's {@link Workspace}): step 1, each block of rows of S in one product, its row statistics
+         * and its own column statistics; the merge (as the two-pass path's, over the blocks in order); step 2, each
+         * block's weights G in place, its share of the column dots, and ∂L/∂A_R = G_R·B; step 3, ∂L/∂B_C = G_Cᵀ·A for
+         * each block C of columns. The same epilogue calls as the two-pass path, on whole rows instead of tiles. In
+         * each step the workers claim blocks in turn (a worker slowed by other load leaves its blocks to the others);
+         * everything a block computes lands in its own rows or its own partial sums, which are added in block order,
+         * so the result does not depend on which worker ran a block.
          */
         private Result storedSymmetric(Matrix gradA, Matrix gradB) {
             int ld = n + PANEL_PAD;
-            float[] s = new float[Checks.product(n, ld, "the stored similarities", 4)];
-            pool.run(w -> storedStatistics(w, s, ld));
+            float[] s = Workspace.take(Checks.product(n, ld, "the stored similarities", 4));
+            try {
+                return storedSymmetric(gradA, gradB, s, ld);
+            } finally {
+                Workspace.give(s);
+            }
+        }
+
+        private Result storedSymmetric(Matrix gradA, Matrix gradB, float[] s, int ld) {
+            AtomicInteger step1 = new AtomicInteger();
+            pool.run(w -> storedStatistics(step1, s, ld));
             float[] rowNorm = new float[n];
             float[] colShift = fixed ? null : new float[n];
             float[] colNorm = new float[n];
@@ -500,18 +519,19 @@ public final class TiledInfoNce {
                 mergeColumns(colShift, colNorm);
             }
             double[] rowDot = new double[n];
-            double[][] colDot = new double[workers][];
+            double[][] colDot = new double[blocks][];
             float[] ga = gradA.data();
             float[] gb = gradB.data();
+            AtomicInteger step2 = new AtomicInteger();
             pool.run(w -> {
                 float[] scratch = new float[n];
-                double[] cDot = new double[n];
-                colDot[w] = cDot;
                 float weightF = (float) (weight * scale);
-                for (int blk = w; blk < blocks; blk += workers) {
+                for (int blk = step2.getAndIncrement(); blk < blocks; blk = step2.getAndIncrement()) {
                     int i0 = blk * rows;
                     int h = Math.min(rows, n - i0);
                     pool.checkpoint();
+                    double[] cDot = new double[n];
+                    colDot[blk] = cDot;
                     for (int i = i0; i < i0 + h; i++) {
                         int off = i * ld;
                         rowDot[i] = fixed
@@ -524,8 +544,9 @@ public final class TiledInfoNce {
                     Kernels.gemm(false, false, h, d, n, 1f, s, i0 * ld, ld, b, 0, d, 0f, ga, i0 * d, d);
                 }
             });
+            AtomicInteger step3 = new AtomicInteger();
             pool.run(w -> {
-                for (int blk = w; blk < blocks; blk += workers) {
+                for (int blk = step3.getAndIncrement(); blk < blocks; blk = step3.getAndIncrement()) {
                     int j0 = blk * rows;
                     pool.checkpoint();
                     Kernels.gemm(true, false, Math.min(rows, n - j0), d, n, 1f, s, j0, ld, a, 0, d, 0f, gb, j0 * d,
@@ -537,32 +558,34 @@ public final class TiledInfoNce {
                 dot += v;
             }
             for (int j = 0; j < n; j++) {
-                for (int w = 0; w < workers; w++) {
-                    dot += colDot[w][j];
+                for (double[] part : colDot) {
+                    dot += part[j];
                 }
             }
             return result(gradA, gradB, dot);
         }
 
-        /** Step 1 of the stored path for worker w: its row blocks of S, their row statistics, its column statistics. */
-        private void storedStatistics(int w, float[] s, int ld) {
+        /**
+         * Step 1 of the stored path for one worker: the blocks it claims from {@code next}, each one's rows of S, their
+         * row statistics and the block's column statistics.
+         */
+        private void storedStatistics(AtomicInteger next, float[] s, int ld) {
             float[] scratch = new float[n];
-            double[] cSum = new double[n];
-            float[] cMax = null;
-            float[] blockMax = null;
-            if (fixed) {
-                colOffs[w] = cSum;
-            } else {
-                cMax = new float[n];
-                Arrays.fill(cMax, Float.NEGATIVE_INFINITY);
-                blockMax = new float[n];
-                colMax[w] = cMax;
-                colSum[w] = cSum;
-            }
-            for (int blk = w; blk < blocks; blk += workers) {
+            float[] blockMax = fixed ? null : new float[n];
+            for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
                 int i0 = blk * rows;
                 int h = Math.min(rows, n - i0);
                 pool.checkpoint();
+                double[] cSum = new double[n];
+                float[] cMax = null;
+                if (fixed) {
+                    colOffs[blk] = cSum;
+                } else {
+                    cMax = new float[n];
+                    Arrays.fill(cMax, Float.NEGATIVE_INFINITY);
+                    colMax[blk] = cMax;
+                    colSum[blk] = cSum;
+                }
                 similarities(s, ld, i0 * ld, i0, h, 0, n, true);
                 for (int i = i0; i < i0 + h; i++) {
                     int off = i * ld;
@@ -773,17 +796,20 @@ public final class TiledInfoNce {
             }
         }
 
-        /** Merges the workers' column statistics in worker order: the reverse losses and pass 2's shifts and logs. */
+        /**
+         * Merges the column statistics of the parts (workers, or the stored path's blocks) in order: the reverse losses
+         * and pass 2's shifts and logs.
+         */
         private void mergeColumns(float[] colShift, float[] colLog) {
             reverse = new double[n];
             colLogSum = new double[n];
             for (int j = 0; j < n; j++) {
                 float m = Float.NEGATIVE_INFINITY;
-                for (int w = 0; w < workers; w++) {
+                for (int w = 0; w < colMax.length; w++) {
                     m = Math.max(m, colMax[w][j]);
                 }
                 double sum = 0;
-                for (int w = 0; w < workers; w++) {
+                for (int w = 0; w < colMax.length; w++) {
                     if (colMax[w][j] != Float.NEGATIVE_INFINITY) {
                         sum += colSum[w][j] * Math.exp(scale * ((double) colMax[w][j] - m));
                     }
@@ -794,29 +820,28 @@ public final class TiledInfoNce {
                 colLog[j] = (float) log;
                 colLogSum[j] = log;
             }
-            for (int w = 0; w < workers; w++) {
-                colMax[w] = null;
-                colSum[w] = null;
-            }
+            Arrays.fill(colMax, null);
+            Arrays.fill(colSum, null);
         }
 
-        /** One shift: adds the workers' column sums in worker order; the reverse losses and 1 / each column's sum. */
+        /**
+         * One shift: adds the column sums of the parts (workers, or the stored path's blocks) in order; the reverse
+         * losses and 1 / each column's sum.
+         */
         private void mergeColumnsOneShift(float[] colInv) {
             reverse = new double[n];
             colOff = new double[n];
             for (int j = 0; j < n; j++) {
                 double others = 0;
-                for (int w = 0; w < workers; w++) {
-                    others += colOffs[w][j];
+                for (double[] part : colOffs) {
+                    others += part[j];
                 }
                 double e = diagonalExp(j);
                 colOff[j] = others;
                 reverse[j] = Math.log1p(others / e);
                 colInv[j] = (float) (1 / (e + others));
             }
-            for (int w = 0; w < workers; w++) {
-                colOffs[w] = null;
-            }
+            Arrays.fill(colOffs, null);
         }
 
         /**

@@ -31,11 +31,13 @@
  *
  * <h2>Stored logits</h2>
  * For small batches ({@link org.contrast4j.tiled.TiledInfoNce#storedLogits}; {@link org.contrast4j.loss.Engine#STORED},
- * which AUTO picks from 64 to 4096 rows) the symmetric loss keeps S: workers compute blocks of whole rows of S with
+ * which AUTO picks from 64 to 8192 rows) the symmetric loss keeps S: workers compute blocks of whole rows of S with
  * one product each into an N×(N + 16) array with the statistics of pass 1, then the weights G in place with
  * ∂L/∂A_R = G_R·B, then ∂L/∂B_C = G_Cᵀ·A per block of columns — <b>6·N²·D</b> flops, no partial ∂L/∂B, blocks of
- * N/(2T) rows so that every worker is busy from small N on; the epilogue calls are the two passes' own. Measured and
- * compared in docs/tiled-engine.md.
+ * N/(2T) rows so that every worker is busy from small N on; the epilogue calls are the two passes' own. In each step
+ * the workers claim blocks in turn and each block keeps its own column partial sums (added in block order), so the
+ * bits do not depend on which worker ran a block. The N×(N + 16) array is reused between calls (one per calling
+ * thread, softly referenced, grown to the largest N so far). Measured and compared in docs/tiled-engine.md.
  *
  * <h2>logQ</h2>
  * The one-way sampling-bias correction (every logit of column j minus log q_j) enters as S_ij − log q_j / σ in each
