@@ -249,7 +249,7 @@ public final class SparkSkipGram implements Serializable {
                 if (trained != null) {
                     state = reblock(trained, s, round);
                 }
-                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep, vocabulary.counts())
+                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep)
                         .partitionBy(new Blocks.Identity(p)).values().persist(StorageLevel.MEMORY_ONLY());
                 for (int r = 0; r < p; r++) {
                     if (r > 0) {
@@ -390,14 +390,11 @@ public final class SparkSkipGram implements Serializable {
 
     /**
      * The pairs of one round, made on the data partitions ({@link PairMaker}): subsampling, dynamic windows
-     * (word2vec's), each pair keyed by the partition that owns its input vector and filed under its stratum, with the
-     * noise-only records of neg and NCE.
+     * (word2vec's), each pair keyed by the partition that owns its input vector and filed under its stratum.
      */
     private static JavaPairRDD<Integer, Blocks.Chunk> pairs(JavaRDD<int[]> encoded, Settings s, int epoch, int slice,
-                                                            int round, Broadcast<float[]> bKeep, long[] counts) {
-        double[] blockNoise = PairMaker.decoupled(s)
-                ? PairMaker.blockNoise(counts, s.noisePower(), s.outSalt(round), s.partitions()) : null;
-        PairMaker maker = new PairMaker(s, epoch, slice, round, blockNoise);
+                                                            int round, Broadcast<float[]> bKeep) {
+        PairMaker maker = new PairMaker(s, epoch, slice, round);
         return encoded.mapPartitionsWithIndex((source, sentences) -> maker.make(source, sentences, bKeep.value()),
                 false).mapToPair(t -> t);
     }
