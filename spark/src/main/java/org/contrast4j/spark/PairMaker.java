@@ -10,25 +10,9 @@ import scala.Tuple2;
 /**
  * One data partition's pairs of one round: subsampling and dynamic windows as word2vec (and {@link
  * org.contrast4j.embed.SkipGram}), every pair (input w, output c) keyed by the partition that owns w's input block
- * a(w) and filed under stratum (b(c) − a(w)) mod P, in chunks of {@link SparkSkipGram#CHUNK} records.
- *
- * <p><b>Negatives decoupled from the positives</b> (neg and NCE). Single-machine negative sampling draws, for every
- * pair of input w, k noise words from q over the whole vocabulary. Split by output block, that is k·Q(b) expected
- * noise words from block b, Q(b) = Σ_{x∈b} q(x), each drawn from q_b = q restricted to b — for every pair of w, not
- * only for the pairs whose context lies in b. Drawing all k from the context's block (the scheme of Spark PR #37967)
- * gives w the noise q(x)·p(b(x)|w)/Q(b(x)) instead of q(x): more noise from the blocks that hold w's own contexts,
- * so the trained scores s(w, c) lose log(p(b(c)|w)/Q(b(c))) — a bias that grows with P (about log(1 + P·p(c|w)) for
- * a frequent context c) and fluctuates with each round's random blocking. Here each pair takes k·Q(b(c)) noise
- * words from its own block (stochastically rounded, in the trainer), and every input occurrence w with m_w pairs,
- * m_{w,b} of them in block b, gets a <em>noise-only record</em> in every stratum b with k·Q(b)·(m_w − m_{w,b})
- * noise words (stochastically rounded): in expectation k·m_w·Q(b) from every block, exactly the single-machine
- * noise, so the objective is the single-machine one for any P. At P = 1 there are no noise-only records and each
- * pair takes its k negatives as the single-machine trainer does.
- *
- * <p>Records: {@code (long) w << 32 | c} for a pair; {@code (long) w << 32 | (−count & 0xFFFFFFFF)} for a noise-only
- * record (its low half is negative). Sampled softmax and InfoNCE have no noise-only records (their negatives enter a
- * normalizer shared with the positive, which does not split by block): sampled softmax takes its k samples from the
- * context's block with that block's log(k·q_b).
+ * a(w) and filed under stratum (b(c) − a(w)) mod P, in chunks of {@link SparkSkipGram#CHUNK} records
+ * {@code (long) w << 32 | c}. The pair's noise words are drawn later, by the partition that trains it, from the
+ * output block it holds ({@link StratumTrainer}).
  */
 final class PairMaker implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -37,42 +21,13 @@ final class PairMaker implements java.io.Serializable {
     private final int slice;
     private final long inSalt;
     private final long outSalt;
-    /** Q(b) of the round's output blocking, or null: no noise-only records. */
-    private final double[] blockNoise;
 
-    PairMaker(Settings s, int epoch, int slice, int round, double[] blockNoise) {
+    PairMaker(Settings s, int epoch, int slice, int round) {
         this.s = s;
         this.epoch = epoch;
         this.slice = slice;
         this.inSalt = s.inSalt(round);
         this.outSalt = s.outSalt(round);
-        this.blockNoise = blockNoise;
-    }
-
-    /** Whether the objective takes its negatives decoupled from the positives (neg, NCE). */
-    static boolean decoupled(Settings s) {
-        return switch (s.objective()) {
-            case NEGATIVE_SAMPLING, NCE -> true;
-            default -> false;
-        };
-    }
-
-    /**
-     * Q(b) = Σ_{x : b(x) = b} n_x^α / Σ_x n_x^α, the noise mass of every output block under {@code outSalt}, in
-     * double.
-     */
-    static double[] blockNoise(long[] counts, double alpha, long outSalt, int partitions) {
-        double[] mass = new double[partitions];
-        double total = 0;
-        for (int x = 0; x < counts.length; x++) {
-            double m = Math.pow(counts[x], alpha);
-            mass[Blocks.block(x, outSalt, partitions)] += m;
-            total += m;
-        }
-        for (int b = 0; b < partitions; b++) {
-            mass[b] /= total;
-        }
-        return mass;
     }
 
     /** The chunks of data partition {@code source}, keyed by destination partition. */
@@ -81,13 +36,10 @@ final class PairMaker implements java.io.Serializable {
         int rounds = s.rounds();
         int window = s.window();
         long seed = s.seed();
-        int k = s.negatives();
         SplittableRandom random = new SplittableRandom(Blocks.mix(seed, 0x5E, epoch, Blocks.mix(slice, source)));
         Sink sink = new Sink(p, source);
         int[] sen = new int[64];
         int[] inBlock = new int[64];
-        int[] pairsOf = new int[64];
-        int[] pairsIn = new int[64 * p];
         long index = -1;
         while (sentences.hasNext()) {
             int[] ids = sentences.next();
@@ -98,8 +50,6 @@ final class PairMaker implements java.io.Serializable {
             if (sen.length < ids.length) {
                 sen = new int[ids.length];
                 inBlock = new int[ids.length];
-                pairsOf = new int[ids.length];
-                pairsIn = new int[ids.length * p];
             }
             int n = 0;
             for (int w : ids) {
@@ -109,10 +59,6 @@ final class PairMaker implements java.io.Serializable {
                 }
                 inBlock[n] = Blocks.block(w, inSalt, p);
                 sen[n++] = w;
-            }
-            if (blockNoise != null) {
-                Arrays.fill(pairsOf, 0, n, 0);
-                Arrays.fill(pairsIn, 0, n * p, 0);
             }
             for (int pos = 0; pos < n; pos++) {
                 int reach = 1 + random.nextInt(window);
@@ -126,29 +72,6 @@ final class PairMaker implements java.io.Serializable {
                     }
                     int a = inBlock[c];
                     sink.add(a * p + (b - a + p) % p, ((long) sen[c] << 32) | (center & 0xFFFFFFFFL));
-                    if (blockNoise != null) {
-                        pairsOf[c]++;
-                        pairsIn[c * p + b]++;
-                    }
-                }
-            }
-            if (blockNoise != null && p > 1) {
-                // noise-only records: k·Q(b)·(m_w − m_{w,b}) noise words from every block b, stochastically rounded
-                for (int c = 0; c < n; c++) {
-                    if (pairsOf[c] == 0) {
-                        continue;
-                    }
-                    int a = inBlock[c];
-                    for (int b = 0; b < p; b++) {
-                        double expected = k * blockNoise[b] * (pairsOf[c] - pairsIn[c * p + b]);
-                        int count = (int) expected;
-                        if (random.nextDouble() < expected - count) {
-                            count++;
-                        }
-                        if (count > 0) {
-                            sink.add(a * p + (b - a + p) % p, ((long) sen[c] << 32) | (-count & 0xFFFFFFFFL));
-                        }
-                    }
                 }
             }
             sink.read(ids.length);

@@ -40,18 +40,15 @@ import scala.Tuple2;
  *       target — is shuffled once to partition a(w), filed under stratum r = (b(c) − a(w)) mod P;</li>
  *   <li>in sub-iteration r, partition i holds input block i and output block (i + r) mod P and trains the pairs of
  *       stratum r with the single-machine steps ({@link org.contrast4j.embed.SkipGramSteps}); noise words are drawn
- *       from the output block it holds, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α. For neg and NCE the noise is
- *       decoupled from the positives ({@link PairMaker}): a pair in block b takes k·Q(b) of its k noise words there
- *       (Q(b) the block's share of the noise mass) and every input occurrence sends noise-only records to the other
- *       strata for the rest, so each input word gets the single-machine noise q at any P and NCE corrects by the
- *       global log(k·q(c)); sampled softmax takes all k from the block and corrects by log(k·q_b(c)); then every
- *       output block moves one partition on (a shuffle of V/P rows per partition).</li>
+ *       from the output block it holds, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α (block-local noise: all k noise
+ *       words of a pair come from the block of its context), and NCE and sampled softmax correct their logits by
+ *       the log(k·q_b(c)) that this sampling implies; then every output block moves one partition on (a shuffle of
+ *       V/P rows per partition).</li>
  * </ol>
  * Within a sub-iteration an input word meets the output vectors of one block only (1/P of the vocabulary), a
- * correlated run of updates; accuracy then falls as P grows unless the runs are short: on SOTU + Brown (neg, 5 epochs)
- * the analogy accuracy was 6.71 % at P = 1, 4.58 % at P = 8 with one round per epoch (S = 8) and 6.37 % with four
- * (S = 32), 6.64 % with four rounds and the decoupled noise; at P = 4 two rounds gave 5.53 %. The command line's
- * default is one round up to P = 2, four beyond (S = 4·P).
+ * correlated run of updates; accuracy then falls as P grows unless the runs are short, so an epoch takes several
+ * rounds, each with a new random blocking (spark/README.md has the measurements on SOTU + Brown behind the command
+ * line's default rounds).
  * The learning rate decays linearly over the sub-iterations, lr = lr₀·max(1 − progress, 10⁻⁴). Vocabulary counting,
  * the minimum count and subsampling are distributed; the driver holds the vocabulary (words and counts), not the
  * vectors. Input rows start uniform in [−1/D, 1/D) from a stream seeded by (seed, word id), output rows at zero, as
@@ -249,7 +246,7 @@ public final class SparkSkipGram implements Serializable {
                 if (trained != null) {
                     state = reblock(trained, s, round);
                 }
-                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep, vocabulary.counts())
+                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep)
                         .partitionBy(new Blocks.Identity(p)).values().persist(StorageLevel.MEMORY_ONLY());
                 for (int r = 0; r < p; r++) {
                     if (r > 0) {
@@ -390,14 +387,11 @@ public final class SparkSkipGram implements Serializable {
 
     /**
      * The pairs of one round, made on the data partitions ({@link PairMaker}): subsampling, dynamic windows
-     * (word2vec's), each pair keyed by the partition that owns its input vector and filed under its stratum, with the
-     * noise-only records of neg and NCE.
+     * (word2vec's), each pair keyed by the partition that owns its input vector and filed under its stratum.
      */
     private static JavaPairRDD<Integer, Blocks.Chunk> pairs(JavaRDD<int[]> encoded, Settings s, int epoch, int slice,
-                                                            int round, Broadcast<float[]> bKeep, long[] counts) {
-        double[] blockNoise = PairMaker.decoupled(s)
-                ? PairMaker.blockNoise(counts, s.noisePower(), s.outSalt(round), s.partitions()) : null;
-        PairMaker maker = new PairMaker(s, epoch, slice, round, blockNoise);
+                                                            int round, Broadcast<float[]> bKeep) {
+        PairMaker maker = new PairMaker(s, epoch, slice, round);
         return encoded.mapPartitionsWithIndex((source, sentences) -> maker.make(source, sentences, bKeep.value()),
                 false).mapToPair(t -> t);
     }

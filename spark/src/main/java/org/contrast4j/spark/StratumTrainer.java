@@ -11,11 +11,9 @@ import org.contrast4j.sample.Unigram;
 
 /**
  * One partition's work in one sub-iteration: the pairs of its stratum, on its input block and the output block it
- * owns, with the single-machine trainer's steps ({@link SkipGramSteps}). Noise words are drawn from the owned output
- * block, q_b(c) = n_c^α / Σ_{c' ∈ block} n_{c'}^α. Neg and NCE ({@link PairMaker}): a pair takes k·Q(b) of them
- * (stochastically rounded) and the noise-only records of the stratum bring the rest, so that over an epoch every
- * input occurrence gets the single-machine noise q; NCE corrects by the global log(k·q(c)). Sampled softmax takes
- * all k from the block and corrects by log(k·q_b(c)).
+ * owns, with the single-machine trainer's steps ({@link SkipGramSteps}). Block-local noise: each pair's k noise words
+ * are drawn from the output block the partition owns, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α, and NCE and sampled
+ * softmax correct their logits by the log(k·q_b(c)) that this sampling implies ({@link BlockNoise}).
  */
 final class StratumTrainer {
     /** The learning rate is refreshed every this many corpus words, as word2vec and the single-machine trainer. */
@@ -24,10 +22,28 @@ final class StratumTrainer {
     static final int LOSS_EVERY = 16;
     /** InfoNCE pools this many batches, shuffles them, then steps batch by batch (as the single-machine trainer). */
     static final int SHUFFLE_BATCHES = 64;
-    /** The logit correction of the never-trained output row that noise-only steps name as their target. */
-    static final float DUMMY_CORRECTION = -1e30f;
 
     private StratumTrainer() {
+    }
+
+    /**
+     * The noise of one output block: a sampler of q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α over the block's local
+     * indices, and the logit correction log(k·q_b(c)) of NCE and sampled softmax for every word of the block.
+     */
+    record BlockNoise(Unigram sampler, float[] logCorrection) {
+        /** The noise of the block holding the words {@code outIds}, {@code counts} indexed by word id. */
+        static BlockNoise of(long[] counts, int[] outIds, double alpha, int k) {
+            long[] blockCounts = new long[outIds.length];
+            for (int i = 0; i < blockCounts.length; i++) {
+                blockCounts[i] = counts[outIds[i]];
+            }
+            Unigram sampler = Unigram.of(blockCounts, alpha);
+            float[] logCorrection = new float[blockCounts.length];
+            for (int i = 0; i < logCorrection.length; i++) {
+                logCorrection[i] = (float) Math.log(k * sampler.probability(i));
+            }
+            return new BlockNoise(sampler, logCorrection);
+        }
     }
 
     /**
@@ -56,43 +72,16 @@ final class StratumTrainer {
         int v = counts.length;
         int[] inLocal = localIndex(part.inIds(), v);
         int[] outLocal = localIndex(part.outIds(), v);
-        long[] blockCounts = new long[part.outIds().length];
-        for (int i = 0; i < blockCounts.length; i++) {
-            blockCounts[i] = counts[part.outIds()[i]];
-        }
-        Unigram noise = Unigram.of(blockCounts, s.noisePower());
-        boolean decoupled = PairMaker.decoupled(s);
-        // decoupled (neg, NCE): the noise over an epoch is the global q, so NCE corrects by log(k·q(c)); each pair
-        // takes k·Q(b) samples of q_b here, the rest of its k come through the noise-only records of other strata
-        double globalMass = 0;
-        for (long c : counts) {
-            globalMass += Math.pow(c, s.noisePower());
-        }
-        double blockMass = 0;
-        for (long c : blockCounts) {
-            blockMass += Math.pow(c, s.noisePower());
-        }
-        double ownNegatives = decoupled ? k * blockMass / globalMass : k;
-        // one more output row, zero, never trained: the "target" of noise-only steps, its logit pushed to +∞ by
-        // a correction of −10³⁰ so its gradient lr·σ(−Δ) and loss softplus(−Δ) are exactly 0 (noise-only steps run
-        // the single-machine kernel unchanged)
-        int dummy = blockCounts.length;
-        float[] logCorrection = new float[blockCounts.length + 1];
-        logCorrection[dummy] = DUMMY_CORRECTION;
-        float[] negCorrection = new float[blockCounts.length + 1];
-        negCorrection[dummy] = DUMMY_CORRECTION;
-        for (int i = 0; i < dummy; i++) {
-            logCorrection[i] = (float) Math.log(k * (decoupled ? Math.pow(blockCounts[i], s.noisePower()) / globalMass
-                    : noise.probability(i)));
-        }
+        BlockNoise blockNoise = BlockNoise.of(counts, part.outIds(), s.noisePower(), k);
+        Unigram noise = blockNoise.sampler();
+        float[] logCorrection = blockNoise.logCorrection();
         SplittableRandom random = new SplittableRandom(Blocks.mix(s.seed(), 0x3C, step, partition));
         SkipGramSteps steps = SkipGramSteps.of(d, k);
         float[] in = part.in();
-        float[] out = decoupled ? Arrays.copyOf(part.out(), part.out().length + d) : part.out();
+        float[] out = part.out();
         Objective o = s.objective();
         double lr0 = s.learningRate();
         int[] ids = new int[k + 1];
-        long records = 0;
         double lossSum = 0;
         long lossPairs = 0;
         long done = 0;
@@ -112,49 +101,21 @@ final class StratumTrainer {
                     lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
                 }
                 int q = inLocal[(int) (pairs[i] >>> 32)];
-                int low = (int) pairs[i];
-                if (low < 0) {
-                    // a noise-only record: -low samples of q_b for input q (decoupled objectives only)
-                    int count = -low;
-                    if (q < 0 || !decoupled) {
-                        throw new IllegalStateException("noise-only record (" + (pairs[i] >>> 32) + ", " + count
-                                + ") of stratum " + stratum + " reached partition " + partition + " that cannot"
-                                + " train it");
-                    }
-                    boolean withLoss = (records++ & (LOSS_EVERY - 1)) == 0;
-                    // steps of at most k samples, as the k negatives of one pair on a single machine
-                    ids[0] = dummy;
-                    for (int from = 0; from < count; from += k) {
-                        int m = Math.min(k, count - from);
-                        for (int j = 1; j <= m; j++) {
-                            ids[j] = noise.sample(random);
-                        }
-                        double l = steps.noiseContrast(in, q, out, ids, m + 1,
-                                o == Objective.NCE ? logCorrection : negCorrection, lr, withLoss);
-                        if (withLoss) {
-                            lossSum += l;
-                        }
-                    }
-                    continue;
+                int t = outLocal[(int) pairs[i]];
+                if (q < 0 || t < 0) {
+                    throw new IllegalStateException("pair (" + (pairs[i] >>> 32) + ", " + (int) pairs[i]
+                            + ") of stratum " + stratum + " reached partition " + partition + " that does not own it");
                 }
-                int t = outLocal[low];
                 switch (o) {
                     case NEGATIVE_SAMPLING, NCE, SAMPLED_SOFTMAX -> {
                         ids[0] = t;
-                        int m = k;
-                        if (decoupled) {
-                            m = (int) ownNegatives;
-                            if (ownNegatives > m && random.nextDouble() < ownNegatives - m) {
-                                m++;
-                            }
-                        }
-                        for (int j = 1; j <= m; j++) {
+                        for (int j = 1; j <= k; j++) {
                             ids[j] = noise.sample(random);
                         }
                         boolean withLoss = (done & (LOSS_EVERY - 1)) == 0;
                         double l = o == Objective.SAMPLED_SOFTMAX
-                                ? steps.sampledSoftmax(in, q, out, ids, m + 1, logCorrection, lr, withLoss)
-                                : steps.noiseContrast(in, q, out, ids, m + 1,
+                                ? steps.sampledSoftmax(in, q, out, ids, k + 1, logCorrection, lr, withLoss)
+                                : steps.noiseContrast(in, q, out, ids, k + 1,
                                         o == Objective.NCE ? logCorrection : null, lr, withLoss);
                         if (withLoss) {
                             lossSum += l;
@@ -181,10 +142,6 @@ final class StratumTrainer {
             }
             lossSum = stats[0];
             lossPairs = (long) stats[1];
-        }
-        if (decoupled) {
-            return new Blocks.Part(part.inIds(), in, part.outIds(), Arrays.copyOf(out, out.length - d), lossSum,
-                    lossPairs, done, 0);
         }
         return part.withStats(lossSum, lossPairs, done, 0);
     }

