@@ -63,7 +63,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Pairs per batch (default: 128 on the embedded"
-            + " slice, 1024 with --data).")
+            + " slice, 2048 with --data).")
     Integer batchSize;
 
     @Option(names = "--learning-rate", paramLabel = "X", description = "Adam learning rate (default: 0.001 on the"
@@ -111,7 +111,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
      * runs of docs/text-retrieval.md's "Training recipe": large batches (more in-batch negatives), a larger step, τ
      * fixed at 0.05, and more patience (the English validation split is near 0.99 from the first epoch).
      */
-    static final Recipe FULL = new Recipe(30, 1024, 2e-3, false, 6);
+    static final Recipe FULL = new Recipe(30, 2048, 2e-3, false, 6);
 
     /** The recipe of this run: the defaults for the data, each overridden by its option when given. */
     Recipe recipe() {

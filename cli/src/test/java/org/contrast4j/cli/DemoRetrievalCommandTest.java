@@ -145,7 +145,7 @@ class DemoRetrievalCommandTest {
         DemoRetrievalCommand.Recipe slice = parse().recipe();
         assertEquals(new DemoRetrievalCommand.Recipe(30, 128, 1e-3, true, 3), slice);
         DemoRetrievalCommand.Recipe full = parse("--data", "out/bible").recipe();
-        assertEquals(new DemoRetrievalCommand.Recipe(30, 1024, 2e-3, false, 6), full);
+        assertEquals(new DemoRetrievalCommand.Recipe(30, 2048, 2e-3, false, 6), full);
         assertEquals(new DemoRetrievalCommand.Recipe(12, 256, 5e-4, true, 2), parse("--data", "out/bible",
                 "--epochs", "12", "--batch-size", "256", "--learning-rate", "5e-4", "--no-fixed-temperature",
                 "--patience", "2").recipe());
@@ -158,7 +158,7 @@ class DemoRetrievalCommandTest {
                 new java.io.PrintWriter(java.io.Writer.nullWriter()));
         for (String variant : BibleBenchmark.VARIANTS) {
             org.contrast4j.text.adapter.AdapterTrainer t = bench.trainer(variant);
-            assertEquals(1024, t.batchSize(), variant);
+            assertEquals(2048, t.batchSize(), variant);
             assertEquals(2e-3, t.learningRate(), 0.0, variant);
             assertFalse(t.learnableTemperature(), variant);
             assertEquals(0.05, t.temperature(), 0.0, variant);
