@@ -71,9 +71,9 @@ final class BibleBenchmark {
         Matrix embed(String what, List<String> texts) throws IOException;
     }
 
-    /** What to run and how to train. */
-    record Settings(List<String> variants, int epochs, int batchSize, double learningRate, int hardNegatives,
-                    int patience, long seed, int threads) {
+    /** What to run and how to train (τ starts at 0.05, learned or fixed). */
+    record Settings(List<String> variants, int epochs, int batchSize, double learningRate, boolean learnableTemperature,
+                    int hardNegatives, int patience, long seed, int threads) {
         Settings {
             variants = List.copyOf(variants);
         }
@@ -291,8 +291,8 @@ final class BibleBenchmark {
     /** The trainer of a variant. */
     AdapterTrainer trainer(String variant) {
         AdapterTrainer.Builder b = AdapterTrainer.builder().epochs(settings.epochs()).batchSize(settings.batchSize())
-                .learningRate(settings.learningRate()).patience(settings.patience()).seed(settings.seed())
-                .threads(settings.threads());
+                .learningRate(settings.learningRate()).learnableTemperature(settings.learnableTemperature())
+                .patience(settings.patience()).seed(settings.seed()).threads(settings.threads());
         switch (variant) {
             case LINEAR -> b.kind(AdapterKind.LINEAR);
             case MLP -> b.kind(AdapterKind.MLP);

@@ -60,21 +60,27 @@ final class DemoRetrievalCommand implements Callable<Integer> {
     boolean bm25Only;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Maximum epochs per adapter (default: 30).")
-    int epochs = 30;
+    Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Pairs per batch (default: 128).")
-    int batchSize = 128;
+    @Option(names = "--batch-size", paramLabel = "N", description = "Pairs per batch (default: 128 on the embedded"
+            + " slice, 2048 with --data).")
+    Integer batchSize;
 
-    @Option(names = "--learning-rate", paramLabel = "X", description = "Adam learning rate (default: 0.001).")
-    double learningRate = 1e-3;
+    @Option(names = "--learning-rate", paramLabel = "X", description = "Adam learning rate (default: 0.001 on the"
+            + " embedded slice, 0.002 with --data).")
+    Double learningRate;
+
+    @Option(names = "--fixed-temperature", negatable = true, description = "Keep τ at 0.05 instead of learning it"
+            + " (default: learned on the embedded slice, fixed with --data; --no-fixed-temperature learns it).")
+    Boolean fixedTemperature;
 
     @Option(names = "--hard-negatives", paramLabel = "K", description = "Mined negatives per query of the hard"
             + " variant (default: 4).")
     int hardNegatives = 4;
 
     @Option(names = "--patience", paramLabel = "N", description = "Epochs without a better validation recall@1"
-            + " before stopping (default: 3).")
-    int patience = 3;
+            + " before stopping (default: 3 on the embedded slice, 6 with --data).")
+    Integer patience;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed (default: 1).")
     long seed = 1;
@@ -90,10 +96,41 @@ final class DemoRetrievalCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bars.")
     boolean noProgress;
 
+    /**
+     * The adapters' training recipe: maximum epochs, batch size, Adam's learning rate, whether τ (from 0.05) is
+     * learned, and the early-stopping patience.
+     */
+    record Recipe(int epochs, int batchSize, double learningRate, boolean learnableTemperature, int patience) {
+    }
+
+    /** The embedded slice's defaults (1,483 training pairs: small batches converge in the few epochs a demo affords). */
+    static final Recipe SLICE = new Recipe(30, 128, 1e-3, true, 3);
+
+    /**
+     * The full benchmark's defaults ({@code --data}, 25,205 training pairs), chosen by validation recall@1 among the
+     * runs of docs/text-retrieval.md's "Training recipe": large batches (more in-batch negatives), a larger step, τ
+     * fixed at 0.05, and more patience (the English validation split is near 0.99 from the first epoch).
+     */
+    static final Recipe FULL = new Recipe(30, 2048, 2e-3, false, 6);
+
+    /** The recipe of this run: the defaults for the data, each overridden by its option when given. */
+    Recipe recipe() {
+        Recipe d = data == null ? SLICE : FULL;
+        return new Recipe(epochs == null ? d.epochs() : epochs, batchSize == null ? d.batchSize() : batchSize,
+                learningRate == null ? d.learningRate() : learningRate,
+                fixedTemperature == null ? d.learnableTemperature() : !fixedTemperature,
+                patience == null ? d.patience() : patience);
+    }
+
     @Override
     public Integer call() throws IOException {
         long start = System.nanoTime();
         List<String> variants = variants();
+        Recipe recipe = recipe();
+        int epochs = recipe.epochs();
+        int batchSize = recipe.batchSize();
+        double learningRate = recipe.learningRate();
+        int patience = recipe.patience();
         if (epochs < 1 || batchSize < 2 || !(learningRate > 0) || hardNegatives < 1 || patience < 1 || threads < 1) {
             throw new InputException(String.format(Locale.ROOT, "--epochs (%d) and --patience (%d) must be >= 1,"
                             + " --batch-size (%d) >= 2, --learning-rate (%s) > 0, --hard-negatives (%d) >= 1, --threads (%d) >= 1",
@@ -115,7 +152,7 @@ final class DemoRetrievalCommand implements Callable<Integer> {
         RetrievalIo.quietLucene();
         Path work = Files.createTempDirectory(out.toAbsolutePath(), ".work-");
         BibleBenchmark.Settings settings = new BibleBenchmark.Settings(variants, epochs, batchSize, learningRate,
-                hardNegatives, patience, seed, threads);
+                recipe.learnableTemperature(), hardNegatives, patience, seed, threads);
         BibleBenchmark.Result result;
         try {
             BibleBenchmark bench = new BibleBenchmark(bible, settings, work, err);
@@ -211,11 +248,12 @@ final class DemoRetrievalCommand implements Callable<Integer> {
                         + "test verses and its corpus every test verse of the target translation; the only relevant "
                         + "row is the same verse. Rankings from one score per (query, verse), ties to the lower "
                         + "corpus row. Adapters: one per language pair (KJV–WEB, WEB–RV1909), a query and a document "
-                        + "tower, symmetric InfoNCE with learnable τ, batches of %d, Adam %s, at most %d epochs, "
+                        + "tower, symmetric InfoNCE with τ %s, batches of %d, Adam %s, at most %d epochs, "
                         + "early stopping after %d without a better validation recall@1, seed %d; hard negatives: %d "
                         + "mined per query by the current adapter every epoch. RRF: rank constant 60 over the top %d "
                         + "of each ranking. Total wall time %.0f s.",
-                Report.esc(r.source()), r.trainPairs(), r.validPairs(), r.testVerses(), s.batchSize(),
+                Report.esc(r.source()), r.trainPairs(), r.validPairs(), r.testVerses(),
+                s.learnableTemperature() ? "learned from 0.05" : "fixed at 0.05", s.batchSize(),
                 Charts.compact(s.learningRate(), 3), s.epochs(), s.patience(), s.seed(), s.hardNegatives(),
                 AlignedRetrieval.DEPTH, seconds);
     }

@@ -75,6 +75,7 @@ final class RetrievalReport {
         settings.put("epochs", st.epochs());
         settings.put("batch_size", st.batchSize());
         settings.put("learning_rate", st.learningRate());
+        settings.put("learnable_temperature", st.learnableTemperature());
         settings.put("hard_negatives", st.hardNegatives());
         settings.put("patience", st.patience());
         settings.put("seed", st.seed());

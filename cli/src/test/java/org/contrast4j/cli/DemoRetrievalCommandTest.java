@@ -45,6 +45,11 @@ class DemoRetrievalCommandTest {
         assertEquals(400, s.get("train_pairs").asInt());
         assertEquals(192, s.get("valid_pairs").asInt());
         assertEquals(313, s.get("test_verses").asInt());
+        JsonNode settings = s.get("settings");   // the embedded slice's recipe
+        assertEquals(128, settings.get("batch_size").asInt());
+        assertEquals(1e-3, settings.get("learning_rate").asDouble(), 0.0);
+        assertTrue(settings.get("learnable_temperature").asBoolean(), settings.toString());
+        assertEquals(3, settings.get("patience").asInt());
         for (String task : TASKS) {
             JsonNode m = s.get("tasks").get(task).get("methods");
             for (String method : List.of("BM25", "frozen", "linear", "RRF(BM25, frozen)", "RRF(BM25, linear)")) {
@@ -132,6 +137,40 @@ class DemoRetrievalCommandTest {
 
     private static double r1(JsonNode tasks, String task, String method) {
         return tasks.get(task).get("methods").get(method).get("recall@1").asDouble();
+    }
+
+    /** The recipe: the slice's defaults without --data, the full benchmark's with it, each option overriding. */
+    @Test
+    void recipeDependsOnTheDataAndEachOptionOverridesIt() throws IOException {
+        DemoRetrievalCommand.Recipe slice = parse().recipe();
+        assertEquals(new DemoRetrievalCommand.Recipe(30, 128, 1e-3, true, 3), slice);
+        DemoRetrievalCommand.Recipe full = parse("--data", "out/bible").recipe();
+        assertEquals(new DemoRetrievalCommand.Recipe(30, 2048, 2e-3, false, 6), full);
+        assertEquals(new DemoRetrievalCommand.Recipe(12, 256, 5e-4, true, 2), parse("--data", "out/bible",
+                "--epochs", "12", "--batch-size", "256", "--learning-rate", "5e-4", "--no-fixed-temperature",
+                "--patience", "2").recipe());
+        assertEquals(new DemoRetrievalCommand.Recipe(30, 128, 1e-3, false, 3), parse("--fixed-temperature").recipe());
+
+        // and the trainers of every variant get it
+        BibleBenchmark.Settings settings = new BibleBenchmark.Settings(BibleBenchmark.VARIANTS, full.epochs(),
+                full.batchSize(), full.learningRate(), full.learnableTemperature(), 4, full.patience(), 1, 1);
+        BibleBenchmark bench = new BibleBenchmark(BibleData.embedded(), settings, dir,
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        for (String variant : BibleBenchmark.VARIANTS) {
+            org.contrast4j.text.adapter.AdapterTrainer t = bench.trainer(variant);
+            assertEquals(2048, t.batchSize(), variant);
+            assertEquals(2e-3, t.learningRate(), 0.0, variant);
+            assertFalse(t.learnableTemperature(), variant);
+            assertEquals(0.05, t.temperature(), 0.0, variant);
+            assertEquals(6, t.patience(), variant);
+            assertEquals(30, t.epochs(), variant);
+        }
+    }
+
+    private static DemoRetrievalCommand parse(String... args) {
+        DemoRetrievalCommand c = new DemoRetrievalCommand();
+        new picocli.CommandLine(c).parseArgs(args);
+        return c;
     }
 
     @Test
