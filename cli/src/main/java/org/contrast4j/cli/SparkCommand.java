@@ -89,10 +89,6 @@ final class SparkCommand implements Runnable {
                 throw new InputException("--objective softmax is not trained on Spark (every step needs all V output"
                         + " vectors): use neg, nce, sampled-softmax or infonce");
             }
-            if (options.step != null && !options.step.trim().equalsIgnoreCase("pair")) {
-                throw new InputException("--step " + options.step + ": Spark trains with the pair step only (one step"
-                        + " and k noise samples per pair); leave --step out or give --step pair");
-            }
             WordOptions.atLeast("--partitions", partitions, 1);
             int s = subIterations == null ? (partitions <= 2 ? partitions : 4 * partitions) : subIterations;
             WordOptions.atLeast("--sub-iterations", s, 1);
