@@ -181,7 +181,7 @@ final class SparkCommand implements Runnable {
             j.put("sub_iterations", subIterations);
             j.put("vocabulary", vocabulary.size());
             j.put("tokens", vocabulary.totalCount());
-            options.putSettings(j, c);
+            options.putSettings(j, c).put("step", c.step().key());
             j.put("seconds", (Double) run.get("seconds"));
             j.put("seconds_with_vocabulary", (Double) run.get("seconds_with_vocabulary"));
             j.put("words_per_second", (Double) run.get("words_per_second"));
