@@ -89,10 +89,6 @@ final class SparkCommand implements Runnable {
                 throw new InputException("--objective softmax is not trained on Spark (every step needs all V output"
                         + " vectors): use neg, nce, sampled-softmax or infonce");
             }
-            if (options.step != null && !options.step.trim().equalsIgnoreCase("pair")) {
-                throw new InputException("--step " + options.step + ": Spark trains with the pair step only (one step"
-                        + " and k noise samples per pair); leave --step out or give --step pair");
-            }
             WordOptions.atLeast("--partitions", partitions, 1);
             int s = subIterations == null ? (partitions <= 2 ? partitions : 4 * partitions) : subIterations;
             WordOptions.atLeast("--sub-iterations", s, 1);
@@ -185,7 +181,7 @@ final class SparkCommand implements Runnable {
             j.put("sub_iterations", subIterations);
             j.put("vocabulary", vocabulary.size());
             j.put("tokens", vocabulary.totalCount());
-            options.putSettings(j, c);
+            options.putSettings(j, c).put("step", c.step().key());
             j.put("seconds", (Double) run.get("seconds"));
             j.put("seconds_with_vocabulary", (Double) run.get("seconds_with_vocabulary"));
             j.put("words_per_second", (Double) run.get("words_per_second"));

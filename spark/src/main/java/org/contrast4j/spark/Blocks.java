@@ -68,6 +68,22 @@ final class Blocks {
             implements Serializable {
     }
 
+    /**
+     * The flag (the sign bit) of a record that starts a group of the shared step: the records of one window (one
+     * center occurrence) whose context words fall in one input block, filed together and in a row under one key.
+     */
+    static final long GROUP_START = Long.MIN_VALUE;
+
+    /** The input word of a record (its high half, without the {@link #GROUP_START} flag). */
+    static int input(long record) {
+        return (int) ((record >>> 32) & 0x7FFF_FFFFL);
+    }
+
+    /** The output word of a record (its low half). */
+    static int output(long record) {
+        return (int) record;
+    }
+
     /** Sends key i to partition i. */
     static final class Identity extends Partitioner {
         private static final long serialVersionUID = 1L;

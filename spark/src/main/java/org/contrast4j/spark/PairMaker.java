@@ -12,7 +12,9 @@ import scala.Tuple2;
  * org.contrast4j.embed.SkipGram}), every pair (input w, output c) keyed by the partition that owns w's input block
  * a(w) and filed under stratum (b(c) − a(w)) mod P, in chunks of {@link SparkSkipGram#CHUNK} records
  * {@code (long) w << 32 | c}. The pair's noise words are drawn later, by the partition that trains it, from the
- * output block it holds ({@link StratumTrainer}).
+ * output block it holds ({@link StratumTrainer}). With the shared step ({@link Settings#sharedStep()}) the pairs of one
+ * window (one center occurrence) whose context words fall in one input block share a key: they are filed in a row, in
+ * one chunk, the first flagged {@link Blocks#GROUP_START}, and trained as one shared block.
  */
 final class PairMaker implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -40,6 +42,9 @@ final class PairMaker implements java.io.Serializable {
         Sink sink = new Sink(p, source);
         int[] sen = new int[64];
         int[] inBlock = new int[64];
+        boolean shared = s.sharedStep();
+        int[] keys = new int[2 * window];
+        long[] records = new long[2 * window];
         long index = -1;
         while (sentences.hasNext()) {
             int[] ids = sentences.next();
@@ -66,6 +71,37 @@ final class PairMaker implements java.io.Serializable {
                 int b = Blocks.block(center, outSalt, p);
                 int lo = Math.max(0, pos - reach);
                 int hi = Math.min(n - 1, pos + reach);
+                if (shared) {
+                    // the window's pairs grouped by key (input block): each group in a row, its first record flagged
+                    int m = 0;
+                    for (int c = lo; c <= hi; c++) {
+                        if (c != pos) {
+                            int a = inBlock[c];
+                            keys[m] = a * p + (b - a + p) % p;
+                            records[m++] = ((long) sen[c] << 32) | (center & 0xFFFFFFFFL);
+                        }
+                    }
+                    for (int i = 0; i < m; i++) {
+                        int key = keys[i];
+                        if (key < 0) {
+                            continue;
+                        }
+                        int size = 0;
+                        for (int j = i; j < m; j++) {
+                            if (keys[j] == key) {
+                                size++;
+                            }
+                        }
+                        sink.group(key, size);
+                        for (int j = i; j < m; j++) {
+                            if (keys[j] == key) {
+                                sink.add(key, j == i ? records[j] | Blocks.GROUP_START : records[j]);
+                                keys[j] = -1;
+                            }
+                        }
+                    }
+                    continue;
+                }
                 for (int c = lo; c <= hi; c++) {
                     if (c == pos) {
                         continue;
@@ -110,6 +146,24 @@ final class PairMaker implements java.io.Serializable {
             }
         }
 
+        /**
+         * A group of {@code size} records for {@code key} follows: the key's chunk under construction is closed first
+         * if the group would not fit in it (a group larger than a chunk is split at the chunk's end).
+         */
+        void group(int key, int size) {
+            if (fill[key] > 0 && fill[key] + size > SparkSkipGram.CHUNK) {
+                close(key, Arrays.copyOf(buf[key], fill[key]), fill[key]);
+            }
+        }
+
+        private void close(int key, long[] records, int n) {
+            pending.add(new Object[] {key, seq[key]++, records, n, marks.get(key)});
+            marks.set(key, new ArrayList<>());
+            lastMark[key] = -1;
+            buf[key] = null;
+            fill[key] = 0;
+        }
+
         void add(int key, long record) {
             if (buf[key] == null) {
                 buf[key] = new long[SparkSkipGram.CHUNK];
@@ -120,11 +174,7 @@ final class PairMaker implements java.io.Serializable {
             }
             buf[key][fill[key]++] = record;
             if (fill[key] == SparkSkipGram.CHUNK) {
-                pending.add(new Object[] {key, seq[key]++, buf[key], SparkSkipGram.CHUNK, marks.get(key)});
-                marks.set(key, new ArrayList<>());
-                lastMark[key] = -1;
-                buf[key] = null;
-                fill[key] = 0;
+                close(key, buf[key], SparkSkipGram.CHUNK);
             }
         }
 

@@ -13,7 +13,8 @@ import org.contrast4j.sample.Unigram;
  * One partition's work in one sub-iteration: the pairs of its stratum, on its input block and the output block it
  * owns, with the single-machine trainer's steps ({@link SkipGramSteps}). Block-local noise: each pair's k noise words
  * are drawn from the output block the partition owns, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α, and NCE and sampled
- * softmax correct their logits by the log(k·q_b(c)) that this sampling implies ({@link BlockNoise}).
+ * softmax correct their logits by the log(k·q_b(c)) that this sampling implies ({@link BlockNoise}). The pair step
+ * draws k noise words per pair; the shared step ({@link Settings#sharedStep()}) k per group of one window's pairs.
  */
 final class StratumTrainer {
     /** The learning rate is refreshed every this many corpus words, as word2vec and the single-machine trainer. */
@@ -93,6 +94,11 @@ final class StratumTrainer {
         int[] px = new int[pool];
         int np = 0;
         double[] stats = new double[2];
+        if (s.sharedStep()) {
+            long trained = trainShared(s, chunks, stratum, partition, step, totalSteps, inLocal, outLocal, blockNoise,
+                    random, steps, in, out, stats);
+            return part.withStats(stats[0], (long) stats[1], trained, 0);
+        }
         for (Blocks.Chunk chunk : chunks) {
             long[] pairs = chunk.pairs();
             int mark = 0;
@@ -100,11 +106,10 @@ final class StratumTrainer {
                 while (mark < chunk.markAt().length && chunk.markAt()[mark] == i) {
                     lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
                 }
-                int q = inLocal[(int) (pairs[i] >>> 32)];
-                int t = outLocal[(int) pairs[i]];
+                int q = inLocal[Blocks.input(pairs[i])];
+                int t = outLocal[Blocks.output(pairs[i])];
                 if (q < 0 || t < 0) {
-                    throw new IllegalStateException("pair (" + (pairs[i] >>> 32) + ", " + (int) pairs[i]
-                            + ") of stratum " + stratum + " reached partition " + partition + " that does not own it");
+                    throw notOwned(pairs[i], stratum, partition);
                 }
                 switch (o) {
                     case NEGATIVE_SAMPLING, NCE, SAMPLED_SOFTMAX -> {
@@ -144,6 +149,84 @@ final class StratumTrainer {
             lossPairs = (long) stats[1];
         }
         return part.withStats(lossSum, lossPairs, done, 0);
+    }
+
+    private static IllegalStateException notOwned(long record, int stratum, int partition) {
+        return new IllegalStateException("pair (" + Blocks.input(record) + ", " + Blocks.output(record)
+                + ") of stratum " + stratum + " reached partition " + partition + " that does not own it");
+    }
+
+    /**
+     * The shared step (pWord2Vec's, as {@link org.contrast4j.embed.SkipGram.Step#SHARED}): each group of records
+     * (the pairs of one window whose context words lie in this partition's input block, filed in a row by {@link
+     * PairMaker}, the first flagged {@link Blocks#GROUP_START}) is one SGD step on the group's summed loss: its m
+     * context rows against the center and k noise words drawn once for the group from the block's noise q_b, with
+     * the correction log(k·q_b) for NCE and sampled softmax. The loss is computed on one group in {@value
+     * #LOSS_EVERY}; {@code stats} gets the loss and the pairs it covers; returns the pairs trained.
+     */
+    private static long trainShared(Settings s, List<Blocks.Chunk> chunks, int stratum, int partition, long step,
+                                    long totalSteps, int[] inLocal, int[] outLocal, BlockNoise blockNoise,
+                                    SplittableRandom random, SkipGramSteps steps, float[] in, float[] out,
+                                    double[] stats) {
+        int k = s.negatives();
+        Objective o = s.objective();
+        Unigram noise = blockNoise.sampler();
+        float[] logCorrection = blockNoise.logCorrection();
+        float[] nceCorrection = o == Objective.NCE ? logCorrection : null;
+        double lr0 = s.learningRate();
+        float lr = learningRate(lr0, step, 0, totalSteps);
+        int[] ids = new int[k + 1];
+        int[] contexts = new int[Math.max(1, 2 * s.window())];
+        long groups = 0;
+        long done = 0;
+        for (Blocks.Chunk chunk : chunks) {
+            long[] pairs = chunk.pairs();
+            int n = chunk.n();
+            int mark = 0;
+            int i = 0;
+            while (i < n) {
+                while (mark < chunk.markAt().length && chunk.markAt()[mark] <= i) {
+                    lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
+                }
+                int j = i + 1;
+                while (j < n && (pairs[j] & Blocks.GROUP_START) == 0) {
+                    j++;
+                }
+                int m = j - i;
+                if (contexts.length < m) {
+                    contexts = new int[m];
+                }
+                int center = Blocks.output(pairs[i]);
+                int t = outLocal[center];
+                for (int r = i; r < j; r++) {
+                    int q = inLocal[Blocks.input(pairs[r])];
+                    if (q < 0 || t < 0) {
+                        throw notOwned(pairs[r], stratum, partition);
+                    }
+                    if (Blocks.output(pairs[r]) != center) {
+                        throw new IllegalStateException("record " + r + " of a group of chunk " + chunk.seq()
+                                + " (source " + chunk.source() + ") has center " + Blocks.output(pairs[r])
+                                + ", its group " + center);
+                    }
+                    contexts[r - i] = q;
+                }
+                ids[0] = t;
+                for (int x = 1; x <= k; x++) {
+                    ids[x] = noise.sample(random);
+                }
+                boolean withLoss = (groups++ & (LOSS_EVERY - 1)) == 0;
+                double l = o == Objective.SAMPLED_SOFTMAX
+                        ? steps.sharedSampledSoftmax(in, contexts, m, out, ids, k + 1, logCorrection, lr, withLoss)
+                        : steps.sharedNoiseContrast(in, contexts, m, out, ids, k + 1, nceCorrection, lr, withLoss);
+                if (withLoss) {
+                    stats[0] += l;
+                    stats[1] += m;
+                }
+                done += m;
+                i = j;
+            }
+        }
+        return done;
     }
 
     static float learningRate(double lr0, long step, double within, long totalSteps) {

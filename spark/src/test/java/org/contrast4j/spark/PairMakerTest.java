@@ -55,10 +55,10 @@ class PairMakerTest {
             Blocks.Chunk c = t._2();
             for (int i = 0; i < c.n(); i++) {
                 long record = c.pairs()[i];
-                int w = (int) (record >>> 32);
-                int center = (int) record;
+                int w = Blocks.input(record);
+                int center = Blocks.output(record);
                 assertTrue(w >= 0 && w < v && center >= 0 && center < v, "record " + Long.toHexString(record));
-                assertTrue(near.contains(record), "(" + w + ", " + center + ") is not a window pair");
+                assertTrue(near.contains(record & ~Blocks.GROUP_START), "(" + w + ", " + center + ") is not a window pair");
                 int a = Blocks.block(w, s.inSalt(0), p);
                 int b = Blocks.block(center, s.outSalt(0), p);
                 assertEquals(a, (int) t._1(), "a pair goes to the partition of its input block");
@@ -68,5 +68,106 @@ class PairMakerTest {
         }
         // dynamic windows: each center reaches 1..window words each side, (1 + window)/2 on average
         assertTrue(pairs > 10_000, "pairs " + pairs);
+    }
+
+    /**
+     * The shared step's grouping, against the windows recomputed here: every token of the corpus is a distinct word,
+     * so a record names its center occurrence and its context occurrence. Every center's records must be exactly
+     * the positions of one dynamic window (1..window each side, clipped at the sentence's ends) with each pair once;
+     * the records of a center whose context words fall in input block a form exactly one group, in a row in one
+     * chunk under key (a, (b − a) mod P), its first record flagged and no other. Enough pairs that chunks fill and
+     * are closed early so that no group straddles two.
+     */
+    @Test
+    void theSharedStepGroupsAreOneWindowsPairsOfOneInputBlock() {
+        int p = 3;
+        int window = 4;
+        SplittableRandom r = new SplittableRandom(7);
+        List<int[]> sentences = new ArrayList<>();
+        int v = 0;
+        while (v < 60_000) {
+            int[] sen = new int[1 + r.nextInt(20)];
+            for (int i = 0; i < sen.length; i++) {
+                sen[i] = v++;
+            }
+            sentences.add(sen);
+        }
+        int[] sentenceOf = new int[v];
+        int[] posOf = new int[v];
+        for (int s = 0; s < sentences.size(); s++) {
+            int[] sen = sentences.get(s);
+            for (int i = 0; i < sen.length; i++) {
+                sentenceOf[sen[i]] = s;
+                posOf[sen[i]] = i;
+            }
+        }
+        SkipGram config = SkipGram.builder().objective(Objective.NCE).step(SkipGram.Step.SHARED).window(window)
+                .sample(0).seed(3).build();
+        Settings s = Settings.of(config, 1, p, 1);
+        assertTrue(s.sharedStep());
+        float[] keep = new float[v];
+        java.util.Arrays.fill(keep, 1f);
+        Iterator<Tuple2<Integer, Blocks.Chunk>> it = new PairMaker(s, 0, 0, 0).make(0, sentences.iterator(), keep);
+        List<Set<Integer>> contextsOf = new ArrayList<>();
+        for (int i = 0; i < v; i++) {
+            contextsOf.add(new HashSet<>());
+        }
+        Set<Long> groupsSeen = new HashSet<>();   // (center, input block) of every group
+        long pairs = 0;
+        int chunks = 0;
+        while (it.hasNext()) {
+            Tuple2<Integer, Blocks.Chunk> t = it.next();
+            Blocks.Chunk c = t._2();
+            chunks++;
+            assertTrue(c.n() <= SparkSkipGram.CHUNK);
+            int i = 0;
+            while (i < c.n()) {
+                assertTrue((c.pairs()[i] & Blocks.GROUP_START) != 0, "a chunk's record " + i + " starts no group");
+                int center = Blocks.output(c.pairs()[i]);
+                int b = Blocks.block(center, s.outSalt(0), p);
+                int a = t._1();
+                assertTrue(groupsSeen.add(((long) center << 32) | a), "center " + center + " has two groups of block "
+                        + a);
+                int j = i;
+                do {
+                    long record = c.pairs()[j];
+                    int w = Blocks.input(record);
+                    assertEquals(center, Blocks.output(record), "a group holds one center");
+                    assertEquals(a, Blocks.block(w, s.inSalt(0), p), "a pair goes to the partition of its input block");
+                    assertEquals((b - a + p) % p, c.stratum(), "a pair's stratum");
+                    assertEquals(sentenceOf[center], sentenceOf[w], "a pair lies in one sentence");
+                    assertTrue(contextsOf.get(center).add(w), "pair (" + w + ", " + center + ") made twice");
+                    pairs++;
+                    j++;
+                } while (j < c.n() && (c.pairs()[j] & Blocks.GROUP_START) == 0);
+                i = j;
+            }
+        }
+        // every center's contexts: one whole window of reach 1..window, and every block of it in one group
+        for (int center = 0; center < v; center++) {
+            int[] sen = sentences.get(sentenceOf[center]);
+            if (sen.length == 1) {
+                assertTrue(contextsOf.get(center).isEmpty());
+                continue;
+            }
+            int pos = posOf[center];
+            boolean matched = false;
+            for (int reach = 1; reach <= window && !matched; reach++) {
+                Set<Integer> want = new HashSet<>();
+                for (int q = Math.max(0, pos - reach); q <= Math.min(sen.length - 1, pos + reach); q++) {
+                    if (q != pos) {
+                        want.add(sen[q]);
+                    }
+                }
+                matched = want.equals(contextsOf.get(center));
+            }
+            assertTrue(matched, "center " + center + ": contexts " + contextsOf.get(center)
+                    + " are not one window of its sentence");
+            for (int w : contextsOf.get(center)) {
+                assertTrue(groupsSeen.contains(((long) center << 32) | Blocks.block(w, s.inSalt(0), p)));
+            }
+        }
+        assertTrue(chunks > p * p, "chunks " + chunks + ": some keys filled a chunk");
+        assertTrue(pairs > 100_000, "pairs " + pairs);
     }
 }

@@ -205,9 +205,12 @@ class SparkSkipGramTest {
     @Test
     void everyObjectiveSeparatesTheTopics() {
         List<String[]> corpus = twoTopics(42);
-        for (Objective o : List.of(Objective.NEGATIVE_SAMPLING, Objective.NCE, Objective.SAMPLED_SOFTMAX,
-                Objective.INFONCE)) {
-            SkipGram.Builder b = SkipGram.builder().objective(o).dimension(16).window(3).epochs(3).sample(0).seed(7);
+        for (String run : List.of("neg shared", "neg pair", "nce shared", "nce pair", "sampled-softmax shared",
+                "sampled-softmax pair", "infonce shared")) {
+            Objective o = Objective.parse(run.split(" ")[0]);
+            SkipGram.Step step = SkipGram.Step.parse(run.split(" ")[1]);
+            SkipGram.Builder b = SkipGram.builder().objective(o).step(step).dimension(16).window(3).epochs(3)
+                    .sample(0).seed(7);
             if (o == Objective.INFONCE) {
                 b.batchSize(32);
             }
@@ -215,14 +218,14 @@ class SparkSkipGramTest {
             SparkSkipGramModel m = SparkSkipGram.of(b.build(), 1, 2, 1).fit(spark, sc.parallelize(corpus, 2),
                     epochs::add);
             double margin = topicMargin(m.toWordVectors(), TOPIC_A, TOPIC_B);
-            assertTrue(margin > 0.4, o + ": within-topic minus across-topic cosine is only " + margin);
+            assertTrue(margin > 0.4, run + ": within-topic minus across-topic cosine is only " + margin);
             assertEquals(3, epochs.size());
             for (SparkSkipGram.Epoch e : epochs) {
-                assertTrue(Double.isFinite(e.loss()) && e.loss() > 0, o + " epoch loss " + e.loss());
+                assertTrue(Double.isFinite(e.loss()) && e.loss() > 0, run + " epoch loss " + e.loss());
                 assertEquals(8000, e.words());
                 assertTrue(e.pairs() > 0);
             }
-            assertTrue(epochs.get(2).loss() < epochs.get(0).loss(), o + " loss " + epochs);
+            assertTrue(epochs.get(2).loss() < epochs.get(0).loss(), run + " loss " + epochs);
             m.unpersist();
         }
     }
@@ -230,22 +233,24 @@ class SparkSkipGramTest {
     @Test
     void isDeterministicForASeedAtAFixedPartitionCount() {
         List<String[]> corpus = twoTopics(5);
-        SkipGram.Builder b = SkipGram.builder().dimension(16).window(3).epochs(2).seed(11);
-        float[][] runs = new float[3][];
-        for (int i = 0; i < 3; i++) {
-            SparkSkipGramModel m = SparkSkipGram.of(b.seed(i < 2 ? 11 : 12).build(), 1, 3, 2)
-                    .fit(spark, sc.parallelize(corpus, 3), null);
-            runs[i] = m.toWordVectors().vectors().data();
-            m.unpersist();
+        for (SkipGram.Step step : SkipGram.Step.values()) {
+            SkipGram.Builder b = SkipGram.builder().step(step).dimension(16).window(3).epochs(2).seed(11);
+            float[][] runs = new float[3][];
+            for (int i = 0; i < 3; i++) {
+                SparkSkipGramModel m = SparkSkipGram.of(b.seed(i < 2 ? 11 : 12).build(), 1, 3, 2)
+                        .fit(spark, sc.parallelize(corpus, 3), null);
+                runs[i] = m.toWordVectors().vectors().data();
+                m.unpersist();
+            }
+            assertArrayEquals(runs[0], runs[1], step + " step");
+            assertFalse(java.util.Arrays.equals(runs[0], runs[2]), step + " step: another seed");
         }
-        assertArrayEquals(runs[0], runs[1]);
-        assertFalse(java.util.Arrays.equals(runs[0], runs[2]), "another seed");
     }
 
     /**
      * With window 1 and no subsampling a sentence of n tokens has exactly 2(n − 1) pairs: every epoch trains each of
      * them once (none lost, none twice) over the strata of 3 partitions in 2 rounds (each partition checks that it
-     * holds both vectors of every pair it gets).
+     * holds both vectors of every pair it gets), with either step.
      */
     @Test
     void everyPairIsTrainedOncePerEpoch() {
@@ -254,14 +259,16 @@ class SparkSkipGramTest {
         for (String[] s : corpus) {
             expected += 2L * (s.length - 1);
         }
-        List<SparkSkipGram.Epoch> epochs = new ArrayList<>();
-        SparkSkipGramModel m = SparkSkipGram.of(SkipGram.builder().dimension(8).window(1).epochs(2).sample(0).build(),
-                1, 3, 2).fit(spark, sc.parallelize(corpus, 3), epochs::add);
-        assertEquals(2, epochs.size());
-        for (SparkSkipGram.Epoch e : epochs) {
-            assertEquals(expected, e.pairs(), "pairs of epoch " + e.epoch());
+        for (SkipGram.Step step : SkipGram.Step.values()) {
+            List<SparkSkipGram.Epoch> epochs = new ArrayList<>();
+            SparkSkipGramModel m = SparkSkipGram.of(SkipGram.builder().step(step).dimension(8).window(1).epochs(2)
+                    .sample(0).build(), 1, 3, 2).fit(spark, sc.parallelize(corpus, 3), epochs::add);
+            assertEquals(2, epochs.size());
+            for (SparkSkipGram.Epoch e : epochs) {
+                assertEquals(expected, e.pairs(), step + " step: pairs of epoch " + e.epoch());
+            }
+            m.unpersist();
         }
-        m.unpersist();
     }
 
     @Test
