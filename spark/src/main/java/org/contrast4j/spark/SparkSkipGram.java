@@ -19,6 +19,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.contrast4j.embed.Objective;
 import org.contrast4j.embed.SkipGram;
+import org.contrast4j.embed.SkipGramSteps;
 import org.contrast4j.embed.TextCorpus;
 import org.contrast4j.embed.Vocabulary;
 import scala.Tuple2;
@@ -227,6 +228,15 @@ public final class SparkSkipGram implements Serializable {
             }
             return n == ids.length ? ids : java.util.Arrays.copyOf(ids, n);
         }).filter(ids -> ids.length > 0).persist(StorageLevel.MEMORY_ONLY());
+        // read and encoded before training, as the single-machine trainer reads its corpus before its first epoch;
+        // meanwhile every executor compiles the step kernels (SkipGramSteps#warmUpInBackground)
+        boolean warmUp = s.sharedStep();
+        encoded.foreachPartition(it -> {
+            if (warmUp) {
+                SkipGramSteps.warmUpInBackground();
+            }
+            it.forEachRemaining(ids -> { });
+        });
         long tokens = vocabulary.totalCount();
 
         // 3. initial blocks, made on the executors

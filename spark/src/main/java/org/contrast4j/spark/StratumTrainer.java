@@ -95,6 +95,7 @@ final class StratumTrainer {
         int np = 0;
         double[] stats = new double[2];
         if (s.sharedStep()) {
+            SkipGramSteps.warmUp();   // ends at once when done while the corpus was encoded
             long trained = trainShared(s, chunks, stratum, partition, step, totalSteps, inLocal, outLocal, blockNoise,
                     random, steps, in, out, stats);
             return part.withStats(stats[0], (long) stats[1], trained, 0);
