@@ -206,21 +206,28 @@ public final class Kernels {
         int d = a.cols();
         float[] x = a.data();
         for (int i = 0; i < norms.length; i++) {
+            // four independent sums: the additions' latency, not their count, bounds a single running sum
             double s0 = 0;
             double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
             int k = i * d;
             int end = k + d;
-            for (; k + 1 < end; k += 2) {
+            for (; k + 3 < end; k += 4) {
                 double v0 = x[k];
                 double v1 = x[k + 1];
+                double v2 = x[k + 2];
+                double v3 = x[k + 3];
                 s0 += v0 * v0;
                 s1 += v1 * v1;
+                s2 += v2 * v2;
+                s3 += v3 * v3;
             }
-            if (k < end) {
+            for (; k < end; k++) {
                 double v = x[k];
                 s0 += v * v;
             }
-            norms[i] = Math.sqrt(s0 + s1);
+            norms[i] = Math.sqrt((s0 + s1) + (s2 + s3));
         }
         return norms;
     }

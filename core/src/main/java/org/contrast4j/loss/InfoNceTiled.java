@@ -25,7 +25,8 @@ final class InfoNceTiled {
                 Similarity.COSINE.prepare(batch.guidePositivesOrNull()), guideMargin);
         TiledInfoNce engine = stored ? TiledInfoNce.storedLogits(threads) : new TiledInfoNce(threads);
         TiledInfoNce.Result r = engine.compute(similarity.prepare(a), similarity.prepare(p),
-                temperature.scale(), symmetric, batch.labelsOrNull(), guide, batch.logQOrNull(), w);
+                temperature.scale(), symmetric, batch.labelsOrNull(), guide, batch.logQOrNull(), w,
+                temperature.learnable());
         boolean[] skip = r.withoutNegatives();
         int skipped = 0;
         for (int i = 0; skip != null && i < n; i++) {

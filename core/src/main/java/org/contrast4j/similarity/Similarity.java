@@ -78,13 +78,25 @@ public enum Similarity {
                 }
                 continue;
             }
-            double xg = 0;
-            for (int j = off; j < off + d; j++) {
-                xg += (double) x[j] * g[j];
+            // ⟨x, g⟩ in four independent sums (a single running sum is bound by the additions' latency)
+            double xg0 = 0;
+            double xg1 = 0;
+            double xg2 = 0;
+            double xg3 = 0;
+            int j = off;
+            for (; j + 3 < off + d; j += 4) {
+                xg0 += (double) x[j] * g[j];
+                xg1 += (double) x[j + 1] * g[j + 1];
+                xg2 += (double) x[j + 2] * g[j + 2];
+                xg3 += (double) x[j + 3] * g[j + 3];
             }
-            double proj = xg / (n * n); // ⟨x̂, g⟩ / n
-            for (int j = off; j < off + d; j++) {
-                dx[j] = (float) ((g[j] - x[j] * proj) / n);
+            for (; j < off + d; j++) {
+                xg0 += (double) x[j] * g[j];
+            }
+            double proj = ((xg0 + xg1) + (xg2 + xg3)) / (n * n); // ⟨x̂, g⟩ / n
+            double inv = 1 / n;
+            for (j = off; j < off + d; j++) {
+                dx[j] = (float) ((g[j] - x[j] * proj) * inv);
             }
         }
         return out;

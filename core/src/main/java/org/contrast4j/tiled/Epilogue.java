@@ -75,6 +75,21 @@ interface Epilogue {
                             float[] scratch);
 
     /**
+     * {@link #sumExpFixed} that keeps the exponentials: x[off + c] := e_c = exp((x[off + c] − shift)·scale), adds
+     * e_c to colSum[cOff + c] and returns Σ_c e_c, both in double — the same e_c and sums as {@link #sumExpFixed}.
+     * For the stored path when Σ (∂L/∂l)·l is not wanted, so that {@link #weightsFromExp} needs no second
+     * exponential.
+     */
+    double expFixedInPlace(float[] x, int off, int len, float shift, float scale, double[] colSum, int cOff);
+
+    /**
+     * The gradient weights of {@link #gradientRowFixed} (with colInv) from the exponentials {@link #expFixedInPlace}
+     * left in x: x[off + c] := weight·(e_c·rowInv + e_c·colInv[j0 + c]), the same floats, without the sums
+     * {@link #gradientRowFixed} adds for Σ (∂L/∂l)·l.
+     */
+    void weightsFromExp(float[] x, int off, int len, int j0, float rowInv, float[] colInv, float weight);
+
+    /**
      * The epilogue the kernel provider chose ({@link KernelChoice#elementwise()}): the Vector API one when the kernel
      * is {@code vector}, or {@code blas} with the Vector API available; else the scalar one.
      *

@@ -101,6 +101,26 @@ final class ScalarEpilogue implements Epilogue {
         return rowDot;
     }
 
+    @Override
+    public double expFixedInPlace(float[] x, int off, int len, float shift, float scale, double[] colSum, int cOff) {
+        double s = 0;
+        for (int c = 0; c < len; c++) {
+            float e = exp((x[off + c] - shift) * scale);
+            s += e;
+            colSum[cOff + c] += e;
+            x[off + c] = e;
+        }
+        return s;
+    }
+
+    @Override
+    public void weightsFromExp(float[] x, int off, int len, int j0, float rowInv, float[] colInv, float weight) {
+        for (int c = 0; c < len; c++) {
+            float e = x[off + c];
+            x[off + c] = weight * (e * rowInv + e * colInv[j0 + c]);
+        }
+    }
+
     private static float exp(float v) {
         return (float) Math.exp(v);
     }

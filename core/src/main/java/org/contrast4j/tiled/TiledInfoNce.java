@@ -205,7 +205,7 @@ public final class TiledInfoNce {
      */
     public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
                           double weight) {
-        return compute(a, b, scale, symmetric, labels, guide, null, weight);
+        return compute(a, b, scale, symmetric, labels, guide, null, weight, true);
     }
 
     /**
@@ -215,12 +215,15 @@ public final class TiledInfoNce {
      * similarities as S_ij − log q_j / σ (so the one-shift path, whose bound is on S, does not run); the temperature
      * sum {@link Result#gradDotLogit()} leaves them out, Σ_ij (∂L/∂l_ij)·σ·S_ij, as the dense engine does.
      *
-     * @param logQ log q_j of each in-batch column (length N, finite), or null for none
+     * @param logQ         log q_j of each in-batch column (length N, finite), or null for none
+     * @param gradDotLogit whether {@link Result#gradDotLogit()} is wanted (a learnable temperature's gradient needs
+     *                     it); without it the result's is NaN, and the stored symmetric path with one shift skips the
+     *                     sums and the second exponential of every entry that only it needs
      * @throws IllegalArgumentException also if logQ is given with {@code symmetric}, has a length other than N or a
      *     value that is not finite
      */
     public Result compute(Matrix a, Matrix b, double scale, boolean symmetric, long[] labels, Guide guide,
-                          double[] logQ, double weight) {
+                          double[] logQ, double weight, boolean gradDotLogit) {
         if (logQ != null) {
             Checks.argument(!symmetric, "the logQ correction is one-way (its candidates are the positives); the "
                     + "loss is symmetric");
@@ -251,7 +254,7 @@ public final class TiledInfoNce {
             throw new IllegalArgumentException("labels must have one entry per row (" + a.rows() + "), had "
                     + labels.length);
         }
-        return new Run(a, b, scale, symmetric, labels, guide, logQ, weight).compute();
+        return new Run(a, b, scale, symmetric, labels, guide, logQ, weight, gradDotLogit).compute();
     }
 
     @Override
@@ -349,6 +352,8 @@ public final class TiledInfoNce {
         /** Every exponent shifted by the same M ({@link #ONE_SHIFT_RANGE}); else by running row/column maxima. */
         private final boolean fixed;
         private final float shift;
+        /** Whether Σ (∂L/∂l)·l is computed ({@link Result#gradDotLogit()}); else it is NaN. */
+        private final boolean gradDotLogit;
 
         private final float[] diag;
         private final double[] forward;
@@ -367,7 +372,8 @@ public final class TiledInfoNce {
         private double[] colOff;
 
         Run(Matrix am, Matrix bm, double scale, boolean symmetric, long[] labels, Guide guide, double[] logQ,
-            double weight) {
+            double weight, boolean gradDotLogit) {
+            this.gradDotLogit = gradDotLogit;
             this.columnOffset = logQ == null ? null : new float[logQ.length];
             for (int j = 0; logQ != null && j < logQ.length; j++) {
                 columnOffset[j] = (float) (-logQ[j] / scale);
@@ -483,7 +489,8 @@ public final class TiledInfoNce {
                     without[i] = negatives[i] == 0;
                 }
             }
-            return new Result(forward, reverse, gradA, gradB, weight * scale * dot, without);
+            return new Result(forward, reverse, gradA, gradB, gradDotLogit ? weight * scale * dot : Double.NaN,
+                    without);
         }
 
         /**
@@ -507,8 +514,10 @@ public final class TiledInfoNce {
         }
 
         private Result storedSymmetric(Matrix gradA, Matrix gradB, float[] s, int ld) {
+            // one shift without Σ (∂L/∂l)·l: step 1 leaves e^{σ(S − M)} in S, step 2 needs no S and no exponential
+            boolean keepExp = fixed && !gradDotLogit;
             AtomicInteger step1 = new AtomicInteger();
-            pool.run(w -> storedStatistics(step1, s, ld));
+            pool.run(w -> storedStatistics(step1, s, ld, keepExp));
             float[] rowNorm = new float[n];
             float[] colShift = fixed ? null : new float[n];
             float[] colNorm = new float[n];
@@ -530,10 +539,15 @@ public final class TiledInfoNce {
                     int i0 = blk * rows;
                     int h = Math.min(rows, n - i0);
                     pool.checkpoint();
-                    double[] cDot = new double[n];
+                    double[] cDot = keepExp ? null : new double[n];
                     colDot[blk] = cDot;
                     for (int i = i0; i < i0 + h; i++) {
                         int off = i * ld;
+                        if (keepExp) {
+                            epilogue.weightsFromExp(s, off, n, 0, rowNorm[i], colNorm, weightF);
+                            s[off + i] = diagonalWeight(i, colShift);
+                            continue;
+                        }
                         rowDot[i] = fixed
                                 ? epilogue.gradientRowFixed(s, off, n, 0, shift, scaleF, rowNorm[i], diag[i], colNorm,
                                         diag, cDot, weightF, scratch)
@@ -557,7 +571,7 @@ public final class TiledInfoNce {
             for (double v : rowDot) {
                 dot += v;
             }
-            for (int j = 0; j < n; j++) {
+            for (int j = 0; j < n && !keepExp; j++) {
                 for (double[] part : colDot) {
                     dot += part[j];
                 }
@@ -567,9 +581,10 @@ public final class TiledInfoNce {
 
         /**
          * Step 1 of the stored path for one worker: the blocks it claims from {@code next}, each one's rows of S, their
-         * row statistics and the block's column statistics.
+         * row statistics and the block's column statistics; with {@code keepExp} (one shift only) each entry of S is
+         * replaced by its e^{σ(S − M)}.
          */
-        private void storedStatistics(AtomicInteger next, float[] s, int ld) {
+        private void storedStatistics(AtomicInteger next, float[] s, int ld, boolean keepExp) {
             float[] scratch = new float[n];
             float[] blockMax = fixed ? null : new float[n];
             for (int blk = next.getAndIncrement(); blk < blocks; blk = next.getAndIncrement()) {
@@ -592,7 +607,8 @@ public final class TiledInfoNce {
                     diag[i] = s[off + i];
                     if (fixed) {
                         s[off + i] = Float.NEGATIVE_INFINITY;  // the diagonal's term is added in double
-                        rowOff[i] = epilogue.sumExpFixed(s, off, n, shift, scaleF, cSum, 0, scratch);
+                        rowOff[i] = keepExp ? epilogue.expFixedInPlace(s, off, n, shift, scaleF, cSum, 0)
+                                : epilogue.sumExpFixed(s, off, n, shift, scaleF, cSum, 0, scratch);
                     } else {
                         float m = epilogue.max(s, off, n);
                         rowMax[i] = m;

@@ -224,27 +224,61 @@ final class VectorEpilogue implements Epilogue {
             scratch[c] = e;
             colSum[cOff + c] += e;
         }
-        return sumWidened(scratch, len);
+        return sumWidened(scratch, 0, len);
     }
 
-    /** Σ_c e[c] for c &lt; len, each vector widened to double before it is added. */
-    private static double sumWidened(float[] e, int len) {
+    /** Σ_c e[off + c] for c &lt; len, each vector widened to double before it is added. */
+    private static double sumWidened(float[] e, int off, int len) {
         int c = 0;
         double s = 0;
         if (len >= VL) {
             DoubleVector acc0 = DoubleVector.zero(D);
             DoubleVector acc1 = DoubleVector.zero(D);
             for (; c + VL <= len; c += VL) {
-                FloatVector v = FloatVector.fromArray(F, e, c);
+                FloatVector v = FloatVector.fromArray(F, e, off + c);
                 acc0 = acc0.add(v.convertShape(VectorOperators.F2D, D, 0));
                 acc1 = acc1.add(v.convertShape(VectorOperators.F2D, D, 1));
             }
             s = sum(acc0.add(acc1), new double[DL]);
         }
         for (; c < len; c++) {
-            s += e[c];
+            s += e[off + c];
         }
         return s;
+    }
+
+    @Override
+    public double expFixedInPlace(float[] x, int off, int len, float shift, float scale, double[] colSum, int cOff) {
+        // as sumExpFixed: the exponentials and column sums, then the row sum (here over the row itself)
+        int c = 0;
+        FloatVector vShift = FloatVector.broadcast(F, shift);
+        FloatVector vScale = FloatVector.broadcast(F, scale);
+        for (; c + VL <= len; c += VL) {
+            FloatVector e = exp(FloatVector.fromArray(F, x, off + c).sub(vShift).mul(vScale));
+            e.intoArray(x, off + c);
+            addInto(e, colSum, cOff + c);
+        }
+        for (; c < len; c++) {
+            float e = (float) Math.exp((x[off + c] - shift) * scale);
+            x[off + c] = e;
+            colSum[cOff + c] += e;
+        }
+        return sumWidened(x, off, len);
+    }
+
+    @Override
+    public void weightsFromExp(float[] x, int off, int len, int j0, float rowInv, float[] colInv, float weight) {
+        FloatVector vRowInv = FloatVector.broadcast(F, rowInv);
+        FloatVector vWeight = FloatVector.broadcast(F, weight);
+        int c = 0;
+        for (; c + VL <= len; c += VL) {
+            FloatVector e = FloatVector.fromArray(F, x, off + c);
+            e.mul(vRowInv).add(e.mul(FloatVector.fromArray(F, colInv, j0 + c))).mul(vWeight).intoArray(x, off + c);
+        }
+        for (; c < len; c++) {
+            float e = x[off + c];
+            x[off + c] = weight * (e * rowInv + e * colInv[j0 + c]);
+        }
     }
 
     @Override

@@ -188,6 +188,12 @@ class TiledInfoNceTest {
      */
     static void check(String what, Ref ref, TiledInfoNce.Result r, Matrix a, Matrix b, double scale, double weight,
                       double maxOffset) {
+        check(what, ref, r, a, b, scale, weight, maxOffset, true);
+    }
+
+    /** Without {@code withDot} (the engine was asked not to compute it), Σ g·l must be NaN instead. */
+    static void check(String what, Ref ref, TiledInfoNce.Result r, Matrix a, Matrix b, double scale, double weight,
+                      double maxOffset, boolean withDot) {
         int d = a.cols();
         int n = a.rows();
         double norms = FloatBounds.maxRowNorm(a.data(), d) * FloatBounds.maxRowNorm(b.data(), d);
@@ -210,8 +216,12 @@ class TiledInfoNceTest {
                 * Math.max(FloatBounds.maxAbs(a.data()), FloatBounds.maxAbs(b.data()));
         assertMaxNormClose(what + " gradA", ref.gradA(), r.gradA().data(), gradRel, underflow);
         assertMaxNormClose(what + " gradB", ref.gradB(), r.gradB().data(), gradRel, underflow);
-        double tol = dotTol;
-        assertTrue(Math.abs(ref.gradDotLogit() - r.gradDotLogit()) <= tol, what + " gradDotLogit: expected "
+        if (!withDot) {
+            assertTrue(Double.isNaN(r.gradDotLogit()), what + " gradDotLogit not asked for: NaN, was "
+                    + r.gradDotLogit());
+            return;
+        }
+        assertTrue(Math.abs(ref.gradDotLogit() - r.gradDotLogit()) <= dotTol, what + " gradDotLogit: expected "
                 + ref.gradDotLogit() + ", was " + r.gradDotLogit());
     }
 
@@ -275,6 +285,12 @@ class TiledInfoNceTest {
                                                 + panel + " oneShift " + oneShift + " stored " + stored, ref,
                                                 engine.compute(a, b, 1 / 0.1, symmetric, l, 1.0 / n), a, b, 1 / 0.1,
                                                 1.0 / n);
+                                        // without Σ g·l (a fixed temperature): the stored path's in-place weights
+                                        check(e.name() + " without gradDotLogit, symmetric=" + symmetric
+                                                + " labels=" + (l != null) + " tile " + t[0] + "×" + t[1]
+                                                + " threads " + threads + " oneShift " + oneShift + " stored "
+                                                + stored, ref, engine.compute(a, b, 1 / 0.1, symmetric, l, null,
+                                                        null, 1.0 / n, false), a, b, 1 / 0.1, 1.0 / n, 0, false);
                                     }
                                 }
                             }
@@ -394,7 +410,7 @@ class TiledInfoNceTest {
                                     TiledInfoNce engine = new TiledInfoNce(threads, t[0], t[1], e, panel, true,
                                             stored);
                                     TiledInfoNce.Result r = engine.compute(a, b, 1 / 0.1, false, l,
-                                            guided ? new TiledInfoNce.Guide(ga, gb, 0.3) : null, logQ, 1.0 / n);
+                                            guided ? new TiledInfoNce.Guide(ga, gb, 0.3) : null, logQ, 1.0 / n, true);
                                     check(e.name() + " logQ guided " + guided + " labels " + (l != null) + " tile "
                                             + t[0] + "×" + t[1] + " panel " + panel + " stored " + stored
                                             + " threads " + threads, ref, r, a, b, 1 / 0.1, 1.0 / n, maxOffset);
@@ -406,16 +422,16 @@ class TiledInfoNceTest {
             }
         }
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new TiledInfoNce(1).compute(a, b, 10, true, null, null, logQ, 1.0));
+                () -> new TiledInfoNce(1).compute(a, b, 10, true, null, null, logQ, 1.0, true));
         assertEquals("the logQ correction is one-way (its candidates are the positives); the loss is symmetric",
                 e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new TiledInfoNce(1).compute(a, b, 10, false, null, null, new double[3], 1.0));
+                () -> new TiledInfoNce(1).compute(a, b, 10, false, null, null, new double[3], 1.0, true));
         assertEquals("logQ must have one entry per row (41), had 3", e.getMessage());
         double[] bad = logQ.clone();
         bad[5] = Double.NaN;
         e = assertThrows(IllegalArgumentException.class,
-                () -> new TiledInfoNce(1).compute(a, b, 10, false, null, null, bad, 1.0));
+                () -> new TiledInfoNce(1).compute(a, b, 10, false, null, null, bad, 1.0, true));
         assertTrue(e.getMessage().contains("logQ[5]"), e.getMessage());
     }
 
