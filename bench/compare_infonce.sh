@@ -13,7 +13,8 @@
 #
 # Usage: bench/compare_infonce.sh [--sizes "256 1024 2048 4096 8192"] [--dim 256] [--threads 2] [--seed 42]
 #                                 [--rounds 2] [--engines "auto stored tiled dense"] [--dense-max 4096]
-#                                 [--kernel blas] [--base DIR] [--out DIR]
+#                                 [--kernel auto] [--base DIR] [--out DIR]
+# --kernel K: the -Dcontrast4j.kernel of our runs and of the ceiling (default auto: what a user gets).
 # --base DIR: also time another checkout's build (e.g. a worktree of main before a change) as the path "base" (its
 # own ./contrast4j with --engine auto), alternating with the others: before/after in one run.
 # Needs: a JDK 25 (scripts/jdk25.sh), Maven (builds the CLI and bench jars when stale), Debian's python3-torch for
@@ -31,7 +32,7 @@ seed=42
 rounds=2
 engines="auto stored tiled dense"
 dense_max=4096
-kernel=blas
+kernel=auto
 base=""
 out=""
 while [ $# -gt 0 ]; do
@@ -77,9 +78,10 @@ fi
     >> "$out/machine.txt"
 
 # warm-up and timed runs per process (the same for both sides): more where a run is short, so that the JIT has
-# compiled the engine's loops before the timed runs and the median is over enough of them
+# compiled the engine's loops before the timed runs and the median is over enough of them (at N = 2048, 8 warm-ups
+# left runs 9–13 up to 1.5× slower than the later ones: 20, as at N = 1024)
 warmup_for() {
-    if [ "$1" -le 256 ]; then echo 100; elif [ "$1" -le 1024 ]; then echo 20; elif [ "$1" -le 2048 ]; then echo 8
+    if [ "$1" -le 256 ]; then echo 100; elif [ "$1" -le 2048 ]; then echo 20
     elif [ "$1" -le 4096 ]; then echo 3; else echo 2; fi
 }
 reps_for() {

@@ -54,6 +54,18 @@ import java.util.Set;
  * the Java kernels an entry of C can differ in the last bits when a product is split into blocks
  * ({@link #blockInvariant()} is false). For a fixed shape and thread count the result is reproducible.
  *
+ * <h2>Wider vectors than OpenBLAS's kernel</h2>
+ * OpenBLAS picks its micro-kernels for the CPU it finds, unless told otherwise ({@code OPENBLAS_CORETYPE}) or too
+ * old to know the CPU; {@code openblas_get_corename()} says which it runs. When those kernels use narrower vectors
+ * than the Vector API's preferred ones (Haswell's 256-bit kernels on an AVX-512 CPU), {@link #withWideProducts}
+ * gives a kernel that runs the large single-threaded products — m, n and k all at least {@value #WIDE_MIN}, while
+ * OpenBLAS is set to one thread, as inside {@link Kernels#singleThreadedCalls()} — on the Vector API kernel and
+ * everything else on OpenBLAS; the automatic choice uses it ({@code KernelProvider}). Measured on this project's
+ * 2-core AMD EPYC machine with {@code OPENBLAS_CORETYPE=Haswell}, one thread: 140–158 GFLOP/s on the Vector API
+ * against 100–105 for OpenBLAS at 512×2048×256, 1024×384×384 and 4096×256×256 (and 105–118 against 89–96 with A
+ * transposed); below 256 rows OpenBLAS wins (at 64×64×100, 89–93 GFLOP/s against 4–8). A multi-threaded product
+ * stays on OpenBLAS, whose threads the Java kernel does not have.
+ *
  * <h2>dot and axpy</h2>
  * Delegated to the Vector API kernel (scalar if the module is absent): measured, {@code cblas_sdot} and
  * {@code cblas_saxpy} through a critical downcall take 145 ns at length 256 against 71 ns in Java, and are no faster
@@ -69,6 +81,9 @@ final class BlasKernel implements Kernel {
      */
     static final long MAX_FLOPS_PER_CALL = 1L << 32;
 
+    /** The smallest m, n and k of a product {@link #withWideProducts} sends to the Vector API kernel. */
+    static final int WIDE_MIN = 256;
+
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
@@ -83,21 +98,60 @@ final class BlasKernel implements Kernel {
     private final MethodHandle setThreads;
     private final Kernel rowOps;
     private final long maxFlopsPerCall;
+    /** What {@code openblas_get_corename()} returned ("unknown" if the library does not export it). */
+    private final String core;
+    /** The kernel of the large single-threaded products ({@link #withWideProducts}), or null. */
+    private final Kernel wide;
 
     private BlasKernel(String library, MethodHandle sgemm, MethodHandle getThreads, MethodHandle setThreads,
-                       Kernel rowOps, long maxFlopsPerCall) {
+                       Kernel rowOps, long maxFlopsPerCall, String core, Kernel wide) {
         this.library = library;
         this.sgemm = sgemm;
         this.getThreads = getThreads;
         this.setThreads = setThreads;
         this.rowOps = rowOps;
         this.maxFlopsPerCall = maxFlopsPerCall;
+        this.core = core;
+        this.wide = wide;
     }
 
     /** The same library with another split threshold (tests use a small one to exercise the split on small sizes). */
     BlasKernel withMaxFlopsPerCall(long flops) {
         Checks.atLeast(flops, 1, "flops per call");
-        return new BlasKernel(library, sgemm, getThreads, setThreads, rowOps, flops);
+        return new BlasKernel(library, sgemm, getThreads, setThreads, rowOps, flops, core, wide);
+    }
+
+    /**
+     * The same library, with the large single-threaded products on {@code vector} (see the class comment), or null
+     * when OpenBLAS's kernel is not narrower than {@code vectorBits} (or its width is not known).
+     *
+     * @param vector     the Vector API kernel
+     * @param vectorBits its preferred vector size in bits
+     */
+    BlasKernel withWideProducts(Kernel vector, int vectorBits) {
+        Checks.notNull(vector, "vector");
+        return coreBits(core) < vectorBits
+                ? new BlasKernel(library, sgemm, getThreads, setThreads, rowOps, maxFlopsPerCall, core, vector)
+                : null;
+    }
+
+    /** The core OpenBLAS runs its kernels for, as {@code openblas_get_corename()} names it. */
+    String core() {
+        return core;
+    }
+
+    /**
+     * The vector size in bits of OpenBLAS's x86-64 kernels for a core name of {@code openblas_get_corename()}
+     * (case ignored), or {@link Integer#MAX_VALUE} for a name not known here (then nothing is delegated).
+     */
+    static int coreBits(String core) {
+        return switch (core.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "skylakex", "cooperlake", "sapphirerapids" -> 512;
+            case "haswell", "zen", "sandybridge", "bulldozer", "piledriver", "steamroller", "excavator" -> 256;
+            case "nehalem", "core2", "penryn", "dunnington", "atom", "prescott", "barcelona", "opteron",
+                 "opteron_sse3", "bobcat", "nano" -> 128;
+            default -> Integer.MAX_VALUE;
+        };
     }
 
     /** The outcome of {@link #load()}: a kernel, or why there is none. */
@@ -183,7 +237,8 @@ final class BlasKernel implements Kernel {
                 FunctionDescriptor.of(JAVA_INT));
         MethodHandle set = linker.downcallHandle(symbol(lookup, "openblas_set_num_threads", library),
                 FunctionDescriptor.ofVoid(JAVA_INT));
-        BlasKernel kernel = new BlasKernel(library, sgemm, get, set, rowOps, MAX_FLOPS_PER_CALL);
+        BlasKernel kernel = new BlasKernel(library, sgemm, get, set, rowOps, MAX_FLOPS_PER_CALL,
+                coreName(linker, lookup), null);
         // [[1,2],[3,4]]·[[5,6],[7,8]]ᵀ = [[17,23],[39,53]] (by hand), written at an offset into a padded C
         float[] c = {-1, Float.NaN, Float.NaN, Float.NaN, Float.NaN, -1};
         kernel.gemm(false, true, 2, 2, 2, 1f, new float[] {1, 2, 3, 4}, 0, 2, new float[] {5, 6, 7, 8}, 0, 2,
@@ -193,6 +248,21 @@ final class BlasKernel implements Kernel {
                     + Arrays.toString(c) + " (a 64-bit-integer build?)");
         }
         return kernel;
+    }
+
+    /** {@code openblas_get_corename()}, or "unknown" if the library does not export it or returns nothing. */
+    private static String coreName(Linker linker, SymbolLookup lookup) {
+        MemorySegment symbol = lookup.find("openblas_get_corename").orElse(null);
+        if (symbol == null) {
+            return "unknown";
+        }
+        try {
+            MemorySegment name = (MemorySegment) linker.downcallHandle(symbol, FunctionDescriptor.of(ADDRESS))
+                    .invokeExact();
+            return name.equals(MemorySegment.NULL) ? "unknown" : name.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "unknown";
+        }
     }
 
     private static MemorySegment symbol(SymbolLookup lookup, String name, String library) {
@@ -253,6 +323,10 @@ final class BlasKernel implements Kernel {
         }
         checkWindow("A", a, aOff, transA ? k : m, transA ? m : k, lda);
         checkWindow("B", b, bOff, transB ? n : k, transB ? k : n, ldb);
+        if (wide != null && m >= WIDE_MIN && n >= WIDE_MIN && k >= WIDE_MIN && threads() == 1) {
+            wide.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         long flops = 2L * m * n * k;
         if (flops <= maxFlopsPerCall) {
             call(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);

@@ -20,7 +20,9 @@ import org.contrast4j.internal.KernelChoice;
  *       holds at least 128 bits;</li>
  *   <li>whether OpenBLAS can be linked through the FFM API ({@link BlasKernel#load}).</li>
  * </ul>
- * {@code auto} takes the fastest that can run (blas, then vector, then scalar). The choice is logged once
+ * {@code auto} takes the fastest that can run (blas, then vector, then scalar); with blas, when OpenBLAS runs kernels
+ * for narrower vectors than the Vector API's, the large single-threaded products go to the Vector API kernel
+ * ({@link BlasKernel}, "Wider vectors than OpenBLAS's kernel"). The choice is logged once
  * ({@link System.Logger} {@code org.contrast4j.linalg}): at INFO when a faster kernel was not taken, naming why, at
  * DEBUG otherwise. A bad setting — an unknown value, or a forced kernel that cannot run — is not a failure of class
  * initialisation: it is remembered, and every call of the kernels throws the same clear exception
@@ -139,6 +141,16 @@ final class KernelProvider {
                 return blas("(" + forced + ")");
             case "auto":
                 if (Blas.LOADING.kernel() != null) {
+                    BlasKernel wide = Vector.PROBLEM == null
+                            ? Blas.LOADING.kernel().withWideProducts(Vector.KERNEL, VectorKernel.preferredBits())
+                            : null;
+                    if (wide != null) {
+                        return Choice.of(wide, KernelKind.VECTOR, Level.DEBUG, "contrast4j: kernel blas (auto), "
+                                + "OpenBLAS " + wide.library() + ", whose " + wide.core() + " kernels use narrower"
+                                + " vectors than the Vector API's " + VectorKernel.preferredBits() + " bits; products"
+                                + " of at least " + BlasKernel.WIDE_MIN + "³ in single-threaded calls, dot products,"
+                                + " axpy and element-wise work on the Vector API");
+                    }
                     return blas("(auto)");
                 }
                 String noBlas = "OpenBLAS is not used: " + Blas.LOADING.failure();

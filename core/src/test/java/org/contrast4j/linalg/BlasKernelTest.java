@@ -1,6 +1,9 @@
 package org.contrast4j.linalg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -95,6 +98,62 @@ class BlasKernelTest {
         assertEquals("gemm sizes must be >= 0, were m=2 n=-4 k=3",
                 assertThrows(IllegalArgumentException.class,
                         () -> kernel.gemm(false, true, 2, -4, 3, 1f, a, 0, 3, b, 0, 3, 0f, c, 0, 4)).getMessage());
+    }
+
+    @Test
+    void coreNamesMapToTheWidthOfTheirKernels() {
+        assertEquals(256, BlasKernel.coreBits("Haswell"));
+        assertEquals(256, BlasKernel.coreBits(" ZEN "));
+        assertEquals(512, BlasKernel.coreBits("SkylakeX"));
+        assertEquals(512, BlasKernel.coreBits("Cooperlake"));
+        assertEquals(128, BlasKernel.coreBits("Nehalem"));
+        assertEquals(Integer.MAX_VALUE, BlasKernel.coreBits("POWER10"));
+        assertEquals(Integer.MAX_VALUE, BlasKernel.coreBits("unknown"));
+    }
+
+    /**
+     * With wide products, a product of at least {@value BlasKernel#WIDE_MIN} in m, n and k gives the Vector API
+     * kernel's bits while OpenBLAS is set to one thread, and OpenBLAS's bits with two threads or below the size; only
+     * offered when OpenBLAS's kernels are narrower than the vectors given. (Which kernel ran, not how accurately: each
+     * kernel's products are checked against the reference in {@link KernelGemmTest}.)
+     */
+    @Test
+    void wideProductsRunOnTheVectorKernelOnlyWhenLargeAndSingleThreaded() {
+        BlasKernel blas = blas();
+        Kernel vector = null;
+        for (Kernel k : KernelProvider.available()) {
+            vector = k.kind() == KernelKind.VECTOR ? k : vector;
+        }
+        Assumptions.assumeTrue(vector != null, "the Vector API kernel is not available");
+        BlasKernel wide = blas.withWideProducts(vector, Integer.MAX_VALUE);
+        int width = BlasKernel.coreBits(blas.core());
+        if (width == Integer.MAX_VALUE) {
+            assertNull(wide, "core " + blas.core() + " of unknown width");
+            return;
+        }
+        assertNotNull(wide, "core " + blas.core());
+        assertNull(blas.withWideProducts(vector, width), "vectors as wide as OpenBLAS's");
+        Random random = new Random(5);
+        int before = blas.threads();
+        try {
+            for (int threads : new int[] {1, 2}) {
+                blas.setThreads(threads);
+                for (int[] s : new int[][] {{256, 300, 256}, {255, 300, 300}, {300, 300, 200}}) {
+                    int m = s[0], n = s[1], k = s[2];
+                    float[] a = KernelGemmTest.strided(random, 0, m, k, k, 0f);
+                    float[] b = KernelGemmTest.strided(random, 0, n, k, k, 0f);
+                    boolean delegated = threads == 1 && Math.min(m, Math.min(n, k)) >= BlasKernel.WIDE_MIN;
+                    float[] expected = new float[m * n];
+                    (delegated ? vector : blas).gemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, expected, 0, n);
+                    float[] c = new float[m * n];
+                    wide.gemm(false, true, m, n, k, 1f, a, 0, k, b, 0, k, 0f, c, 0, n);
+                    assertArrayEquals(expected, c, m + "×" + n + "×" + k + ", " + threads + " OpenBLAS threads: the "
+                            + (delegated ? "Vector API" : "OpenBLAS") + " kernel's bits");
+                }
+            }
+        } finally {
+            blas.setThreads(before);
+        }
     }
 
     @Test
