@@ -333,20 +333,40 @@ public final class SparkSkipGram implements Serializable {
                                long step, long totalSteps, Broadcast<float[]> bKeep, Broadcast<long[]> bCounts) {
         int p = s.partitions();
         List<JavaRDD<?>> cached = new ArrayList<>();
-        JavaRDD<Tuple2<Integer, int[]>> made = sentences.mapPartitionsWithIndex(
-                (source, it) -> maker.make(source, it, bKeep.value()), true).persist(StorageLevel.MEMORY_ONLY());
+        // each partition's chunks cached as one element (Spark estimates the size of what it caches element by
+        // element): their destinations and the chunks
+        JavaRDD<Tuple2<int[], int[][]>> made = sentences.mapPartitionsWithIndex((source, it) -> {
+            List<Tuple2<Integer, int[]>> list = new ArrayList<>();
+            maker.make(source, it, bKeep.value()).forEachRemaining(list::add);
+            int[] dest = new int[list.size()];
+            int[][] chunks = new int[list.size()][];
+            for (int i = 0; i < dest.length; i++) {
+                dest[i] = list.get(i)._1();
+                chunks[i] = list.get(i)._2();
+            }
+            return List.of(new Tuple2<>(dest, chunks)).iterator();
+        }, true).persist(StorageLevel.MEMORY_ONLY());
         cached.add(made);
-        JavaRDD<int[]> arrived = made.filter(t -> t._1() != Blocks.Chunk.source(t._2())).mapToPair(t -> t)
-                .partitionBy(new Blocks.Identity(p)).values();
-        JavaRDD<int[]> chunks = made.zipPartitions(arrived, (mine, others) -> {
+        JavaRDD<int[]> arrived = made.flatMapToPair(t -> {
+            List<Tuple2<Integer, int[]>> out = new ArrayList<>();
+            for (int i = 0; i < t._1().length; i++) {
+                if (t._1()[i] != Blocks.Chunk.source(t._2()[i])) {
+                    out.add(new Tuple2<>(t._1()[i], t._2()[i]));
+                }
+            }
+            return out.iterator();
+        }).partitionBy(new Blocks.Identity(p)).values();
+        JavaRDD<int[][]> chunks = made.zipPartitions(arrived, (mine, others) -> {
             List<int[]> list = new ArrayList<>();
             mine.forEachRemaining(t -> {
-                if (t._1() == Blocks.Chunk.source(t._2())) {
-                    list.add(t._2());
+                for (int i = 0; i < t._1().length; i++) {
+                    if (t._1()[i] == Blocks.Chunk.source(t._2()[i])) {
+                        list.add(t._2()[i]);
+                    }
                 }
             });
             others.forEachRemaining(list::add);
-            return list.iterator();
+            return java.util.Collections.<int[][]>singletonList(list.toArray(new int[0][])).iterator();
         }).persist(StorageLevel.MEMORY_ONLY());
         cached.add(chunks);
         JavaRDD<Blocks.Part> trained = null;
@@ -358,8 +378,7 @@ public final class SparkSkipGram implements Serializable {
             long at = step + r;
             trained = state.zipPartitions(chunks, (parts, cs) -> {
                 Blocks.Part part = parts.next();
-                List<int[]> list = new ArrayList<>();
-                cs.forEachRemaining(list::add);
+                List<int[]> list = java.util.Arrays.asList(cs.next());
                 int partition = org.apache.spark.TaskContext.getPartitionId();
                 return List.of(StratumTrainer.train(s, part, list, stratum, at, totalSteps, bCounts.value(),
                         partition)).iterator();
