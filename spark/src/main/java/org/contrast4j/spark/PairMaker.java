@@ -66,9 +66,17 @@ final class PairMaker implements java.io.Serializable {
         private int[] inBlock = new int[64];
         private final int[] keys;
         private final int[] contexts;
+        private final int[] inBlockOf;    // a(w) for every word of the vocabulary, this round
+        private final int[] outBlockOf;   // b(c)
 
         Run(int source, float[] keep) {
             this.keep = keep;
+            inBlockOf = new int[keep.length];
+            outBlockOf = new int[keep.length];
+            for (int w = 0; w < keep.length; w++) {
+                inBlockOf[w] = Blocks.block(w, inSalt, p);
+                outBlockOf[w] = Blocks.block(w, outSalt, p);
+            }
             random = new SplittableRandom(Blocks.mix(s.seed(), 0x5E, epoch, Blocks.mix(slice, source)));
             sink = new Sink(p, source, s.sharedStep());
             keys = new int[2 * window];
@@ -87,7 +95,7 @@ final class PairMaker implements java.io.Serializable {
                 if (pk < 1f && pk < (float) random.nextDouble()) {
                     continue;
                 }
-                inBlock[n] = Blocks.block(w, inSalt, p);
+                inBlock[n] = inBlockOf[w];
                 sen[n++] = w;
             }
             for (int pos = 0; pos < n; pos++) {
@@ -103,12 +111,13 @@ final class PairMaker implements java.io.Serializable {
          */
         private void window(int pos, int lo, int hi) {
             int center = sen[pos];
-            int b = Blocks.block(center, outSalt, p);
+            int b = outBlockOf[center];
             int m = 0;
             for (int c = lo; c <= hi; c++) {
                 if (c != pos) {
                     int a = inBlock[c];
-                    keys[m] = a * p + (b - a + p) % p;
+                    int stratum = b - a;
+                    keys[m] = a * p + (stratum < 0 ? stratum + p : stratum);
                     contexts[m++] = sen[c];
                 }
             }
