@@ -46,7 +46,8 @@ EOF
     tail -1 "$results"
 }
 
-from=$(wc -l < "$results" 2> /dev/null || echo 0)
+touch "$results"
+from=$(wc -l < "$results")
 for i in $(seq 1 "$n"); do
     run contrast4j-single "$root" single
     run contrast4j-spark "$root" spark

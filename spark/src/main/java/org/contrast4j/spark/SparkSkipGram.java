@@ -38,7 +38,8 @@ import scala.Tuple2;
  *       hashes every input vector w to block a(w) = h(w, salt_in) mod P and every output vector c to block
  *       b(c) = h(c, salt_out) mod P, with salts that change every round;</li>
  *   <li>each pair (w, c) — w the context whose input vector is the query, c the center whose output vector is the
- *       target — is shuffled once to partition a(w), filed under stratum r = (b(c) − a(w)) mod P;</li>
+ *       target — is sent once to partition a(w) (shuffled, unless the data partition that made it is a(w)), filed
+ *       under stratum r = (b(c) − a(w)) mod P;</li>
  *   <li>in sub-iteration r, partition i holds input block i and output block (i + r) mod P and trains the pairs of
  *       stratum r with the single-machine steps ({@link org.contrast4j.embed.SkipGramSteps}); noise words are drawn
  *       from the output block it holds, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α (block-local noise: all k noise
@@ -46,6 +47,9 @@ import scala.Tuple2;
  *       the log(k·q_b(c)) that this sampling implies; then every output block moves one partition on (a shuffle of
  *       V/P rows per partition).</li>
  * </ol>
+ * A round is one Spark job: its sub-iterations' stages are chained, the statistics ride in the partitions' state
+ * and are read once. What is shuffled is primitive arrays and {@code Tuple2}s of them, so any {@code
+ * spark.serializer} works (Kryo cannot serialize Java records).
  * Within a sub-iteration an input word meets the output vectors of one block only (1/P of the vocabulary), a
  * correlated run of updates; accuracy then falls as P grows unless the runs are short, so an epoch takes several
  * rounds, each with a new random blocking (spark/README.md has the measurements on SOTU + Brown behind the command
@@ -327,7 +331,10 @@ public final class SparkSkipGram implements Serializable {
      * destination is its own data partition stays in memory: at P = 2 half the pairs are not shuffled); then
      * sub-iteration r trains stratum r on each partition ({@link StratumTrainer}) and, for r &lt; P − 1, passes
      * the output block on to the partition before it (only the output rows are shuffled; the input block stays in the
-     * cached part). The statistics of the sub-iterations add up in the parts.
+     * cached part). The statistics of the sub-iterations add up in the parts. Memory: until the round's job ends a
+     * partition holds the parts of all P sub-iterations (each its input and output block, V/P rows each) and the
+     * round's pairs, where one job per sub-iteration held two parts; Spark's memory store drops cached blocks when it
+     * runs short (they are then recomputed from the lineage, deterministically, if needed).
      */
     private static Round round(JavaRDD<Blocks.Part> state, JavaRDD<int[]> sentences, PairMaker maker, Settings s,
                                long step, long totalSteps, Broadcast<float[]> bKeep, Broadcast<long[]> bCounts) {

@@ -166,9 +166,9 @@ final class StratumTrainer {
     }
 
     /**
-     * The shared step (pWord2Vec's, as {@link org.contrast4j.embed.SkipGram.Step#SHARED}): each group of records
+     * The shared step (pWord2Vec's, as {@link org.contrast4j.embed.SkipGram.Step#SHARED}): each group of a chunk
      * (the pairs of one window whose context words lie in this partition's input block, filed in a row by {@link
-     * PairMaker}, the first flagged {@link Blocks#GROUP_START}) is one SGD step on the group's summed loss: its m
+     * PairMaker} after the center, {@link Blocks.Chunk}) is one SGD step on the group's summed loss: its m
      * context rows against the center and k noise words drawn once for the group from the block's noise q_b, with
      * the correction log(k·q_b) for NCE and sampled softmax. The loss is computed on one group in {@value
      * #LOSS_EVERY}; {@code stats} gets the loss and the pairs it covers; returns the pairs trained.
