@@ -10,11 +10,11 @@ import scala.Tuple2;
 /**
  * One data partition's pairs of one round: subsampling and dynamic windows as word2vec (and {@link
  * org.contrast4j.embed.SkipGram}), every pair (input w, output c) keyed by the partition that owns w's input block
- * a(w) and filed under stratum (b(c) − a(w)) mod P, in chunks of {@link SparkSkipGram#CHUNK} records
- * {@code (long) w << 32 | c}. The pair's noise words are drawn later, by the partition that trains it, from the
- * output block it holds ({@link StratumTrainer}). With the shared step ({@link Settings#sharedStep()}) the pairs of one
- * window (one center occurrence) whose context words fall in one input block share a key: they are filed in a row, in
- * one chunk, the first flagged {@link Blocks#GROUP_START}, and trained as one shared block.
+ * a(w) and filed under stratum (b(c) − a(w)) mod P, in chunks of {@link SparkSkipGram#CHUNK} pairs ({@link
+ * Blocks.Chunk}). The pairs of one window (one center occurrence) whose context words fall in one input block share
+ * a key: they are filed in a row as one group (the center once, then the context words); the shared step ({@link
+ * Settings#sharedStep()}) trains a group as one shared block, the pair step pair by pair. The pair's noise words are
+ * drawn later, by the partition that trains it, from the output block it holds ({@link StratumTrainer}).
  */
 final class PairMaker implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -32,19 +32,14 @@ final class PairMaker implements java.io.Serializable {
         this.outSalt = s.outSalt(round);
     }
 
-    /** The chunks of data partition {@code source}, keyed by destination partition. */
-    Iterator<Tuple2<Integer, Blocks.Chunk>> make(int source, Iterator<int[]> sentences, float[] keep) {
-        int p = s.partitions();
+    /**
+     * The chunks of data partition {@code source} ({@link Blocks.Chunk}'s packed {@code int[]}), keyed by destination
+     * partition.
+     */
+    Iterator<Tuple2<Integer, int[]>> make(int source, Iterator<int[]> sentences, float[] keep) {
         int rounds = s.rounds();
-        int window = s.window();
         long seed = s.seed();
-        SplittableRandom random = new SplittableRandom(Blocks.mix(seed, 0x5E, epoch, Blocks.mix(slice, source)));
-        Sink sink = new Sink(p, source);
-        int[] sen = new int[64];
-        int[] inBlock = new int[64];
-        boolean shared = s.sharedStep();
-        int[] keys = new int[2 * window];
-        long[] records = new long[2 * window];
+        Run run = new Run(source, keep);
         long index = -1;
         while (sentences.hasNext()) {
             int[] ids = sentences.next();
@@ -52,6 +47,44 @@ final class PairMaker implements java.io.Serializable {
             if (rounds > 1 && Long.remainderUnsigned(Blocks.mix(seed, epoch, source, index), rounds) != slice) {
                 continue;
             }
+            run.sentence(ids);
+        }
+        return run.sink.finish();
+    }
+
+    /**
+     * One data partition's pass, sentence by sentence (a method called per sentence is compiled by the JIT after a
+     * few hundred sentences, where one loop over the whole partition waited for an on-stack replacement).
+     */
+    private final class Run {
+        private final int p = s.partitions();
+        private final int window = s.window();
+        private final float[] keep;
+        private final SplittableRandom random;
+        private final Sink sink;
+        private int[] sen = new int[64];
+        private int[] inBlock = new int[64];
+        private final int[] keys;
+        private final int[] contexts;
+        private final int[] inBlockOf;    // a(w) for every word of the vocabulary, this round
+        private final int[] outBlockOf;   // b(c)
+
+        Run(int source, float[] keep) {
+            this.keep = keep;
+            inBlockOf = new int[keep.length];
+            outBlockOf = new int[keep.length];
+            for (int w = 0; w < keep.length; w++) {
+                inBlockOf[w] = Blocks.block(w, inSalt, p);
+                outBlockOf[w] = Blocks.block(w, outSalt, p);
+            }
+            random = new SplittableRandom(Blocks.mix(s.seed(), 0x5E, epoch, Blocks.mix(slice, source)));
+            sink = new Sink(p, source, s.sharedStep());
+            keys = new int[2 * window];
+            contexts = new int[2 * window];
+        }
+
+        /** Subsamples a sentence, draws its windows and files their pairs. */
+        void sentence(int[] ids) {
             if (sen.length < ids.length) {
                 sen = new int[ids.length];
                 inBlock = new int[ids.length];
@@ -62,120 +95,145 @@ final class PairMaker implements java.io.Serializable {
                 if (pk < 1f && pk < (float) random.nextDouble()) {
                     continue;
                 }
-                inBlock[n] = Blocks.block(w, inSalt, p);
+                inBlock[n] = inBlockOf[w];
                 sen[n++] = w;
             }
             for (int pos = 0; pos < n; pos++) {
                 int reach = 1 + random.nextInt(window);
-                int center = sen[pos];
-                int b = Blocks.block(center, outSalt, p);
-                int lo = Math.max(0, pos - reach);
-                int hi = Math.min(n - 1, pos + reach);
-                if (shared) {
-                    // the window's pairs grouped by key (input block): each group in a row, its first record flagged
-                    int m = 0;
-                    for (int c = lo; c <= hi; c++) {
-                        if (c != pos) {
-                            int a = inBlock[c];
-                            keys[m] = a * p + (b - a + p) % p;
-                            records[m++] = ((long) sen[c] << 32) | (center & 0xFFFFFFFFL);
-                        }
-                    }
-                    for (int i = 0; i < m; i++) {
-                        int key = keys[i];
-                        if (key < 0) {
-                            continue;
-                        }
-                        int size = 0;
-                        for (int j = i; j < m; j++) {
-                            if (keys[j] == key) {
-                                size++;
-                            }
-                        }
-                        sink.group(key, size);
-                        for (int j = i; j < m; j++) {
-                            if (keys[j] == key) {
-                                sink.add(key, j == i ? records[j] | Blocks.GROUP_START : records[j]);
-                                keys[j] = -1;
-                            }
-                        }
-                    }
-                    continue;
-                }
-                for (int c = lo; c <= hi; c++) {
-                    if (c == pos) {
-                        continue;
-                    }
-                    int a = inBlock[c];
-                    sink.add(a * p + (b - a + p) % p, ((long) sen[c] << 32) | (center & 0xFFFFFFFFL));
-                }
+                window(pos, Math.max(0, pos - reach), Math.min(n - 1, pos + reach));
             }
             sink.read(ids.length);
         }
-        return sink.finish();
+
+        /**
+         * The pairs of the window [lo, hi] around {@code pos}, grouped by key (destination partition and stratum),
+         * each group in a row.
+         */
+        private void window(int pos, int lo, int hi) {
+            int center = sen[pos];
+            int b = outBlockOf[center];
+            int m = 0;
+            for (int c = lo; c <= hi; c++) {
+                if (c != pos) {
+                    int a = inBlock[c];
+                    int stratum = b - a;
+                    keys[m] = a * p + (stratum < 0 ? stratum + p : stratum);
+                    contexts[m++] = sen[c];
+                }
+            }
+            for (int i = 0; i < m; i++) {
+                int key = keys[i];
+                if (key < 0) {
+                    continue;
+                }
+                int size = 0;
+                for (int j = i; j < m; j++) {
+                    if (keys[j] == key) {
+                        size++;
+                    }
+                }
+                sink.group(key, center, size);
+                for (int j = i; j < m; j++) {
+                    if (keys[j] == key) {
+                        sink.add(key, center, contexts[j]);
+                        keys[j] = -1;
+                    }
+                }
+            }
+        }
     }
 
     /**
      * Chunks under construction, one per (destination, stratum) key, with the learning-rate marks: word2vec refreshes
      * its learning rate every {@value StratumTrainer#LR_WORDS} corpus words (before subsampling), and a chunk records
-     * from which record on it holds pairs read after each refresh.
+     * from which pair on it holds pairs read after each refresh. A chunk is closed when it holds {@link
+     * SparkSkipGram#CHUNK} pairs; with the shared step a group that would not fit closes it first (a group larger
+     * than a chunk is split at the chunk's end), so that a group is one window's pairs of one input block.
      */
     private static final class Sink {
         private final int p;
         private final int source;
-        private final long[][] buf;
-        private final int[] fill;
+        private final boolean shared;
+        private final int[][] buf;        // per key: the groups (~center, contexts…) of the chunk under construction
+        private final int[] length;       // ints used in buf
+        private final int[] count;        // pairs in buf
+        private final int[] center;       // the center of the group open in buf, or -1 when none is open
         private final int[] seq;
         private final long[] lastMark;
-        private final List<List<long[]>> marks = new ArrayList<>();   // per key: {record index, words at the refresh}
-        private final List<Object[]> pending = new ArrayList<>();      // {key, seq, records, n, marks}
+        private final int[][] markAt;     // per key: the pair index of each mark
+        private final long[][] markWords; // per key: the corpus words read at each mark's refresh
+        private final int[] marks;
+        private final List<int[]> pending = new ArrayList<>();
+        private final List<long[]> pendingWords = new ArrayList<>();
+        private final List<Integer> pendingKey = new ArrayList<>();
         private long refreshed;   // corpus words of this slice read before the last refresh
         private long local;
 
-        Sink(int p, int source) {
+        Sink(int p, int source, boolean shared) {
             this.p = p;
             this.source = source;
+            this.shared = shared;
             int keys = p * p;
-            buf = new long[keys][];
-            fill = new int[keys];
+            buf = new int[keys][];
+            length = new int[keys];
+            count = new int[keys];
+            center = new int[keys];
+            Arrays.fill(center, -1);
             seq = new int[keys];
             lastMark = new long[keys];
             Arrays.fill(lastMark, -1);
-            for (int i = 0; i < keys; i++) {
-                marks.add(new ArrayList<>());
-            }
+            markAt = new int[keys][];
+            markWords = new long[keys][];
+            marks = new int[keys];
         }
 
         /**
-         * A group of {@code size} records for {@code key} follows: the key's chunk under construction is closed first
-         * if the group would not fit in it (a group larger than a chunk is split at the chunk's end).
+         * A group of {@code size} pairs of {@code center} for {@code key} follows: with the shared step the key's chunk
+         * under construction is closed first if the group would not fit in it.
          */
-        void group(int key, int size) {
-            if (fill[key] > 0 && fill[key] + size > SparkSkipGram.CHUNK) {
-                close(key, Arrays.copyOf(buf[key], fill[key]), fill[key]);
+        void group(int key, int center, int size) {
+            if (shared && count[key] > 0 && count[key] + size > SparkSkipGram.CHUNK) {
+                close(key);
             }
+            this.center[key] = -1;   // the next pair opens a new group
         }
 
-        private void close(int key, long[] records, int n) {
-            pending.add(new Object[] {key, seq[key]++, records, n, marks.get(key)});
-            marks.set(key, new ArrayList<>());
-            lastMark[key] = -1;
-            buf[key] = null;
-            fill[key] = 0;
-        }
-
-        void add(int key, long record) {
+        void add(int key, int center, int context) {
             if (buf[key] == null) {
-                buf[key] = new long[SparkSkipGram.CHUNK];
+                buf[key] = new int[2 * SparkSkipGram.CHUNK];
+                markAt[key] = new int[8];
+                markWords[key] = new long[8];
             }
             if (lastMark[key] != refreshed) {
-                marks.get(key).add(new long[] {fill[key], refreshed});
+                if (marks[key] == markAt[key].length) {
+                    markAt[key] = Arrays.copyOf(markAt[key], 2 * marks[key]);
+                    markWords[key] = Arrays.copyOf(markWords[key], 2 * marks[key]);
+                }
+                markAt[key][marks[key]] = count[key];
+                markWords[key][marks[key]++] = refreshed;
                 lastMark[key] = refreshed;
             }
-            buf[key][fill[key]++] = record;
-            if (fill[key] == SparkSkipGram.CHUNK) {
-                close(key, buf[key], SparkSkipGram.CHUNK);
+            int[] b = buf[key];
+            if (this.center[key] != center) {
+                b[length[key]++] = ~center;
+                this.center[key] = center;
             }
+            b[length[key]++] = context;
+            if (++count[key] == SparkSkipGram.CHUNK) {
+                close(key);
+            }
+        }
+
+        private void close(int key) {
+            pending.add(Blocks.Chunk.of(key % p, source, seq[key]++, count[key], markAt[key], marks[key], buf[key],
+                    length[key]));
+            pendingWords.add(Arrays.copyOf(markWords[key], marks[key]));
+            pendingKey.add(key / p);
+            length[key] = 0;
+            count[key] = 0;
+            center[key] = -1;
+            marks[key] = 0;
+            lastMark[key] = -1;
         }
 
         /** A sentence of {@code words} corpus words was read. */
@@ -187,27 +245,21 @@ final class PairMaker implements java.io.Serializable {
             }
         }
 
-        Iterator<Tuple2<Integer, Blocks.Chunk>> finish() {
+        Iterator<Tuple2<Integer, int[]>> finish() {
             for (int key = 0; key < buf.length; key++) {
-                if (fill[key] > 0) {
-                    pending.add(new Object[] {key, seq[key]++, Arrays.copyOf(buf[key], fill[key]), fill[key],
-                            marks.get(key)});
+                if (count[key] > 0) {
+                    close(key);
                 }
             }
             double total = Math.max(1, refreshed + local);
-            List<Tuple2<Integer, Blocks.Chunk>> out = new ArrayList<>(pending.size());
-            for (Object[] c : pending) {
-                int key = (Integer) c[0];
-                @SuppressWarnings("unchecked")
-                List<long[]> m = (List<long[]>) c[4];
-                int[] at = new int[m.size()];
-                double[] progress = new double[m.size()];
-                for (int i = 0; i < at.length; i++) {
-                    at[i] = (int) m.get(i)[0];
-                    progress[i] = m.get(i)[1] / total;
+            List<Tuple2<Integer, int[]>> out = new ArrayList<>(pending.size());
+            for (int i = 0; i < pending.size(); i++) {
+                int[] c = pending.get(i);
+                long[] words = pendingWords.get(i);
+                for (int j = 0; j < words.length; j++) {
+                    Blocks.Chunk.setMarkProgress(c, j, words[j] / total);
                 }
-                out.add(new Tuple2<>(key / p, new Blocks.Chunk(key % p, source, (Integer) c[1], (long[]) c[2],
-                        (Integer) c[3], at, progress)));
+                out.add(new Tuple2<>(pendingKey.get(i), c));
             }
             return out.iterator();
         }

@@ -15,6 +15,12 @@ record Settings(Objective objective, int negatives, double noisePower, int dimen
                 c.step());
     }
 
+    /** These settings with {@code rounds} rounds per epoch. */
+    Settings withRounds(int rounds) {
+        return new Settings(objective, negatives, noisePower, dimension, window, epochs, sample, learningRate,
+                temperature, batchSize, seed, minCount, partitions, rounds, step);
+    }
+
     /**
      * Whether the pairs are trained window by window with shared noise ({@link SkipGram.Step#SHARED}, neg, NCE and
      * sampled softmax): then the pair maker files each window's pairs of one input block as one group.

@@ -38,7 +38,8 @@ import scala.Tuple2;
  *       hashes every input vector w to block a(w) = h(w, salt_in) mod P and every output vector c to block
  *       b(c) = h(c, salt_out) mod P, with salts that change every round;</li>
  *   <li>each pair (w, c) — w the context whose input vector is the query, c the center whose output vector is the
- *       target — is shuffled once to partition a(w), filed under stratum r = (b(c) − a(w)) mod P;</li>
+ *       target — is sent once to partition a(w) (shuffled, unless the data partition that made it is a(w)), filed
+ *       under stratum r = (b(c) − a(w)) mod P;</li>
  *   <li>in sub-iteration r, partition i holds input block i and output block (i + r) mod P and trains the pairs of
  *       stratum r with the single-machine steps ({@link org.contrast4j.embed.SkipGramSteps}); noise words are drawn
  *       from the output block it holds, q_b(c) = n_c^α / Σ_{c' ∈ b} n_{c'}^α (block-local noise: all k noise
@@ -46,6 +47,9 @@ import scala.Tuple2;
  *       the log(k·q_b(c)) that this sampling implies; then every output block moves one partition on (a shuffle of
  *       V/P rows per partition).</li>
  * </ol>
+ * A round is one Spark job: its sub-iterations' stages are chained, the statistics ride in the partitions' state
+ * and are read once. What is shuffled is primitive arrays and {@code Tuple2}s of them, so any {@code
+ * spark.serializer} works (Kryo cannot serialize Java records).
  * Within a sub-iteration an input word meets the output vectors of one block only (1/P of the vocabulary), a
  * correlated run of updates; accuracy then falls as P grows unless the runs are short, so an epoch takes several
  * rounds, each with a new random blocking (spark/README.md has the measurements on SOTU + Brown behind the command
@@ -239,12 +243,17 @@ public final class SparkSkipGram implements Serializable {
         });
         long tokens = vocabulary.totalCount();
 
-        // 3. initial blocks, made on the executors
-        JavaRDD<Blocks.Part> state = initialBlocks(sc, s, v);
-        int rounds = s.rounds();
+        // 3. initial blocks, made on the executors and held before the first epoch (the single-machine trainer, too,
+        // fills its tables before it starts the clock)
+        JavaRDD<Blocks.Part> start = initialBlocks(sc, s, v).persist(StorageLevel.MEMORY_ONLY());
+        start.count();
         long totalSteps = (long) s.epochs() * s.subIterations();
+        // 4. the code of a round compiled before the clock starts (results unchanged: see warmUp)
+        warmUp(encoded, start, s, tokens, totalSteps, bKeep, bCounts);
+
+        int rounds = s.rounds();
         List<Epoch> epochs = new ArrayList<>();
-        JavaRDD<Blocks.Part> trained = null;
+        JavaRDD<Blocks.Part> trained = start;
         long step = 0;
         for (int e = 0; e < s.epochs(); e++) {
             long t0 = System.nanoTime();
@@ -253,39 +262,18 @@ public final class SparkSkipGram implements Serializable {
             long pairs = 0;
             for (int j = 0; j < rounds; j++) {
                 int round = e * rounds + j;
-                if (trained != null) {
-                    state = reblock(trained, s, round);
+                JavaRDD<Blocks.Part> state = round == 0 ? start.map(Blocks.Part::copy) : reblock(trained, s, round);
+                Round r = round(state, encoded, new PairMaker(s, e, j, round), s, step, totalSteps, bKeep, bCounts);
+                // one Spark job per round: its sub-iterations' stages chained, the statistics read once
+                for (double[] st : r.last().map(Blocks.Part::stats).collect()) {
+                    lossSum += st[0];
+                    lossPairs += (long) st[1];
+                    pairs += (long) st[2];
                 }
-                JavaRDD<Blocks.Chunk> chunks = pairs(encoded, s, e, j, round, bKeep)
-                        .partitionBy(new Blocks.Identity(p)).values().persist(StorageLevel.MEMORY_ONLY());
-                for (int r = 0; r < p; r++) {
-                    if (r > 0) {
-                        state = rotate(trained, s);
-                    }
-                    int stratum = r;
-                    long at = step;
-                    JavaRDD<Blocks.Part> next = state.zipPartitions(chunks, (parts, cs) -> {
-                        Blocks.Part part = parts.next();
-                        List<Blocks.Chunk> list = new ArrayList<>();
-                        cs.forEachRemaining(list::add);
-                        int partition = org.apache.spark.TaskContext.getPartitionId();
-                        return List.of(StratumTrainer.train(s, part, list, stratum, at, totalSteps,
-                                bCounts.value(), partition)).iterator();
-                    }).persist(StorageLevel.MEMORY_ONLY());
-                    List<double[]> stats = next.map(part -> new double[] {part.lossSum(), part.lossPairs(),
-                            part.pairs()}).collect();
-                    for (double[] st : stats) {
-                        lossSum += st[0];
-                        lossPairs += (long) st[1];
-                        pairs += (long) st[2];
-                    }
-                    if (trained != null) {
-                        trained.unpersist(false);
-                    }
-                    trained = next;
-                    step++;
-                }
-                chunks.unpersist(false);
+                r.release();
+                trained.unpersist(false);
+                trained = r.last();
+                step += s.partitions();
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             Epoch epoch = new Epoch(e + 1, secs, tokens, tokens / Math.max(secs, 1e-9),
@@ -325,6 +313,128 @@ public final class SparkSkipGram implements Serializable {
         }
     }
 
+    /**
+     * The RDDs of one round: {@code last}, the parts after its last sub-iteration (cached), and what else it cached
+     * (the pairs, the parts of the earlier sub-iterations), released once the round's job has run.
+     */
+    private record Round(JavaRDD<Blocks.Part> last, List<JavaRDD<?>> cached) {
+        void release() {
+            for (JavaRDD<?> rdd : cached) {
+                rdd.unpersist(false);
+            }
+        }
+    }
+
+    /**
+     * One round of P sub-iterations, chained lazily (no Spark job runs here): the round's pairs ({@link PairMaker}) on
+     * the data partitions, cached there, and the chunks for other partitions shuffled to them (a chunk whose
+     * destination is its own data partition stays in memory: at P = 2 half the pairs are not shuffled); then
+     * sub-iteration r trains stratum r on each partition ({@link StratumTrainer}) and, for r &lt; P − 1, passes
+     * the output block on to the partition before it (only the output rows are shuffled; the input block stays in the
+     * cached part). The statistics of the sub-iterations add up in the parts. Memory: until the round's job ends a
+     * partition holds the parts of all P sub-iterations (each its input and output block, V/P rows each) and the
+     * round's pairs, where one job per sub-iteration held two parts; Spark's memory store drops cached blocks when it
+     * runs short (they are then recomputed from the lineage, deterministically, if needed).
+     */
+    private static Round round(JavaRDD<Blocks.Part> state, JavaRDD<int[]> sentences, PairMaker maker, Settings s,
+                               long step, long totalSteps, Broadcast<float[]> bKeep, Broadcast<long[]> bCounts) {
+        int p = s.partitions();
+        List<JavaRDD<?>> cached = new ArrayList<>();
+        // each partition's chunks cached as one element (Spark estimates the size of what it caches element by
+        // element): their destinations and the chunks
+        JavaRDD<Tuple2<int[], int[][]>> made = sentences.mapPartitionsWithIndex((source, it) -> {
+            List<Tuple2<Integer, int[]>> list = new ArrayList<>();
+            maker.make(source, it, bKeep.value()).forEachRemaining(list::add);
+            int[] dest = new int[list.size()];
+            int[][] chunks = new int[list.size()][];
+            for (int i = 0; i < dest.length; i++) {
+                dest[i] = list.get(i)._1();
+                chunks[i] = list.get(i)._2();
+            }
+            return List.of(new Tuple2<>(dest, chunks)).iterator();
+        }, true).persist(StorageLevel.MEMORY_ONLY());
+        cached.add(made);
+        JavaRDD<int[]> arrived = made.flatMapToPair(t -> {
+            List<Tuple2<Integer, int[]>> out = new ArrayList<>();
+            for (int i = 0; i < t._1().length; i++) {
+                if (t._1()[i] != Blocks.Chunk.source(t._2()[i])) {
+                    out.add(new Tuple2<>(t._1()[i], t._2()[i]));
+                }
+            }
+            return out.iterator();
+        }).partitionBy(new Blocks.Identity(p)).values();
+        JavaRDD<int[][]> chunks = made.zipPartitions(arrived, (mine, others) -> {
+            List<int[]> list = new ArrayList<>();
+            mine.forEachRemaining(t -> {
+                for (int i = 0; i < t._1().length; i++) {
+                    if (t._1()[i] == Blocks.Chunk.source(t._2()[i])) {
+                        list.add(t._2()[i]);
+                    }
+                }
+            });
+            others.forEachRemaining(list::add);
+            return java.util.Collections.<int[][]>singletonList(list.toArray(new int[0][])).iterator();
+        }).persist(StorageLevel.MEMORY_ONLY());
+        cached.add(chunks);
+        JavaRDD<Blocks.Part> trained = null;
+        for (int r = 0; r < p; r++) {
+            if (r > 0) {
+                state = rotate(trained, s);
+            }
+            int stratum = r;
+            long at = step + r;
+            trained = state.zipPartitions(chunks, (parts, cs) -> {
+                Blocks.Part part = parts.next();
+                List<int[]> list = java.util.Arrays.asList(cs.next());
+                int partition = org.apache.spark.TaskContext.getPartitionId();
+                return List.of(StratumTrainer.train(s, part, list, stratum, at, totalSteps, bCounts.value(),
+                        partition)).iterator();
+            }).persist(StorageLevel.MEMORY_ONLY());
+            if (r < p - 1) {
+                cached.add(trained);
+            }
+        }
+        return new Round(trained, cached);
+    }
+
+    /** Sentences of at most this many corpus words per partition train in the warm-up. */
+    static final int WARM_UP_WORDS = 100_000;
+
+    /**
+     * Trains one round on the first sentences of each partition (at most {@value #WARM_UP_WORDS} corpus words, and
+     * at most 1/20 of the partition's share of the corpus; nothing when that is fewer than 10,000 words) on a copy of
+     * the initial blocks, and throws the result away, before the first epoch's clock starts. Why: on the first
+     * epoch the JIT compiler was still compiling the pair maker, the stratum trainer, the shared step's kernels and
+     * Spark's shuffle code, on the same cores as the training (measured on 2 cores: the first epoch took 1.3–2 s
+     * longer than the others, the second 0.3 s); the single-machine trainer compiles its kernels before its first
+     * epoch likewise ({@link SkipGramSteps#warmUp}). The results do not depend on it: the warm-up's pairs come from a
+     * random stream of their own (epoch −1), its tables are copies, and the training's operations are the same,
+     * compiled or not.
+     */
+    private static void warmUp(JavaRDD<int[]> encoded, JavaRDD<Blocks.Part> start, Settings s, long tokens,
+                               long totalSteps, Broadcast<float[]> bKeep, Broadcast<long[]> bCounts) {
+        long words = Math.min(WARM_UP_WORDS, tokens / (20L * s.partitions()));
+        if (words < 10_000) {
+            return;
+        }
+        JavaRDD<int[]> first = encoded.mapPartitions(it -> {
+            List<int[]> out = new ArrayList<>();
+            long n = 0;
+            while (n < words && it.hasNext()) {
+                int[] ids = it.next();
+                out.add(ids);
+                n += ids.length;
+            }
+            return out.iterator();
+        }, true);
+        Settings one = s.withRounds(1);
+        Round r = round(start.map(Blocks.Part::copy), first, new PairMaker(one, -1, 0, 0), one, 0, totalSteps,
+                bKeep, bCounts);
+        r.last().map(Blocks.Part::stats).collect();
+        r.release();
+        r.last().unpersist(false);
+    }
+
     /** Input rows uniform in [−1/D, 1/D) from (seed, id), output rows zero, sent to the blocks of round 0. */
     private static JavaRDD<Blocks.Part> initialBlocks(JavaSparkContext sc, Settings s, int v) {
         int p = s.partitions();
@@ -353,11 +463,11 @@ public final class SparkSkipGram implements Serializable {
                 inDest[i] = Blocks.block(id, inSalt, p);
                 outDest[i] = Blocks.block(id, outSalt, p);
             }
-            List<Tuple2<Integer, Blocks.Piece>> out = new ArrayList<>();
+            List<Tuple2<Integer, Tuple2<int[], float[]>>> out = new ArrayList<>();
             Blocks.split(false, ids, in, inDest, p, d, out);
             Blocks.split(true, ids, new float[n * d], outDest, p, d, out);
             return out.iterator();
-        }).partitionBy(new Blocks.Identity(p)).mapPartitions(it -> Blocks.combine(it, d));
+        }).partitionBy(new Blocks.Identity(p)).values().mapPartitions(it -> List.of(Blocks.combine(it, d)).iterator());
     }
 
     /** New blocks for {@code round}: every row to its new input block, every output row to stratum 0's holder. */
@@ -367,7 +477,7 @@ public final class SparkSkipGram implements Serializable {
         long inSalt = s.inSalt(round);
         long outSalt = s.outSalt(round);
         return parts.flatMapToPair(part -> {
-            List<Tuple2<Integer, Blocks.Piece>> out = new ArrayList<>();
+            List<Tuple2<Integer, Tuple2<int[], float[]>>> out = new ArrayList<>();
             int[] inDest = new int[part.inIds().length];
             for (int i = 0; i < inDest.length; i++) {
                 inDest[i] = Blocks.block(part.inIds()[i], inSalt, p);
@@ -379,30 +489,26 @@ public final class SparkSkipGram implements Serializable {
             Blocks.split(false, part.inIds(), part.in(), inDest, p, d, out);
             Blocks.split(true, part.outIds(), part.out(), outDest, p, d, out);
             return out.iterator();
-        }).partitionBy(new Blocks.Identity(p)).mapPartitions(it -> Blocks.combine(it, d));
-    }
-
-    /** After a sub-iteration: partition i keeps its input block and passes its output block to partition i − 1. */
-    private static JavaRDD<Blocks.Part> rotate(JavaRDD<Blocks.Part> parts, Settings s) {
-        int p = s.partitions();
-        int d = s.dimension();
-        return parts.mapPartitionsWithIndex((i, it) -> {
-            Blocks.Part part = it.next();
-            List<Tuple2<Integer, Blocks.Piece>> out = new ArrayList<>(2);
-            out.add(new Tuple2<>(i, new Blocks.Piece(false, part.inIds(), part.in())));
-            out.add(new Tuple2<>((i + p - 1) % p, new Blocks.Piece(true, part.outIds(), part.out())));
-            return out.iterator();
-        }, true).mapToPair(t -> t).partitionBy(new Blocks.Identity(p)).mapPartitions(it -> Blocks.combine(it, d));
+        }).partitionBy(new Blocks.Identity(p)).values().mapPartitions(it -> List.of(Blocks.combine(it, d)).iterator());
     }
 
     /**
-     * The pairs of one round, made on the data partitions ({@link PairMaker}): subsampling, dynamic windows
-     * (word2vec's), each pair keyed by the partition that owns its input vector and filed under its stratum.
+     * After a sub-iteration: partition i keeps its input block (a copy of the cached one: a task may run twice) and
+     * its statistics, and passes its output block to partition i − 1 (the only rows shuffled).
      */
-    private static JavaPairRDD<Integer, Blocks.Chunk> pairs(JavaRDD<int[]> encoded, Settings s, int epoch, int slice,
-                                                            int round, Broadcast<float[]> bKeep) {
-        PairMaker maker = new PairMaker(s, epoch, slice, round);
-        return encoded.mapPartitionsWithIndex((source, sentences) -> maker.make(source, sentences, bKeep.value()),
-                false).mapToPair(t -> t);
+    private static JavaRDD<Blocks.Part> rotate(JavaRDD<Blocks.Part> parts, Settings s) {
+        int p = s.partitions();
+        JavaRDD<Tuple2<int[], float[]>> outs = parts.mapPartitionsWithIndex((i, it) -> {
+            Blocks.Part part = it.next();
+            return List.of(new Tuple2<>((i + p - 1) % p, Blocks.piece(true, part.outIds(), part.out()))).iterator();
+        }, true).mapToPair(t -> t).partitionBy(new Blocks.Identity(p)).values();
+        return parts.zipPartitions(outs, (mine, arrived) -> {
+            Blocks.Part part = mine.next();
+            Tuple2<int[], float[]> out = arrived.next();
+            int[] outIds = java.util.Arrays.copyOfRange(out._1(), 1, out._1().length);
+            return List.of(new Blocks.Part(part.inIds(), part.in().clone(), outIds, out._2(), part.lossSum(),
+                    part.lossPairs(), part.pairs())).iterator();
+        });
     }
+
 }

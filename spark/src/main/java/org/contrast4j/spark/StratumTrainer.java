@@ -53,22 +53,22 @@ final class StratumTrainer {
      * chunk's mark: the fraction of its source's words read at the last refresh (word2vec's schedule, refreshed every
      * {@value #LR_WORDS} words; at one partition it is the single-machine trainer's).
      */
-    static Blocks.Part train(Settings s, Blocks.Part part, List<Blocks.Chunk> all, int stratum, long step,
+    static Blocks.Part train(Settings s, Blocks.Part part, List<int[]> all, int stratum, long step,
                              long totalSteps, long[] counts, int partition) {
         int d = s.dimension();
         int k = s.negatives();
-        List<Blocks.Chunk> chunks = new ArrayList<>();
+        List<int[]> chunks = new ArrayList<>();
         long pairsTotal = 0;
-        for (Blocks.Chunk c : all) {
-            if (c.stratum() == stratum) {
+        for (int[] c : all) {
+            if (Blocks.Chunk.stratum(c) == stratum) {
                 chunks.add(c);
-                pairsTotal += c.n();
+                pairsTotal += Blocks.Chunk.pairs(c);
             }
         }
         // sentence order within each data partition, the data partitions interleaved chunk by chunk
         chunks.sort(Comparator.comparingInt(Blocks.Chunk::seq).thenComparingInt(Blocks.Chunk::source));
         if (pairsTotal == 0) {
-            return part.withStats(0, 0, 0, 0);
+            return part;
         }
         int v = counts.length;
         int[] inLocal = localIndex(part.inIds(), v);
@@ -98,19 +98,26 @@ final class StratumTrainer {
             SkipGramSteps.warmUp();   // ends at once when done while the corpus was encoded
             long trained = trainShared(s, chunks, stratum, partition, step, totalSteps, inLocal, outLocal, blockNoise,
                     random, steps, in, out, stats);
-            return part.withStats(stats[0], (long) stats[1], trained, 0);
+            return part.plusStats(stats[0], (long) stats[1], trained);
         }
-        for (Blocks.Chunk chunk : chunks) {
-            long[] pairs = chunk.pairs();
+        for (int[] chunk : chunks) {
+            int marks = Blocks.Chunk.marks(chunk);
             int mark = 0;
-            for (int i = 0; i < chunk.n(); i++) {
-                while (mark < chunk.markAt().length && chunk.markAt()[mark] == i) {
-                    lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
+            int i = 0;   // the pair's index in the chunk
+            int center = 0;
+            int t = -1;
+            for (int at = Blocks.Chunk.groupsFrom(chunk); at < chunk.length; at++) {
+                if (chunk[at] < 0) {
+                    center = ~chunk[at];
+                    t = outLocal[center];
+                    continue;
                 }
-                int q = inLocal[Blocks.input(pairs[i])];
-                int t = outLocal[Blocks.output(pairs[i])];
+                while (mark < marks && Blocks.Chunk.markAt(chunk, mark) <= i) {
+                    lr = learningRate(lr0, step, Blocks.Chunk.markProgress(chunk, mark++), totalSteps);
+                }
+                int q = inLocal[chunk[at]];
                 if (q < 0 || t < 0) {
-                    throw notOwned(pairs[i], stratum, partition);
+                    throw notOwned(chunk[at], center, stratum, partition);
                 }
                 switch (o) {
                     case NEGATIVE_SAMPLING, NCE, SAMPLED_SOFTMAX -> {
@@ -140,6 +147,7 @@ final class StratumTrainer {
                     default -> throw new IllegalStateException("objective " + o + " is not trained distributed");
                 }
                 done++;
+                i++;
             }
         }
         if (o == Objective.INFONCE) {
@@ -149,85 +157,132 @@ final class StratumTrainer {
             lossSum = stats[0];
             lossPairs = (long) stats[1];
         }
-        return part.withStats(lossSum, lossPairs, done, 0);
+        return part.plusStats(lossSum, lossPairs, done);
     }
 
-    private static IllegalStateException notOwned(long record, int stratum, int partition) {
-        return new IllegalStateException("pair (" + Blocks.input(record) + ", " + Blocks.output(record)
-                + ") of stratum " + stratum + " reached partition " + partition + " that does not own it");
+    private static IllegalStateException notOwned(int context, int center, int stratum, int partition) {
+        return new IllegalStateException("pair (" + context + ", " + center + ") of stratum " + stratum
+                + " reached partition " + partition + " that does not own it");
     }
 
     /**
-     * The shared step (pWord2Vec's, as {@link org.contrast4j.embed.SkipGram.Step#SHARED}): each group of records
+     * The shared step (pWord2Vec's, as {@link org.contrast4j.embed.SkipGram.Step#SHARED}): each group of a chunk
      * (the pairs of one window whose context words lie in this partition's input block, filed in a row by {@link
-     * PairMaker}, the first flagged {@link Blocks#GROUP_START}) is one SGD step on the group's summed loss: its m
+     * PairMaker} after the center, {@link Blocks.Chunk}) is one SGD step on the group's summed loss: its m
      * context rows against the center and k noise words drawn once for the group from the block's noise q_b, with
      * the correction log(k·q_b) for NCE and sampled softmax. The loss is computed on one group in {@value
      * #LOSS_EVERY}; {@code stats} gets the loss and the pairs it covers; returns the pairs trained.
      */
-    private static long trainShared(Settings s, List<Blocks.Chunk> chunks, int stratum, int partition, long step,
+    private static long trainShared(Settings s, List<int[]> chunks, int stratum, int partition, long step,
                                     long totalSteps, int[] inLocal, int[] outLocal, BlockNoise blockNoise,
                                     SplittableRandom random, SkipGramSteps steps, float[] in, float[] out,
                                     double[] stats) {
-        int k = s.negatives();
-        Objective o = s.objective();
-        Unigram noise = blockNoise.sampler();
-        float[] logCorrection = blockNoise.logCorrection();
-        float[] nceCorrection = o == Objective.NCE ? logCorrection : null;
+        Shared run = new Shared(s, stratum, partition, inLocal, outLocal, blockNoise, random, steps, in, out);
         double lr0 = s.learningRate();
-        float lr = learningRate(lr0, step, 0, totalSteps);
-        int[] ids = new int[k + 1];
-        int[] contexts = new int[Math.max(1, 2 * s.window())];
-        long groups = 0;
-        long done = 0;
-        for (Blocks.Chunk chunk : chunks) {
-            long[] pairs = chunk.pairs();
-            int n = chunk.n();
+        run.lr = learningRate(lr0, step, 0, totalSteps);
+        for (int[] chunk : chunks) {
+            int marks = Blocks.Chunk.marks(chunk);
             int mark = 0;
-            int i = 0;
-            while (i < n) {
-                while (mark < chunk.markAt().length && chunk.markAt()[mark] <= i) {
-                    lr = learningRate(lr0, step, chunk.markProgress()[mark++], totalSteps);
+            int i = 0;   // the group's first pair's index in the chunk
+            int at = Blocks.Chunk.groupsFrom(chunk);
+            while (at < chunk.length) {
+                while (mark < marks && Blocks.Chunk.markAt(chunk, mark) <= i) {
+                    run.lr = learningRate(lr0, step, Blocks.Chunk.markProgress(chunk, mark++), totalSteps);
                 }
-                int j = i + 1;
-                while (j < n && (pairs[j] & Blocks.GROUP_START) == 0) {
-                    j++;
-                }
-                int m = j - i;
-                if (contexts.length < m) {
-                    contexts = new int[m];
-                }
-                int center = Blocks.output(pairs[i]);
-                int t = outLocal[center];
-                for (int r = i; r < j; r++) {
-                    int q = inLocal[Blocks.input(pairs[r])];
-                    if (q < 0 || t < 0) {
-                        throw notOwned(pairs[r], stratum, partition);
-                    }
-                    if (Blocks.output(pairs[r]) != center) {
-                        throw new IllegalStateException("record " + r + " of a group of chunk " + chunk.seq()
-                                + " (source " + chunk.source() + ") has center " + Blocks.output(pairs[r])
-                                + ", its group " + center);
-                    }
-                    contexts[r - i] = q;
-                }
-                ids[0] = t;
-                for (int x = 1; x <= k; x++) {
-                    ids[x] = noise.sample(random);
-                }
-                boolean withLoss = (groups++ & (LOSS_EVERY - 1)) == 0;
-                double l = o == Objective.SAMPLED_SOFTMAX
-                        ? steps.sharedSampledSoftmax(in, contexts, m, out, ids, k + 1, logCorrection, lr, withLoss)
-                        : steps.sharedNoiseContrast(in, contexts, m, out, ids, k + 1, nceCorrection, lr, withLoss);
-                if (withLoss) {
-                    stats[0] += l;
-                    stats[1] += m;
-                }
-                done += m;
-                i = j;
+                int next = run.group(chunk, at);
+                i += next - at - 1;
+                at = next;
             }
         }
-        return done;
+        stats[0] += run.lossSum;
+        stats[1] += run.lossPairs;
+        return run.done;
+    }
+
+    /**
+     * The shared step's state over one stratum, group by group (a method called per group is compiled by the JIT
+     * after a few hundred groups, where one loop over the stratum waited for an on-stack replacement).
+     */
+    private static final class Shared {
+        private final int k;
+        private final Objective o;
+        private final int stratum;
+        private final int partition;
+        private final int[] inLocal;
+        private final int[] outLocal;
+        private final Unigram noise;
+        private final float[] logCorrection;
+        private final float[] nceCorrection;
+        private final SplittableRandom random;
+        private final SkipGramSteps steps;
+        private final float[] in;
+        private final float[] out;
+        private final int[] ids;
+        private int[] contexts;
+        float lr;
+        long groups;
+        long done;
+        double lossSum;
+        long lossPairs;
+
+        Shared(Settings s, int stratum, int partition, int[] inLocal, int[] outLocal, BlockNoise blockNoise,
+               SplittableRandom random, SkipGramSteps steps, float[] in, float[] out) {
+            k = s.negatives();
+            o = s.objective();
+            this.stratum = stratum;
+            this.partition = partition;
+            this.inLocal = inLocal;
+            this.outLocal = outLocal;
+            noise = blockNoise.sampler();
+            logCorrection = blockNoise.logCorrection();
+            nceCorrection = o == Objective.NCE ? logCorrection : null;
+            this.random = random;
+            this.steps = steps;
+            this.in = in;
+            this.out = out;
+            ids = new int[k + 1];
+            contexts = new int[Math.max(1, 2 * s.window())];
+        }
+
+        /** Trains the group whose header is {@code chunk[at]}; returns where the next group starts. */
+        int group(int[] chunk, int at) {
+            int center = ~chunk[at];
+            if (center < 0) {
+                throw new IllegalStateException("chunk " + Blocks.Chunk.seq(chunk) + " (source "
+                        + Blocks.Chunk.source(chunk) + ") has no group header at " + at);
+            }
+            int from = at + 1;
+            int j = from;
+            while (j < chunk.length && chunk[j] >= 0) {
+                j++;
+            }
+            int m = j - from;
+            if (contexts.length < m) {
+                contexts = new int[m];
+            }
+            int t = outLocal[center];
+            for (int r = 0; r < m; r++) {
+                int q = inLocal[chunk[from + r]];
+                if (q < 0 || t < 0) {
+                    throw notOwned(chunk[from + r], center, stratum, partition);
+                }
+                contexts[r] = q;
+            }
+            ids[0] = t;
+            for (int x = 1; x <= k; x++) {
+                ids[x] = noise.sample(random);
+            }
+            boolean withLoss = (groups++ & (LOSS_EVERY - 1)) == 0;
+            double l = o == Objective.SAMPLED_SOFTMAX
+                    ? steps.sharedSampledSoftmax(in, contexts, m, out, ids, k + 1, logCorrection, lr, withLoss)
+                    : steps.sharedNoiseContrast(in, contexts, m, out, ids, k + 1, nceCorrection, lr, withLoss);
+            if (withLoss) {
+                lossSum += l;
+                lossPairs += m;
+            }
+            done += m;
+            return j;
+        }
     }
 
     static float learningRate(double lr0, long step, double within, long totalSteps) {

@@ -48,13 +48,13 @@ class PairMakerTest {
         Settings s = Settings.of(config, 1, p, 1);
         float[] keep = new float[v];
         java.util.Arrays.fill(keep, 1f);
-        Iterator<Tuple2<Integer, Blocks.Chunk>> it = new PairMaker(s, 0, 0, 0).make(0, sentences.iterator(), keep);
+        Iterator<Tuple2<Integer, int[]>> it = new PairMaker(s, 0, 0, 0).make(0, sentences.iterator(), keep);
         long pairs = 0;
         while (it.hasNext()) {
-            Tuple2<Integer, Blocks.Chunk> t = it.next();
-            Blocks.Chunk c = t._2();
-            for (int i = 0; i < c.n(); i++) {
-                long record = c.pairs()[i];
+            Tuple2<Integer, int[]> t = it.next();
+            long[] records = Blocks.Chunk.records(t._2());
+            for (int i = 0; i < records.length; i++) {
+                long record = records[i];
                 int w = Blocks.input(record);
                 int center = Blocks.output(record);
                 assertTrue(w >= 0 && w < v && center >= 0 && center < v, "record " + Long.toHexString(record));
@@ -62,7 +62,7 @@ class PairMakerTest {
                 int a = Blocks.block(w, s.inSalt(0), p);
                 int b = Blocks.block(center, s.outSalt(0), p);
                 assertEquals(a, (int) t._1(), "a pair goes to the partition of its input block");
-                assertEquals((b - a + p) % p, c.stratum(), "a pair's stratum");
+                assertEquals((b - a + p) % p, Blocks.Chunk.stratum(t._2()), "a pair's stratum");
                 pairs++;
             }
         }
@@ -107,7 +107,7 @@ class PairMakerTest {
         assertTrue(s.sharedStep());
         float[] keep = new float[v];
         java.util.Arrays.fill(keep, 1f);
-        Iterator<Tuple2<Integer, Blocks.Chunk>> it = new PairMaker(s, 0, 0, 0).make(0, sentences.iterator(), keep);
+        Iterator<Tuple2<Integer, int[]>> it = new PairMaker(s, 0, 0, 0).make(0, sentences.iterator(), keep);
         List<Set<Integer>> contextsOf = new ArrayList<>();
         for (int i = 0; i < v; i++) {
             contextsOf.add(new HashSet<>());
@@ -116,30 +116,31 @@ class PairMakerTest {
         long pairs = 0;
         int chunks = 0;
         while (it.hasNext()) {
-            Tuple2<Integer, Blocks.Chunk> t = it.next();
-            Blocks.Chunk c = t._2();
+            Tuple2<Integer, int[]> t = it.next();
+            int[] c = t._2();
+            long[] records = Blocks.Chunk.records(c);
             chunks++;
-            assertTrue(c.n() <= SparkSkipGram.CHUNK);
+            assertTrue(records.length <= SparkSkipGram.CHUNK);
             int i = 0;
-            while (i < c.n()) {
-                assertTrue((c.pairs()[i] & Blocks.GROUP_START) != 0, "a chunk's record " + i + " starts no group");
-                int center = Blocks.output(c.pairs()[i]);
+            while (i < records.length) {
+                assertTrue((records[i] & Blocks.GROUP_START) != 0, "a chunk's record " + i + " starts no group");
+                int center = Blocks.output(records[i]);
                 int b = Blocks.block(center, s.outSalt(0), p);
                 int a = t._1();
                 assertTrue(groupsSeen.add(((long) center << 32) | a), "center " + center + " has two groups of block "
                         + a);
                 int j = i;
                 do {
-                    long record = c.pairs()[j];
+                    long record = records[j];
                     int w = Blocks.input(record);
                     assertEquals(center, Blocks.output(record), "a group holds one center");
                     assertEquals(a, Blocks.block(w, s.inSalt(0), p), "a pair goes to the partition of its input block");
-                    assertEquals((b - a + p) % p, c.stratum(), "a pair's stratum");
+                    assertEquals((b - a + p) % p, Blocks.Chunk.stratum(c), "a pair's stratum");
                     assertEquals(sentenceOf[center], sentenceOf[w], "a pair lies in one sentence");
                     assertTrue(contextsOf.get(center).add(w), "pair (" + w + ", " + center + ") made twice");
                     pairs++;
                     j++;
-                } while (j < c.n() && (c.pairs()[j] & Blocks.GROUP_START) == 0);
+                } while (j < records.length && (records[j] & Blocks.GROUP_START) == 0);
                 i = j;
             }
         }

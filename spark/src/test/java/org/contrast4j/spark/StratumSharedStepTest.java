@@ -64,7 +64,7 @@ class StratumSharedStepTest {
             }
             windows.add(win);
         }
-        List<Blocks.Chunk> chunks = new ArrayList<>();
+        List<int[]> chunks = new ArrayList<>();
         int split = 40;   // windows [0, split) in chunk 0, the rest in chunk 1
         for (int c = 0; c < 2; c++) {
             List<Long> records = new ArrayList<>();
@@ -76,11 +76,11 @@ class StratumSharedStepTest {
                 }
             }
             long[] pairs = records.stream().mapToLong(Long::longValue).toArray();
-            chunks.add(new Blocks.Chunk(0, 0, c, pairs, pairs.length, new int[0], new double[0]));
+            chunks.add(Blocks.Chunk.ofRecords(0, 0, c, pairs));
         }
         long step = 3;
         long totalSteps = 10;
-        Blocks.Part part = new Blocks.Part(inIds, in.clone(), outIds, out.clone(), 0, 0, 0, 0);
+        Blocks.Part part = new Blocks.Part(inIds, in.clone(), outIds, out.clone(), 0, 0, 0);
         Blocks.Part got = StratumTrainer.train(s, part, chunks, 0, step, totalSteps, counts, 0);
 
         // the reference: the single-machine shared kernel, window by window, the block's noise drawn in order
