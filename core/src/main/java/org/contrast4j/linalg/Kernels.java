@@ -11,7 +11,10 @@ import org.contrast4j.internal.Checks;
  *       ({@code libopenblas.so.0}; Debian/Ubuntu package {@code libopenblas0-pthread}; the system property
  *       {@code contrast4j.openblas=PATH} names another) and the JVM allows native access
  *       ({@code --enable-native-access=ALL-UNNAMED} on the class path, {@code =org.contrast4j.core} on the module
- *       path); dot, axpy and element-wise work then run on the Vector API when it can run, else on plain loops;</li>
+ *       path); dot, axpy and element-wise work then run on the Vector API when it can run, else on plain loops;
+ *       under {@code auto}, when OpenBLAS's kernels use narrower vectors than the Vector API's (its
+ *       {@code openblas_get_corename()}, e.g. Haswell on an AVX-512 CPU), so do the products of at least 256 in m, n
+ *       and k that run single-threaded (see {@code BlasKernel});</li>
  *   <li>{@link KernelKind#VECTOR} — the Vector API ({@code jdk.incubator.vector}), when the JVM runs with
  *       {@code --add-modules jdk.incubator.vector};</li>
  *   <li>{@link KernelKind#SCALAR} — plain loops, always available.</li>

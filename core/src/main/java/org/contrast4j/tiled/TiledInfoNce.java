@@ -314,7 +314,11 @@ public final class TiledInfoNce {
             return withoutNegatives == null ? null : withoutNegatives.clone();
         }
 
-        /** Σ_ij (∂L/∂l_ij)·l_ij over the logits l_ij = σ·S_ij. */
+        /**
+         * Σ_ij (∂L/∂l_ij)·l_ij over the logits l_ij = σ·S_ij (the gradient of log τ needs it); NaN when
+         * {@link TiledInfoNce#compute(Matrix, Matrix, double, boolean, long[], Guide, double[], double, boolean)
+         * compute} was asked not to compute it.
+         */
         public double gradDotLogit() {
             return gradDotLogit;
         }
