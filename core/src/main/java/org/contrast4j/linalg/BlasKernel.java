@@ -61,10 +61,10 @@ import java.util.Set;
  * gives a kernel that runs the large single-threaded products — m, n and k all at least {@value #WIDE_MIN}, while
  * OpenBLAS is set to one thread, as inside {@link Kernels#singleThreadedCalls()} — on the Vector API kernel and
  * everything else on OpenBLAS; the automatic choice uses it ({@code KernelProvider}). Measured on this project's
- * 2-core AMD EPYC machine with {@code OPENBLAS_CORETYPE=Haswell}, one thread: 140–158 GFLOP/s on the Vector API
- * against 100–105 for OpenBLAS at 512×2048×256, 1024×384×384 and 4096×256×256 (and 105–118 against 89–96 with A
- * transposed); below 256 rows OpenBLAS wins (at 64×64×100, 89–93 GFLOP/s against 4–8). A multi-threaded product
- * stays on OpenBLAS, whose threads the Java kernel does not have.
+ * 2-core AMD EPYC machine with {@code OPENBLAS_CORETYPE=Haswell}, one thread ({@code bench/GemmShapes.java}):
+ * 137–161 GFLOP/s on the Vector API against 99–107 for OpenBLAS at 512×2048×256, 1024×384×384, 2048×768×384 and
+ * 4096×256×256 (105–118 against 89–96 with A transposed); below 256 OpenBLAS is ahead (at 64×64×100, 82–98 GFLOP/s
+ * against 5–74). A multi-threaded product stays on OpenBLAS, whose threads the Java kernel does not have.
  *
  * <h2>dot and axpy</h2>
  * Delegated to the Vector API kernel (scalar if the module is absent): measured, {@code cblas_sdot} and
