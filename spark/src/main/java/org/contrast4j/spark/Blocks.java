@@ -212,64 +212,6 @@ final class Blocks {
             c[at] = (int) (bits >>> 32);
             c[at + 1] = (int) bits;
         }
-
-        /**
-         * The pairs of chunk {@code c} as {@code (long) context << 32 | center} in order, the first pair of every
-         * group flagged {@link #GROUP_START} (for tests and messages).
-         */
-        static long[] records(int[] c) {
-            long[] out = new long[c[PAIRS]];
-            int n = 0;
-            int center = 0;
-            boolean first = false;
-            for (int i = groupsFrom(c); i < c.length; i++) {
-                if (c[i] < 0) {
-                    center = ~c[i];
-                    first = true;
-                } else {
-                    long record = ((long) c[i] << 32) | (center & 0xFFFFFFFFL);
-                    out[n++] = first ? record | GROUP_START : record;
-                    first = false;
-                }
-            }
-            if (n != out.length) {
-                throw new IllegalStateException("chunk " + c[SEQ] + " of source " + c[SOURCE] + " holds " + n
-                        + " pairs, its header says " + out.length);
-            }
-            return out;
-        }
-
-        /**
-         * A chunk of the given records (the format of {@link #records}: a group starts at every flagged record and at
-         * every change of center), no marks.
-         */
-        static int[] ofRecords(int stratum, int source, int seq, long[] records) {
-            int[] body = new int[2 * records.length];
-            int n = 0;
-            for (int i = 0; i < records.length; i++) {
-                if (i == 0 || (records[i] & GROUP_START) != 0 || output(records[i]) != output(records[i - 1])) {
-                    body[n++] = ~output(records[i]);
-                }
-                body[n++] = input(records[i]);
-            }
-            return of(stratum, source, seq, records.length, new int[0], 0, body, n);
-        }
-    }
-
-    /**
-     * The flag (the sign bit) of a record that starts a group of the shared step in {@link Chunk#records}: the
-     * records of one window (one center occurrence) whose context words fall in one input block.
-     */
-    static final long GROUP_START = Long.MIN_VALUE;
-
-    /** The input word of a record (its high half, without the {@link #GROUP_START} flag). */
-    static int input(long record) {
-        return (int) ((record >>> 32) & 0x7FFF_FFFFL);
-    }
-
-    /** The output word of a record (its low half). */
-    static int output(long record) {
-        return (int) record;
     }
 
     /** Sends key i to partition i. */

@@ -52,13 +52,13 @@ class PairMakerTest {
         long pairs = 0;
         while (it.hasNext()) {
             Tuple2<Integer, int[]> t = it.next();
-            long[] records = Blocks.Chunk.records(t._2());
+            long[] records = ChunkRecords.records(t._2());
             for (int i = 0; i < records.length; i++) {
                 long record = records[i];
-                int w = Blocks.input(record);
-                int center = Blocks.output(record);
+                int w = ChunkRecords.input(record);
+                int center = ChunkRecords.output(record);
                 assertTrue(w >= 0 && w < v && center >= 0 && center < v, "record " + Long.toHexString(record));
-                assertTrue(near.contains(record & ~Blocks.GROUP_START), "(" + w + ", " + center + ") is not a window pair");
+                assertTrue(near.contains(record & ~ChunkRecords.GROUP_START), "(" + w + ", " + center + ") is not a window pair");
                 int a = Blocks.block(w, s.inSalt(0), p);
                 int b = Blocks.block(center, s.outSalt(0), p);
                 assertEquals(a, (int) t._1(), "a pair goes to the partition of its input block");
@@ -118,13 +118,13 @@ class PairMakerTest {
         while (it.hasNext()) {
             Tuple2<Integer, int[]> t = it.next();
             int[] c = t._2();
-            long[] records = Blocks.Chunk.records(c);
+            long[] records = ChunkRecords.records(c);
             chunks++;
             assertTrue(records.length <= SparkSkipGram.CHUNK);
             int i = 0;
             while (i < records.length) {
-                assertTrue((records[i] & Blocks.GROUP_START) != 0, "a chunk's record " + i + " starts no group");
-                int center = Blocks.output(records[i]);
+                assertTrue((records[i] & ChunkRecords.GROUP_START) != 0, "a chunk's record " + i + " starts no group");
+                int center = ChunkRecords.output(records[i]);
                 int b = Blocks.block(center, s.outSalt(0), p);
                 int a = t._1();
                 assertTrue(groupsSeen.add(((long) center << 32) | a), "center " + center + " has two groups of block "
@@ -132,15 +132,15 @@ class PairMakerTest {
                 int j = i;
                 do {
                     long record = records[j];
-                    int w = Blocks.input(record);
-                    assertEquals(center, Blocks.output(record), "a group holds one center");
+                    int w = ChunkRecords.input(record);
+                    assertEquals(center, ChunkRecords.output(record), "a group holds one center");
                     assertEquals(a, Blocks.block(w, s.inSalt(0), p), "a pair goes to the partition of its input block");
                     assertEquals((b - a + p) % p, Blocks.Chunk.stratum(c), "a pair's stratum");
                     assertEquals(sentenceOf[center], sentenceOf[w], "a pair lies in one sentence");
                     assertTrue(contextsOf.get(center).add(w), "pair (" + w + ", " + center + ") made twice");
                     pairs++;
                     j++;
-                } while (j < records.length && (records[j] & Blocks.GROUP_START) == 0);
+                } while (j < records.length && (records[j] & ChunkRecords.GROUP_START) == 0);
                 i = j;
             }
         }

@@ -65,12 +65,12 @@ class SparkSkipGramKryoTest {
     @Test
     void kryoCarriesChunksPiecesAndParts() {
         SerializerInstance kryo = new KryoSerializer(new SparkConf()).newInstance();
-        int[] chunk = Blocks.Chunk.ofRecords(1, 0, 3, new long[] {(5L << 32) | 7 | Blocks.GROUP_START,
-                (6L << 32) | 7, (2L << 32) | 9 | Blocks.GROUP_START});
+        int[] chunk = ChunkRecords.chunk(1, 0, 3, new long[] {(5L << 32) | 7 | ChunkRecords.GROUP_START,
+                (6L << 32) | 7, (2L << 32) | 9 | ChunkRecords.GROUP_START});
         Tuple2<Integer, int[]> keyed = roundTrip(kryo, new Tuple2<>(1, chunk));
         assertEquals(1, keyed._1());
         assertArrayEquals(chunk, keyed._2());
-        assertArrayEquals(Blocks.Chunk.records(chunk), Blocks.Chunk.records(keyed._2()));
+        assertArrayEquals(ChunkRecords.records(chunk), ChunkRecords.records(keyed._2()));
 
         Tuple2<int[], float[]> piece = Blocks.piece(true, new int[] {4, 8}, new float[] {1f, -2f, 3.5f, 0.25f});
         Tuple2<int[], float[]> back = roundTrip(kryo, piece);

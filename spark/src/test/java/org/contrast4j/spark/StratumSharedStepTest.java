@@ -72,11 +72,11 @@ class StratumSharedStepTest {
                 int[] win = windows.get(g);
                 for (int j = 1; j < win.length; j++) {
                     long record = ((long) inIds[win[j]] << 32) | outIds[win[0]];
-                    records.add(j == 1 ? record | Blocks.GROUP_START : record);
+                    records.add(j == 1 ? record | ChunkRecords.GROUP_START : record);
                 }
             }
             long[] pairs = records.stream().mapToLong(Long::longValue).toArray();
-            chunks.add(Blocks.Chunk.ofRecords(0, 0, c, pairs));
+            chunks.add(ChunkRecords.chunk(0, 0, c, pairs));
         }
         long step = 3;
         long totalSteps = 10;
